@@ -1,0 +1,24 @@
+/*
+ * backends.c - the registry of compiled-in backends, looked up by name.
+ */
+#include <string.h>
+
+#include "callout_backend.h"
+#include "callout_build.h"
+
+extern const struct callout_backend_ops callout_backend_list;
+
+/* In the order the README's table lists them. */
+const struct callout_backend_ops *const callout_backends[] = {
+	&callout_backend_list,
+	NULL,
+};
+
+const struct callout_backend_ops *
+callout_backend_find(const char *name)
+{
+	for (int i = 0; callout_backends[i] != NULL; i++)
+		if (strcmp(callout_backends[i]->name, name) == 0)
+			return callout_backends[i];
+	return NULL;
+}
