@@ -301,6 +301,7 @@ struct callout_stats {
 	uint64_t cancelled;	/* invocations cancelled while waiting for their lock */
 	uint64_t migrated;	/* deferred migrations carried out */
 	uint64_t wakeups;	/* clock wake-ups that expired callouts */
+	uint64_t failed;	/* resets refused for lack of memory (heap growth) */
 	uint64_t pending;	/* callouts pending now */
 	uint64_t discarded;	/* pending callouts dropped by callout_shutdown */
 	uint64_t backend_bytes;	/* memory the backends hold beyond the callouts */

@@ -1,0 +1,207 @@
+/*
+ * base.h - the core's private state: per-CPU callout bases, the execution
+ * slots of the cancel protocol, and the runtime they belong to.
+ *
+ * Design in numbers (defaults):
+ *   bases            one per online CPU (config.ncpus)
+ *   threads          two per base on the real clock: a clock thread that
+ *                    sleeps until the next deadline (tickless) and runs
+ *                    C_DIRECT_EXEC callouts, and a softclock thread that
+ *                    runs the rest; none on the manual clock
+ *   resolution       the sbintime_t of the deadline (2^-32 s); hz = 1000
+ *                    only sets what a tick is (callout_reset's unit)
+ *   coalescing       real clock: a deadline moves to the latest multiple of
+ *                    the largest power-of-two time unit that fits in its
+ *                    precision window; manual clock: exact deadlines
+ *
+ * Lock order: associated lock (mtx/rw/rm, Giant) -> base lock -> timeout
+ * pool lock.  Two base locks are never held at once (callout_cpu_switch
+ * releases one before taking the other).
+ */
+#ifndef CALLOUT_BASE_H
+#define CALLOUT_BASE_H
+
+#include <pthread.h>
+#include <stdbool.h>
+
+#include "callout_backend.h"
+#include "callout_build.h"
+
+/* c_iflags bits private to the core (CALLOUT_PENDING is public). */
+#define CI_LOCKFLAGS	(CALLOUT_RETURNUNLOCKED | CALLOUT_SHAREDLOCK)
+#define CI_DIRECT	0x0100	/* scheduled with C_DIRECT_EXEC */
+#define CI_QUEUED	0x0200	/* expired: on a due queue, not in the backend */
+#define CI_DFRMIGRATION	0x0400	/* pending as a deferred migration */
+#define CI_LOCAL_ALLOC	0x0800	/* handed out by timeout(9), not in the pool */
+
+#define CPUBLOCK	(-1)	/* c_cpu while a callout moves between bases */
+#define CC_AWAKE	INT64_MIN	/* cc_wake: no clock thread is asleep */
+
+/*
+ * The cancel protocol.  While a base runs callout c, its execution slot
+ * holds ce_curr == c and ce_state says how far the call has got:
+ *
+ *   CE_WAITING    the function has a lock and the base is acquiring it.
+ *                 A thread holding that lock (stop, reset, async drain)
+ *                 may move it to CE_CANCELLED: the function is not called.
+ *   CE_RUNNING    the base holds the lock (or there is none) and calls, or
+ *                 has called, the function: it can no longer be stopped.
+ *   CE_CANCELLED  cancelled while waiting; the base releases the lock and
+ *                 clears ce_curr without calling the function.
+ *
+ * WAITING -> RUNNING and WAITING -> CANCELLED are compare-and-swaps, so a
+ * CALLOUT_SHAREDLOCK function whose lock is read-held by the canceller
+ * cannot slip through.  ce_curr stays set until the base no longer touches
+ * the callout or its lock, which is what drain waits for.
+ */
+enum { CE_WAITING = 1, CE_RUNNING, CE_CANCELLED };
+enum { CE_SOFT = 0, CE_DIRECT = 1, CE_NSLOTS };
+
+struct cc_exec {
+	struct callout *ce_curr;	/* base lock */
+	int ce_state;			/* atomic, see above */
+	pthread_t ce_thread;		/* base lock: who runs ce_curr */
+	void *ce_arg;			/* base lock: argument of that call */
+	callout_func_t *ce_drain;	/* base lock: callout_async_drain's function */
+	int ce_waiters;			/* base lock: threads in callout_drain */
+	/* A reset onto another CPU while running waits here (base lock). */
+	int ce_migr_cpu;		/* CPUBLOCK: no migration pending */
+	sbintime_t ce_migr_time;
+	sbintime_t ce_migr_prec;
+	int ce_migr_direct;
+};
+
+struct callout_cpu {
+	pthread_mutex_t cc_lock;		/* the base lock */
+	int cc_cpu;				/* constant */
+	void *cc_be;				/* base lock: the backend */
+	struct callout_tailq cc_softq;		/* base lock: expired, for softclock */
+	struct callout_tailq cc_directq;	/* base lock: expired C_DIRECT_EXEC */
+	struct cc_exec cc_exec[CE_NSLOTS];	/* base lock (ce_state: atomic) */
+	sbintime_t cc_lastexpire;		/* base lock: the backend's clock */
+	sbintime_t cc_wake;			/* base lock: clock thread sleeps until */
+	bool cc_exiting;			/* base lock */
+	pthread_cond_t cc_clock_cv;		/* wakes the clock thread */
+	pthread_cond_t cc_soft_cv;		/* wakes the softclock thread */
+	pthread_cond_t cc_drain_cv;		/* wakes callout_drain callers */
+	pthread_t cc_clock_thr, cc_soft_thr;	/* real clock only */
+	struct callout_stats cc_stats;		/* base lock */
+} __attribute__((aligned(64)));
+
+/*
+ * The runtime.  Fields are written by callout_startup/shutdown under
+ * rt_startup_lock and read-only in between; `started` and `manual` are
+ * atomics because the API reads them without that lock.
+ */
+struct callout_runtime {
+	int started;			/* atomic */
+	int manual;			/* atomic */
+	sbintime_t manual_now;		/* atomic: the manual clock */
+	sbintime_t epoch;		/* sbinuptime() at startup: tick 0 */
+	int ncpus;
+	const struct callout_backend_ops *ops;
+	struct callout_cpu *cpus;
+	pthread_mutex_t advance_lock;	/* one callout_advance at a time */
+	struct callout_stats final;	/* totals of the last shutdown */
+};
+
+extern struct callout_runtime callout__rt;
+
+/* ---- helpers shared by the core's files */
+
+_Noreturn void callout__panic(const char *fmt, ...)
+    __attribute__((format(printf, 1, 2)));
+
+static inline void
+cc_lock(struct callout_cpu *cc)
+{
+	pthread_mutex_lock(&cc->cc_lock);
+}
+
+static inline void
+cc_unlock(struct callout_cpu *cc)
+{
+	pthread_mutex_unlock(&cc->cc_lock);
+}
+
+/* c_iflags has one writer at a time (the base lock holder) and lock-free
+ * readers (callout_pending), hence the relaxed atomic stores. */
+static inline int
+ci_get(const struct callout *c)
+{
+	return __atomic_load_n(&c->c_iflags, __ATOMIC_RELAXED);
+}
+
+static inline void
+ci_set(struct callout *c, int bits)
+{
+	__atomic_store_n(&c->c_iflags, (short)(ci_get(c) | bits), __ATOMIC_RELAXED);
+}
+
+static inline void
+ci_clear(struct callout *c, int bits)
+{
+	__atomic_store_n(&c->c_iflags, (short)(ci_get(c) & ~bits), __ATOMIC_RELAXED);
+}
+
+static inline bool
+callout__started(void)
+{
+	return __atomic_load_n(&callout__rt.started, __ATOMIC_ACQUIRE);
+}
+
+/* Start the runtime with defaults on first use; panics if that fails. */
+void callout__autostart(void);
+
+static inline void
+callout__ensure(void)
+{
+	if (!callout__started())
+		callout__autostart();
+}
+
+/* Lock the base c is assigned to, following migrations. */
+struct callout_cpu *callout__lock(struct callout *c);
+
+/* The execution slot running c on cc, or NULL. */
+static inline struct cc_exec *
+cc_exec_of(struct callout_cpu *cc, const struct callout *c)
+{
+	for (int i = 0; i < CE_NSLOTS; i++)
+		if (cc->cc_exec[i].ce_curr == c)
+			return &cc->cc_exec[i];
+	return NULL;
+}
+
+/* Insert c into cc's backend (base lock held); see callout.c. */
+void callout__insert(struct callout_cpu *cc, struct callout *c,
+    sbintime_t when, sbintime_t prec, bool direct);
+/* Move c from cc to another base; returns the new base, locked. */
+struct callout_cpu *callout__cpu_switch(struct callout *c,
+    struct callout_cpu *cc, int cpu);
+
+/* Run expired callouts: softclock.c. */
+void callout__run(struct callout_cpu *cc, struct callout *c, int slot);
+void callout__expire(struct callout_cpu *cc, sbintime_t now);
+void *callout__clock_thread(void *arg);
+void *callout__softclock_thread(void *arg);
+
+/* Time: time.c. */
+sbintime_t callout__coalesce(sbintime_t when, sbintime_t prec, int flags);
+void callout__ticks_update(sbintime_t now);
+int callout__curcpu(void);
+
+/* Locks: locks.c. */
+void callout__lock_acquire(struct lock_object *lo, bool shared);
+void callout__lock_release(struct lock_object *lo, bool shared);
+bool callout__lock_owned(struct lock_object *lo);
+bool callout__lock_is_spin(const struct lock_object *lo);
+extern const struct lock_class callout__lock_class_mtx;
+
+/* untimeout(): stop c only if it is a timeout(9) callout with func, arg. */
+int callout__stop_if(struct callout *c, callout_func_t *func, void *arg);
+
+/* Legacy timeout(9) pool: legacy.c. */
+void callout__pool_put(struct callout *c);
+
+#endif /* CALLOUT_BASE_H */

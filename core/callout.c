@@ -1,0 +1,487 @@
+/*
+ * callout.c - the callout(9) calls a consumer makes: init, reset and
+ * schedule, stop, drain and async drain.  The other side of the cancel
+ * protocol, the base running a callout, is in softclock.c; base.h
+ * describes the protocol and which lock guards what.
+ */
+#include <errno.h>
+#include <sched.h>
+#include <string.h>
+
+#include "base.h"
+
+/* Debug builds check the manual page's "that lock must be held". */
+static inline void
+assert_lock_held(const struct callout *c, const char *fn)
+{
+#if CALLOUT_INVARIANTS
+	if (c->c_lock != NULL && !callout__lock_owned(c->c_lock))
+		callout__panic("%s: callout %p: its lock \"%s\" is not held", fn,
+		    (const void *)c, c->c_lock->lo_name);
+#else
+	(void)c;
+	(void)fn;
+#endif
+}
+
+static void
+callout_init_lock(struct callout *c, struct lock_object *lo, int flags)
+{
+	if (flags & ~CI_LOCKFLAGS)
+		callout__panic("callout_init: unknown flags %#x", flags);
+	memset(c, 0, sizeof(*c));
+	c->c_lock = lo;
+	c->c_iflags = (short)(flags & CI_LOCKFLAGS);
+}
+
+void
+callout_init(struct callout *c, int mpsafe)
+{
+	callout_init_lock(c, mpsafe ? NULL : &Giant.lock_object, 0);
+}
+
+void
+callout_init_mtx(struct callout *c, struct mtx *mtx, int flags)
+{
+	if (mtx != NULL && callout__lock_is_spin(&mtx->lock_object))
+		callout__panic("callout_init_mtx: spin mutex \"%s\" is not supported",
+		    mtx->lock_object.lo_name);
+	/* CALLOUT_SHAREDLOCK means nothing for a mutex. */
+	callout_init_lock(c, mtx != NULL ? &mtx->lock_object : NULL,
+	    flags & ~CALLOUT_SHAREDLOCK);
+}
+
+void
+callout_init_rm(struct callout *c, struct rmlock *rm, int flags)
+{
+	if (rm != NULL && (rm->lock_object.lo_flags & RM_SLEEPABLE))
+		callout__panic("callout_init_rm: sleepable rmlock \"%s\" is not supported",
+		    rm->lock_object.lo_name);
+	callout_init_lock(c, rm != NULL ? &rm->lock_object : NULL, flags);
+}
+
+void
+callout_init_rw(struct callout *c, struct rwlock *rw, int flags)
+{
+	callout_init_lock(c, rw != NULL ? &rw->lock_object : NULL, flags);
+}
+
+/* ------------------------------------------------ bases and their locks */
+
+struct callout_cpu *
+callout__lock(struct callout *c)
+{
+	struct callout_runtime *rt = &callout__rt;
+
+	for (;;) {
+		int cpu = __atomic_load_n(&c->c_cpu, __ATOMIC_ACQUIRE);
+
+		if (cpu == CPUBLOCK) {		/* moving between bases */
+			sched_yield();
+			continue;
+		}
+		/* A callout last used before a restart with fewer CPUs is in
+		 * no base at all; base 0 adopts it. */
+		struct callout_cpu *cc = &rt->cpus[cpu < rt->ncpus ? cpu : 0];
+
+		cc_lock(cc);
+		int now = __atomic_load_n(&c->c_cpu, __ATOMIC_RELAXED);
+		if (now == cpu) {
+			if (cpu != cc->cc_cpu)
+				__atomic_store_n(&c->c_cpu, cc->cc_cpu, __ATOMIC_RELEASE);
+			return cc;
+		}
+		cc_unlock(cc);
+	}
+}
+
+struct callout_cpu *
+callout__cpu_switch(struct callout *c, struct callout_cpu *cc, int cpu)
+{
+	__atomic_store_n(&c->c_cpu, CPUBLOCK, __ATOMIC_RELEASE);
+	cc_unlock(cc);
+	cc = &callout__rt.cpus[cpu];
+	cc_lock(cc);
+	__atomic_store_n(&c->c_cpu, cpu, __ATOMIC_RELEASE);
+	return cc;
+}
+
+void
+callout__insert(struct callout_cpu *cc, struct callout *c, sbintime_t when,
+    sbintime_t prec, bool direct)
+{
+	/* The backend's clock never goes back: a deadline in the past is
+	 * due now ("the window is adjusted to start at the current time"). */
+	if (when < cc->cc_lastexpire)
+		when = cc->cc_lastexpire;
+	c->c_time = when;
+	c->c_precision = prec;
+	ci_clear(c, CI_DIRECT | CI_QUEUED | CI_DFRMIGRATION);
+	if (callout__rt.ops->insert(cc->cc_be, c) != 0) {
+		/* Only a heap that cannot grow fails: the callout stays
+		 * stopped, the caller sees errno, the failure is counted. */
+		cc->cc_stats.failed++;
+		errno = ENOMEM;
+		return;
+	}
+	ci_set(c, CALLOUT_PENDING | (direct ? CI_DIRECT : 0));
+	cc->cc_stats.scheduled++;
+	cc->cc_stats.pending++;
+	if (when < cc->cc_wake) {
+		cc->cc_wake = when;
+		pthread_cond_signal(&cc->cc_clock_cv);
+	}
+}
+
+/* Take a pending callout out of wherever it waits: a deferred migration,
+ * a due queue or the backend. */
+static void
+cc_unlink(struct callout_cpu *cc, struct callout *c)
+{
+	int ci = ci_get(c);
+
+	if (ci & CI_DFRMIGRATION)
+		cc_exec_of(cc, c)->ce_migr_cpu = CPUBLOCK;
+	else if (ci & CI_QUEUED)
+		TAILQ_REMOVE((ci & CI_DIRECT) ? &cc->cc_directq : &cc->cc_softq,
+		    c, c_links.tqe);
+	else
+		callout__rt.ops->remove(cc->cc_be, c);
+	ci_clear(c, CALLOUT_PENDING | CI_QUEUED | CI_DFRMIGRATION);
+	cc->cc_stats.pending--;
+}
+
+/* WAITING -> CANCELLED: the base has not called the function yet and will
+ * not.  Only a holder of the callout's lock may do this. */
+static bool
+cc_cancel_waiting(struct callout_cpu *cc, struct cc_exec *e)
+{
+	int waiting = CE_WAITING;
+
+	if (!__atomic_compare_exchange_n(&e->ce_state, &waiting, CE_CANCELLED,
+	    false, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+		return false;
+	cc->cc_stats.cancelled++;
+	return true;
+}
+
+static int
+exec_state(const struct cc_exec *e)
+{
+	return __atomic_load_n(&e->ce_state, __ATOMIC_ACQUIRE);
+}
+
+/* ------------------------------------------------------- reset, schedule */
+
+static void
+check_cpu(int cpu, const char *fn)
+{
+	if (cpu != -1 && (cpu < 0 || cpu >= callout__rt.ncpus))
+		callout__panic("%s: cpu %d is out of range [0, %d)", fn, cpu,
+		    callout__rt.ncpus);
+}
+
+/* func == NULL: keep c_func and c_arg (the callout_schedule family). */
+static int
+cc_reset(struct callout *c, sbintime_t sbt, sbintime_t pr,
+    callout_func_t *func, void *arg, int cpu, int flags, const char *fn)
+{
+	struct callout_cpu *cc;
+	struct cc_exec *e;
+	sbintime_t when, prec;
+	int cancelled = 0;
+
+	callout__ensure();
+	check_cpu(cpu, fn);
+	callout_when(sbt, pr, flags, &when, &prec);
+	when = callout__coalesce(when, prec, flags);
+
+	cc = callout__lock(c);
+	assert_lock_held(c, fn);
+	if (func == NULL && c->c_func == NULL)
+		callout__panic("%s: callout %p has no function: callout_reset first",
+		    fn, (void *)c);
+	if (cpu == -1)
+		cpu = cc->cc_cpu;
+	e = cc_exec_of(cc, c);
+	if (e != NULL) {
+		/* Running here: if its call still waits for the lock we hold,
+		 * that call is cancelled.  A drain in progress wins. */
+		if (c->c_lock != NULL && cc_cancel_waiting(cc, e))
+			cancelled = 1;
+		if (e->ce_waiters > 0 || e->ce_drain != NULL) {
+			cc_unlock(cc);
+			return cancelled;
+		}
+	}
+	if (ci_get(c) & CALLOUT_PENDING) {
+		cc_unlink(cc, c);
+		cancelled = 1;
+	}
+	if (func != NULL) {
+		c->c_func = func;
+		c->c_arg = arg;
+	}
+	c->c_flags |= CALLOUT_ACTIVE;
+	if (cpu != cc->cc_cpu) {
+		if (e != NULL) {
+			/* Never on two CPUs at once: move after it returns. */
+			e->ce_migr_cpu = cpu;
+			e->ce_migr_time = when;
+			e->ce_migr_prec = prec;
+			e->ce_migr_direct = (flags & C_DIRECT_EXEC) != 0;
+			ci_set(c, CALLOUT_PENDING | CI_DFRMIGRATION);
+			cc->cc_stats.pending++;
+			cc_unlock(cc);
+			return cancelled;
+		}
+		cc = callout__cpu_switch(c, cc, cpu);
+	}
+	callout__insert(cc, c, when, prec, (flags & C_DIRECT_EXEC) != 0);
+	cc_unlock(cc);
+	return cancelled;
+}
+
+static void
+need_func(callout_func_t *func, const char *fn)
+{
+	if (func == NULL)
+		callout__panic("%s: NULL function", fn);
+}
+
+int
+callout_reset_sbt_on(struct callout *c, sbintime_t sbt, sbintime_t pr,
+    callout_func_t *func, void *arg, int cpu, int flags)
+{
+	need_func(func, __func__);
+	return cc_reset(c, sbt, pr, func, arg, cpu, flags, __func__);
+}
+
+int
+callout_reset_sbt(struct callout *c, sbintime_t sbt, sbintime_t pr,
+    callout_func_t *func, void *arg, int flags)
+{
+	need_func(func, __func__);
+	return cc_reset(c, sbt, pr, func, arg, -1, flags, __func__);
+}
+
+int
+callout_reset_sbt_curcpu(struct callout *c, sbintime_t sbt, sbintime_t pr,
+    callout_func_t *func, void *arg, int flags)
+{
+	need_func(func, __func__);
+	callout__ensure();
+	return cc_reset(c, sbt, pr, func, arg, callout__curcpu(), flags, __func__);
+}
+
+int
+callout_reset_on(struct callout *c, int to_ticks, callout_func_t *func,
+    void *arg, int cpu)
+{
+	need_func(func, __func__);
+	return cc_reset(c, tick_sbt * to_ticks, 0, func, arg, cpu, C_HARDCLOCK,
+	    __func__);
+}
+
+int
+callout_reset(struct callout *c, int to_ticks, callout_func_t *func, void *arg)
+{
+	need_func(func, __func__);
+	return cc_reset(c, tick_sbt * to_ticks, 0, func, arg, -1, C_HARDCLOCK,
+	    __func__);
+}
+
+int
+callout_reset_curcpu(struct callout *c, int to_ticks, callout_func_t *func,
+    void *arg)
+{
+	need_func(func, __func__);
+	callout__ensure();
+	return cc_reset(c, tick_sbt * to_ticks, 0, func, arg, callout__curcpu(),
+	    C_HARDCLOCK, __func__);
+}
+
+int
+callout_schedule_sbt_on(struct callout *c, sbintime_t sbt, sbintime_t pr,
+    int cpu, int flags)
+{
+	return cc_reset(c, sbt, pr, NULL, NULL, cpu, flags, __func__);
+}
+
+int
+callout_schedule_sbt(struct callout *c, sbintime_t sbt, sbintime_t pr, int flags)
+{
+	return cc_reset(c, sbt, pr, NULL, NULL, -1, flags, __func__);
+}
+
+int
+callout_schedule_sbt_curcpu(struct callout *c, sbintime_t sbt, sbintime_t pr,
+    int flags)
+{
+	callout__ensure();
+	return cc_reset(c, sbt, pr, NULL, NULL, callout__curcpu(), flags, __func__);
+}
+
+int
+callout_schedule_on(struct callout *c, int to_ticks, int cpu)
+{
+	return cc_reset(c, tick_sbt * to_ticks, 0, NULL, NULL, cpu, C_HARDCLOCK,
+	    __func__);
+}
+
+int
+callout_schedule(struct callout *c, int to_ticks)
+{
+	return cc_reset(c, tick_sbt * to_ticks, 0, NULL, NULL, -1, C_HARDCLOCK,
+	    __func__);
+}
+
+int
+callout_schedule_curcpu(struct callout *c, int to_ticks)
+{
+	callout__ensure();
+	return cc_reset(c, tick_sbt * to_ticks, 0, NULL, NULL, callout__curcpu(),
+	    C_HARDCLOCK, __func__);
+}
+
+/* ------------------------------------------------ stop and async drain */
+
+/*
+ * Stop c on cc (locked; unlocked on return).  Returns 1 when a pending call
+ * was removed or a call waiting for its lock was cancelled, 0 when the
+ * function is running and cannot be stopped (a next run, if scheduled, is
+ * removed all the same), -1 when there was nothing to stop.
+ *
+ * With `drain` (callout_async_drain) every case where the base still uses
+ * the callout returns 0 and arranges drain(arg) for when it is done with
+ * it, including a call cancelled while waiting for the lock: returning 1
+ * there would tell the caller it may free the memory that the base is
+ * about to unlock.
+ */
+static int
+cc_stop(struct callout_cpu *cc, struct callout *c, callout_func_t *drain)
+{
+	bool pending = (ci_get(c) & CALLOUT_PENDING) != 0;
+	struct cc_exec *e = cc_exec_of(cc, c);
+	int ret;
+
+	if (pending)
+		cc_unlink(cc, c);
+	if (e == NULL) {
+		ret = pending ? 1 : -1;
+	} else if (drain != NULL) {
+		if (c->c_lock != NULL)
+			cc_cancel_waiting(cc, e);
+		if (e->ce_drain == NULL)
+			e->ce_drain = drain;
+		ret = 0;
+	} else if (c->c_lock != NULL && cc_cancel_waiting(cc, e)) {
+		ret = 1;
+	} else if (exec_state(e) == CE_CANCELLED) {
+		ret = pending ? 1 : -1;
+	} else {
+		ret = 0;
+	}
+	c->c_flags &= ~CALLOUT_ACTIVE;
+	cc_unlock(cc);
+	return ret;
+}
+
+int
+callout_stop(struct callout *c)
+{
+	assert_lock_held(c, __func__);
+	if (!callout__started()) {
+		c->c_flags &= ~CALLOUT_ACTIVE;
+		return -1;
+	}
+	return cc_stop(callout__lock(c), c, NULL);
+}
+
+int
+callout_async_drain(struct callout *c, callout_func_t *drain)
+{
+	assert_lock_held(c, __func__);
+	if (drain == NULL)
+		callout__panic("callout_async_drain: NULL drain function");
+	if (!callout__started()) {
+		c->c_flags &= ~CALLOUT_ACTIVE;
+		return -1;
+	}
+	return cc_stop(callout__lock(c), c, drain);
+}
+
+/* Legacy untimeout(): stop c only if it still carries func and arg. */
+int
+callout__stop_if(struct callout *c, callout_func_t *func, void *arg)
+{
+	struct callout_cpu *cc = callout__lock(c);
+	bool mine = (ci_get(c) & CI_LOCAL_ALLOC) && c->c_func == func &&
+	    c->c_arg == arg;
+	int ret;
+
+	if (!mine) {
+		cc_unlock(cc);
+		return -1;
+	}
+	ret = cc_stop(cc, c, NULL);
+	/* Back to the pool unless the base still runs it: softclock.c
+	 * returns it then. */
+	cc = callout__lock(c);
+	if (!(ci_get(c) & CALLOUT_PENDING) && cc_exec_of(cc, c) == NULL &&
+	    (ci_get(c) & CI_LOCAL_ALLOC)) {
+		ci_clear(c, CI_LOCAL_ALLOC);
+		cc_unlock(cc);
+		callout__pool_put(c);
+		return ret;
+	}
+	cc_unlock(cc);
+	return ret;
+}
+
+/* --------------------------------------------------------------- drain */
+
+int
+callout_drain(struct callout *c)
+{
+	struct callout_cpu *cc;
+	struct cc_exec *e;
+	bool removed = false, ran = false, cancelled = false;
+
+	if (!callout__started()) {
+		c->c_flags &= ~CALLOUT_ACTIVE;
+		return -1;
+	}
+	cc = callout__lock(c);
+	for (;;) {
+		if (ci_get(c) & CALLOUT_PENDING) {
+			cc_unlink(cc, c);
+			removed = true;
+		}
+		e = cc_exec_of(cc, c);
+		if (e == NULL)
+			break;
+		if (pthread_equal(e->ce_thread, pthread_self()))
+			callout__panic("callout_drain: callout %p drained from its own "
+			    "function", (void *)c);
+		/* A call still waiting for its lock need not run at all. */
+		if (c->c_lock != NULL && cc_cancel_waiting(cc, e))
+			cancelled = true;
+		else if (exec_state(e) == CE_RUNNING)
+			ran = true;
+		e->ce_waiters++;
+		pthread_cond_wait(&cc->cc_drain_cv, &cc->cc_lock);
+		e->ce_waiters--;
+		/* Nothing reschedules a callout being drained, but a careless
+		 * caller may have moved it: follow it. */
+		if (__atomic_load_n(&c->c_cpu, __ATOMIC_RELAXED) != cc->cc_cpu) {
+			cc_unlock(cc);
+			cc = callout__lock(c);
+		}
+	}
+	c->c_flags &= ~CALLOUT_ACTIVE;
+	cc_unlock(cc);
+	if (ran)
+		return removed ? 0 : -1;
+	return removed || cancelled ? 1 : -1;
+}

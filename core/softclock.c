@@ -1,0 +1,244 @@
+/*
+ * softclock.c - running callouts: the clock thread (tickless, sleeps until
+ * the next deadline, runs C_DIRECT_EXEC callouts), the softclock thread
+ * (runs the rest), and the manual clock's callout_advance(), which does
+ * both jobs on the calling thread.  The executing side of the cancel
+ * protocol described in base.h is callout__run().
+ */
+#include <errno.h>
+#include <time.h>
+
+#include "base.h"
+
+static struct timespec
+sbt_to_timespec(sbintime_t sbt)
+{
+	struct timespec ts;
+
+	ts.tv_sec = (time_t)(sbt >> 32);
+	ts.tv_nsec = (long)(((uint64_t)(uint32_t)sbt * 1000000000ULL) >> 32);
+	return ts;
+}
+
+/*
+ * Run c, just taken off a due queue, in execution slot `slot` of cc.
+ * Called and returns with the base lock held; drops it around the call.
+ * After the function returns, c itself is touched again only to carry out
+ * a migration the function asked for: a function may free its callout.
+ */
+void
+callout__run(struct callout_cpu *cc, struct callout *c, int slot)
+{
+	struct cc_exec *e = &cc->cc_exec[slot];
+	callout_func_t *func = c->c_func;
+	void *arg = c->c_arg;
+	struct lock_object *lo = c->c_lock;
+	int ci = ci_get(c);
+	bool shared = (ci & CALLOUT_SHAREDLOCK) != 0;
+	bool called = false;
+
+	e->ce_curr = c;
+	e->ce_arg = arg;
+	e->ce_thread = pthread_self();
+	e->ce_drain = NULL;
+	__atomic_store_n(&e->ce_state, lo != NULL ? CE_WAITING : CE_RUNNING,
+	    __ATOMIC_RELEASE);
+	cc_unlock(cc);
+
+	if (lo != NULL) {
+		int waiting = CE_WAITING;
+
+		callout__lock_acquire(lo, shared);
+		/* A stop or reset under the lock may have cancelled us. */
+		if (!__atomic_compare_exchange_n(&e->ce_state, &waiting, CE_RUNNING,
+		    false, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
+			callout__lock_release(lo, shared);
+			goto done;
+		}
+	}
+	func(arg);
+	called = true;
+	if (lo != NULL && !(ci & CALLOUT_RETURNUNLOCKED))
+		callout__lock_release(lo, shared);
+done:
+	cc_lock(cc);
+	if (called) {
+		cc->cc_stats.fired++;
+		if (slot == CE_DIRECT)
+			cc->cc_stats.direct++;
+	}
+	e->ce_curr = NULL;
+	if (e->ce_waiters > 0)
+		pthread_cond_broadcast(&cc->cc_drain_cv);
+	if (e->ce_migr_cpu != CPUBLOCK) {
+		struct callout_cpu *to;
+		int cpu = e->ce_migr_cpu;
+
+		e->ce_migr_cpu = CPUBLOCK;
+		cc->cc_stats.pending--;
+		cc->cc_stats.migrated++;
+		to = callout__cpu_switch(c, cc, cpu);
+		callout__insert(to, c, e->ce_migr_time, e->ce_migr_prec,
+		    e->ce_migr_direct);
+		cc_unlock(to);
+		cc_lock(cc);
+	}
+	if (e->ce_drain != NULL) {
+		callout_func_t *drain = e->ce_drain;
+
+		e->ce_drain = NULL;
+		cc_unlock(cc);
+		drain(arg);
+		cc_lock(cc);
+	}
+	if ((ci & CI_LOCAL_ALLOC) && !(ci_get(c) & CALLOUT_PENDING) &&
+	    (ci_get(c) & CI_LOCAL_ALLOC)) {
+		ci_clear(c, CI_LOCAL_ALLOC);
+		callout__pool_put(c);
+	}
+}
+
+/* Pop and run every callout on a due queue. */
+static void
+run_queue(struct callout_cpu *cc, struct callout_tailq *q, int slot)
+{
+	struct callout *c;
+
+	while ((c = TAILQ_FIRST(q)) != NULL) {
+		TAILQ_REMOVE(q, c, c_links.tqe);
+		/* From here callout_pending() is false, as the page says. */
+		ci_clear(c, CALLOUT_PENDING | CI_QUEUED);
+		cc->cc_stats.pending--;
+		callout__run(cc, c, slot);
+	}
+}
+
+/* Move everything due at `now` from the backend to the due queues. */
+void
+callout__expire(struct callout_cpu *cc, sbintime_t now)
+{
+	struct callout_tailq due = TAILQ_HEAD_INITIALIZER(due);
+	struct callout *c;
+
+	callout__rt.ops->expire(cc->cc_be, now, &due);
+	cc->cc_lastexpire = now;
+	if (TAILQ_EMPTY(&due))
+		return;
+	cc->cc_stats.wakeups++;
+	while ((c = TAILQ_FIRST(&due)) != NULL) {
+		TAILQ_REMOVE(&due, c, c_links.tqe);
+		ci_set(c, CI_QUEUED);
+		TAILQ_INSERT_TAIL((ci_get(c) & CI_DIRECT) ? &cc->cc_directq :
+		    &cc->cc_softq, c, c_links.tqe);
+	}
+}
+
+/* Longest single sleep: bounds the effect of a missed wake-up and keeps
+ * timespec arithmetic far from overflow. */
+#define CLOCK_MAX_SLEEP (10 * SBT_1S)
+
+void *
+callout__clock_thread(void *arg)
+{
+	struct callout_cpu *cc = arg;
+
+	cc_lock(cc);
+	while (!cc->cc_exiting) {
+		sbintime_t now = sbinuptime();
+		sbintime_t next = callout__rt.ops->next(cc->cc_be);
+
+		if (next > now && TAILQ_EMPTY(&cc->cc_directq)) {
+			sbintime_t until = next - now > CLOCK_MAX_SLEEP ?
+			    now + CLOCK_MAX_SLEEP : next;
+			struct timespec ts = sbt_to_timespec(until);
+
+			cc->cc_wake = next;
+			pthread_cond_timedwait(&cc->cc_clock_cv, &cc->cc_lock, &ts);
+			continue;
+		}
+		/* Awake: inserts need not signal until we sleep again. */
+		cc->cc_wake = CC_AWAKE;
+		callout__ticks_update(now);
+		callout__expire(cc, now);
+		if (!TAILQ_EMPTY(&cc->cc_softq))
+			pthread_cond_signal(&cc->cc_soft_cv);
+		run_queue(cc, &cc->cc_directq, CE_DIRECT);
+	}
+	cc_unlock(cc);
+	return NULL;
+}
+
+void *
+callout__softclock_thread(void *arg)
+{
+	struct callout_cpu *cc = arg;
+
+	cc_lock(cc);
+	while (!cc->cc_exiting) {
+		if (TAILQ_EMPTY(&cc->cc_softq)) {
+			pthread_cond_wait(&cc->cc_soft_cv, &cc->cc_lock);
+			continue;
+		}
+		run_queue(cc, &cc->cc_softq, CE_SOFT);
+	}
+	cc_unlock(cc);
+	return NULL;
+}
+
+/* ---------------------------------------------------------- manual clock */
+
+static sbintime_t
+earliest_due(void)
+{
+	sbintime_t t = SBT_MAX;
+
+	for (int i = 0; i < callout__rt.ncpus; i++) {
+		struct callout_cpu *cc = &callout__rt.cpus[i];
+		sbintime_t n;
+
+		cc_lock(cc);
+		n = callout__rt.ops->next(cc->cc_be);
+		cc_unlock(cc);
+		if (n < t)
+			t = n;
+	}
+	return t;
+}
+
+void
+callout_advance(sbintime_t delta)
+{
+	struct callout_runtime *rt = &callout__rt;
+	sbintime_t now, target, t;
+
+	callout__ensure();
+	if (!__atomic_load_n(&rt->manual, __ATOMIC_RELAXED))
+		callout__panic("callout_advance: the runtime runs on the real clock "
+		    "(start it with config.manual_clock = 1)");
+	if (delta < 0)
+		callout__panic("callout_advance: negative delta %lld", (long long)delta);
+	pthread_mutex_lock(&rt->advance_lock);
+	now = __atomic_load_n(&rt->manual_now, __ATOMIC_RELAXED);
+	target = SBT_MAX - now < delta ? SBT_MAX : now + delta;
+	/* One deadline at a time, so that every callout runs at its own
+	 * time and sees it in sbinuptime(). */
+	while ((t = earliest_due()) <= target) {
+		if (t > now) {
+			now = t;
+			__atomic_store_n(&rt->manual_now, now, __ATOMIC_RELEASE);
+			callout__ticks_update(now);
+		}
+		for (int i = 0; i < rt->ncpus; i++) {
+			struct callout_cpu *cc = &rt->cpus[i];
+
+			cc_lock(cc);
+			callout__expire(cc, now);
+			run_queue(cc, &cc->cc_directq, CE_DIRECT);
+			run_queue(cc, &cc->cc_softq, CE_SOFT);
+			cc_unlock(cc);
+		}
+	}
+	__atomic_store_n(&rt->manual_now, target, __ATOMIC_RELEASE);
+	callout__ticks_update(target);
+	pthread_mutex_unlock(&rt->advance_lock);
+}
