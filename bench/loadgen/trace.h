@@ -1,0 +1,31 @@
+/*
+ * trace.h - the trace format (TRACE.md): reading, with every check made
+ * before anything runs, and writing.
+ */
+#ifndef LOADGEN_TRACE_H
+#define LOADGEN_TRACE_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "loadgen.h"
+
+#define TRACE_HEADER "calloutlab-trace 1"
+
+struct trace {
+	struct op *ops;		/* in file order; op.conn == op.id */
+	size_t n;
+	int nthreads;		/* highest thread + 1 */
+	uint64_t nconns;	/* distinct connection ids */
+	uint64_t last_t;	/* the last planned time */
+};
+
+/* Read and check a whole trace.  On error prints "FILE:LINE: what is
+ * wrong" on stderr and returns -1. */
+int trace_read(const char *path, struct trace *tr);
+void trace_free(struct trace *tr);
+
+/* One line for op (op.id names the connection). */
+void trace_write_op(FILE *f, const struct op *op);
+
+#endif
