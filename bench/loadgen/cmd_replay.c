@@ -98,7 +98,7 @@ cmd_replay(int argc, char **argv)
 		ws[i]->next = source_list;
 		ws[i]->src = &lists[i];
 	}
-	status = session_run("replay", &cfg, ws, tr.nconns, tr.last_t);
+	status = session_run("replay", &cfg, ws, tr.nconns, tr.end_t);
 	for (int i = 0; i < cfg.threads; i++)
 		free(lists[i].ops);
 	free(lists);

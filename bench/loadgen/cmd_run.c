@@ -112,6 +112,7 @@ write_trace(FILE *f, const struct lg_config *cfg)
 		trace_write_op(f, &la[next]);
 		ok[next] = model_next(m[next], &la[next]);
 	}
+	trace_write_end(f, cfg->duration_ns);
 	for (int i = 0; i < cfg->threads; i++)
 		model_free(m[i]);
 	free(m);

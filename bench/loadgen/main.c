@@ -21,14 +21,14 @@ static const struct command {
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 
 static void
-usage(FILE *f)
+usage(void)
 {
-	fprintf(f, "usage: calloutlab COMMAND [OPTIONS]\n\n"
+	printf("usage: calloutlab COMMAND [OPTIONS]\n\n"
 	    "The FreeBSD callout(9) API under a TCP-like load, on pinned threads,\n"
 	    "with exact accounting of every timer.\n\ncommands:\n");
 	for (size_t i = 0; i < NCOMMANDS; i++)
-		fprintf(f, "  %-8s %s\n", commands[i].name, commands[i].summary);
-	fprintf(f, "\n`calloutlab COMMAND --help` lists the options of COMMAND.\n");
+		printf("  %-8s %s\n", commands[i].name, commands[i].summary);
+	printf("\n`calloutlab COMMAND --help` lists the options of COMMAND.\n");
 }
 
 int
@@ -37,12 +37,12 @@ main(int argc, char **argv)
 	static char prog[64];
 
 	if (argc < 2) {
-		usage(stderr);
+		fprintf(stderr, "calloutlab: missing COMMAND (see calloutlab --help)\n");
 		return 2;
 	}
 	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
 	    strcmp(argv[1], "help") == 0) {
-		usage(stdout);
+		usage();
 		return 0;
 	}
 	for (size_t i = 0; i < NCOMMANDS; i++) {

@@ -42,6 +42,7 @@ struct reader {
 	uint64_t nids;		/* length of conns */
 	uint64_t distinct;
 	uint64_t prev_t;
+	bool ended;		/* an `end` line was read */
 };
 
 static int
@@ -251,6 +252,24 @@ parse_op(struct reader *r, const struct field *f, int nf, struct op *op)
 	return check_life(r, op);
 }
 
+/* "end TIME_NS": the plan's end, after every operation. */
+static int
+parse_end(struct reader *r, const struct field *f, int nf)
+{
+	uint64_t t;
+
+	if (nf != 2)
+		return fail(r, "end: expected 'end TIME_NS'");
+	if (parse_num(r, &f[1], "time", MAX_TIME_NS, &t) != 0)
+		return -1;
+	if (t < r->prev_t)
+		return fail(r, "end %" PRIu64 " is before the previous operation's %"
+		    PRIu64, t, r->prev_t);
+	r->prev_t = t;
+	r->ended = true;
+	return 0;
+}
+
 /* Split line [p, end) into fields; -1 when it has too many. */
 static int
 split(const char *p, const char *end, struct field *f)
@@ -352,6 +371,11 @@ parse_lines(struct reader *r, const char *buf, size_t len, struct trace *tr)
 			/* a blank line or a comment */
 		} else if (nf < 0) {
 			return fail(r, "too many fields (at most %d)", MAX_FIELDS);
+		} else if (r->ended) {
+			return fail(r, "a line after the end line");
+		} else if (field_is(&f[0], "end")) {
+			if (parse_end(r, f, nf) != 0)
+				return -1;
 		} else {
 			if (tr->n == cap)
 				tr->ops = xrealloc(tr->ops, cap = cap ? cap * 2 : 4096,
@@ -386,7 +410,7 @@ trace_read(const char *path, struct trace *tr)
 		return -1;
 	}
 	tr->nconns = r.distinct;
-	tr->last_t = r.prev_t;
+	tr->end_t = r.prev_t;
 	return 0;
 }
 
@@ -395,6 +419,12 @@ trace_free(struct trace *tr)
 {
 	free(tr->ops);
 	memset(tr, 0, sizeof(*tr));
+}
+
+void
+trace_write_end(FILE *f, uint64_t t)
+{
+	fprintf(f, "end %" PRIu64 "\n", t);
 }
 
 void

@@ -17,7 +17,8 @@ struct trace {
 	size_t n;
 	int nthreads;		/* highest thread + 1 */
 	uint64_t nconns;	/* distinct connection ids */
-	uint64_t last_t;	/* the last planned time */
+	uint64_t end_t;		/* the plan's end: its `end` line, else the
+				   last operation's time */
 };
 
 /* Read and check a whole trace.  On error prints "FILE:LINE: what is
@@ -27,5 +28,7 @@ void trace_free(struct trace *tr);
 
 /* One line for op (op.id names the connection). */
 void trace_write_op(FILE *f, const struct op *op);
+/* The last line: the plan ends at t. */
+void trace_write_end(FILE *f, uint64_t t);
 
 #endif
