@@ -54,7 +54,7 @@ struct callout_backend_ops {
 	size_t (*footprint)(void *be);
 };
 
-/* Every backend compiled in, NULL-terminated, the default first. */
+/* Every backend compiled in, NULL-terminated, in the README's order. */
 extern const struct callout_backend_ops *const callout_backends[];
 
 const struct callout_backend_ops *callout_backend_find(const char *name);
