@@ -34,10 +34,13 @@ struct timer {
 };
 
 struct event {
-	sbintime_t when;	/* firing time, or -1 for a return value */
+	sbintime_t when;	/* the instant being processed, -1 outside */
 	int id;
+	int kind;		/* FIRED, or RETURNED: a call's return value */
 	int value;
 };
+
+enum { FIRED, RETURNED };
 
 struct run {
 	struct event *ev;
@@ -47,17 +50,20 @@ struct run {
 
 static struct timer timers[NCALLOUT];
 static struct run *cur;
+static int in_callout;		/* events inside a callout carry its instant */
 
 static void
-record(sbintime_t when, int id, int value)
+record(int kind, int id, int value)
 {
+	sbintime_t when = kind == FIRED || in_callout ? sbinuptime() : -1;
+
 	if (cur->n == cur->cap) {
 		cur->cap = cur->cap ? cur->cap * 2 : 1 << 16;
 		cur->ev = realloc(cur->ev, cur->cap * sizeof(*cur->ev));
 		if (cur->ev == NULL)
 			abort();
 	}
-	cur->ev[cur->n++] = (struct event){ when, id, value };
+	cur->ev[cur->n++] = (struct event){ when, id, kind, value };
 }
 
 /* Arm t through the API and remember when it must fire. */
@@ -79,12 +85,14 @@ fired(void *arg)
 		cur->late++;
 	t->armed = 0;
 	t->fires++;
-	record(now, t->id, 0);
+	record(FIRED, t->id, 0);
+	in_callout = 1;
 	/* Every seventh callout reschedules itself, a fixed number of times,
 	 * with a delay that depends only on who it is and how often it ran. */
 	if (t->id % 7 == 0 && t->fires % 5 != 0)
 		arm(t, (sbintime_t)(1 + (t->id * 31 + t->fires * 17) % 400) * SBT_1MS,
 		    0, 0, t->fires % 2);
+	in_callout = 0;
 }
 
 static void
@@ -104,7 +112,7 @@ arm(struct timer *t, sbintime_t sbt, sbintime_t pr, int flags, int by_ticks)
 	}
 	t->due = due < now ? now : due;
 	t->armed = 1;
-	record(-1, t->id, ret);
+	record(RETURNED, t->id, ret);
 }
 
 static sbintime_t
@@ -157,7 +165,7 @@ one_op(uint64_t *s)
 			int n = 1 + (int)rng_below(s, 50);
 
 			callout_when(tick_sbt * n, 0, C_HARDCLOCK, &due, &prec);
-			record(-1, t->id, callout_schedule(&t->c, n));
+			record(RETURNED, t->id, callout_schedule(&t->c, n));
 			t->due = due < now ? now : due;
 			t->armed = 1;
 		}
@@ -167,7 +175,7 @@ one_op(uint64_t *s)
 
 		if (ret == 1)
 			t->armed = 0;
-		record(-1, t->id, ret);
+		record(RETURNED, t->id, ret);
 		break;
 	}
 	default:
@@ -181,13 +189,16 @@ event_cmp(const void *a, const void *b)
 {
 	const struct event *x = a, *y = b;
 
-	if (x->when != y->when)
-		return x->when < y->when ? -1 : 1;
-	return x->id - y->id;
+	if (x->id != y->id)
+		return x->id - y->id;
+	if (x->kind != y->kind)
+		return x->kind - y->kind;
+	return x->value - y->value;
 }
 
-/* Firings at the same instant may come in any order: sort each run of
- * firings that share a time (return values keep their place). */
+/* Callouts due at the same instant may run in any order: sort what each
+ * instant recorded (firings, and the calls their functions made).  The
+ * driver's own calls, outside callouts, keep their place. */
 static void
 canonical(struct run *r)
 {
@@ -264,11 +275,12 @@ compare(const char *name, const struct run *ref, const struct run *r)
 	for (size_t i = 0; i < n; i++) {
 		const struct event *a = &ref->ev[i], *b = &r->ev[i];
 
-		if (a->when != b->when || a->id != b->id || a->value != b->value) {
+		if (a->when != b->when || a->id != b->id || a->kind != b->kind ||
+		    a->value != b->value) {
 			fprintf(stderr, "%s differs from list at event %zu: list "
-			    "(t=%lld id=%d v=%d), %s (t=%lld id=%d v=%d)\n", name, i,
-			    (long long)a->when, a->id, a->value, name,
-			    (long long)b->when, b->id, b->value);
+			    "(t=%lld id=%d kind=%d v=%d), %s (t=%lld id=%d kind=%d v=%d)\n",
+			    name, i, (long long)a->when, a->id, a->kind, a->value, name,
+			    (long long)b->when, b->id, b->kind, b->value);
 			CHECK(!"backends disagree");
 			return;
 		}
