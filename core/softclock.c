@@ -230,7 +230,7 @@ callout_advance(sbintime_t delta)
 	target = SBT_MAX - now < delta ? SBT_MAX : now + delta;
 	/* One deadline at a time, so that every callout runs at its own
 	 * time and sees it in sbinuptime(). */
-	while ((t = earliest_due()) <= target) {
+	while ((t = earliest_due()) <= target && t != SBT_MAX) {
 		if (t > now) {
 			now = t;
 			__atomic_store_n(&rt->manual_now, now, __ATOMIC_RELEASE);
