@@ -10,6 +10,9 @@
 # prints n/a.
 #
 # usage: bench/micro/report.sh FILE.json|OUTDIR [N]   (N: goal size, 1000000)
+#   METRIC=wall (default): real_time, steady_clock around the timed loop
+#   METRIC=cpu: the run_cpu counter, the thread's CPU time around the same
+#               loop; on a shared machine it leaves out descheduled time
 set -eu
 
 if [ $# -lt 1 ] || [ $# -gt 2 ]; then
@@ -21,12 +24,18 @@ if [ -d "$IN" ]; then
 	IN=$IN/micro.json
 fi
 GOAL_N=${2:-1000000}
+METRIC=${METRIC:-wall}
+case $METRIC in
+wall|cpu) ;;
+*) echo "$0: METRIC must be wall or cpu" >&2; exit 2 ;;
+esac
 BYTES=$(dirname "$IN")/bytes.json
 if [ ! -f "$BYTES" ]; then
 	BYTES=/dev/null
 fi
 
-jq -r -n --argjson goal_n "$GOAL_N" --slurpfile bytes_in "$BYTES" \
+jq -r -n --argjson goal_n "$GOAL_N" --arg metric "$METRIC" \
+    --slurpfile bytes_in "$BYTES" \
     --slurpfile micro_in "$IN" '
 def lpad($w): tostring | ($w - length) as $k
     | (if $k > 0 then " " * $k else "" end) + .;
@@ -36,7 +45,9 @@ def fmt: if . == null then "n/a"
     elif . >= 100 then round | tostring
     elif . >= 10 then (. * 10 | round) / 10 | tostring
     else (. * 100 | round) / 100 | tostring end;
-def to_ns: .real_time * ({"ns": 1, "us": 1e3, "ms": 1e6, "s": 1e9}[.time_unit]);
+def to_ns: if $metric == "cpu"
+    then (if .run_cpu == null then null else .run_cpu * 1e9 end)
+    else .real_time * ({"ns": 1, "us": 1e3, "ms": 1e6, "s": 1e9}[.time_unit]) end;
 
 $micro_in[0] as $m
 | ($bytes_in[0] // {bytes: []}) as $bytes
@@ -47,9 +58,11 @@ $micro_in[0] as $m
     | select(if $medians then .aggregate_name == "median"
              else .run_type == "iteration" end)
     | (.run_name | sub("/manual_time$"; "") | split("/")) as $p
+    | to_ns as $ns
     | { case: $p[0], level: $p[1], impl: $p[2], dist: $p[3],
-        n: ($p[4] | tonumber), ns: to_ns,
-        per_fired: (if .per_fired then .per_fired * 1e9 else null end) } ]
+        n: ($p[4] | tonumber), ns: $ns,
+        per_fired: (if .fired and .fired > 0 and $ns != null
+                    then $ns / .fired else null end) } ]
   as $rows
 | def get($c; $l; $i; $d; $n):
     first($rows[] | select(.case == $c and .level == $l and .impl == $i
@@ -59,8 +72,12 @@ $micro_in[0] as $m
   def verdict($r; $t): if $r == null then "" elif $r <= $t then " met"
     else " missed" end;
   ([$rows[].n] | unique) as $ns
-| ([$rows[] | select(.level == "api") | .impl] | unique) as $backends
 | $m.context as $ctx
+# In the registry order the run recorded, else by name.
+| ([$rows[] | select(.level == "api") | .impl] | unique) as $seen
+| (($ctx.backends // "") | split(" ") | map(select(. as $b | $seen | index($b))))
+  as $ordered
+| (if ($ordered | length) > 0 then $ordered else $seen end) as $backends
 
 # A table: one line per (label, case, dist), one column per N.
 | def table($title; sel):
@@ -77,6 +94,7 @@ $micro_in[0] as $m
       end;
 
 "calloutlab microbenchmarks (ns per iteration, " +
+  (if $metric == "cpu" then "thread CPU time" else "wall time" end) + ", " +
   (if $medians then "median of \($ctx.repetitions // "?") repetitions"
    else "single run, no medians" end) + ")",
 "  run \($ctx.run_date // $ctx.date) mode \($ctx.run_mode // "?") commit \($ctx.git_commit // "?")",

@@ -6,10 +6,15 @@
 // Timing is manual: steady_clock around run() only, so that a case's
 // prepare() (re-arming N timers before an expiry, emptying the structure
 // before a fill) costs nothing and needs no PauseTiming(), whose own clock
-// reads would leak into small batches.  Names are
-// case/level/implementation/distribution/N, e.g. rearm/api/wheel/rto/1000000.
+// reads would leak into small batches.  The thread's CPU time around run()
+// is kept too (counter run_cpu, seconds per iteration): on a shared machine
+// it leaves out the time the thread was descheduled, which wall time
+// cannot.  Names are case/level/implementation/distribution/N, with Google
+// Benchmark's /manual_time suffix: rearm/api/wheel/rto/1000000/manual_time.
 
 #include <benchmark/benchmark.h>
+
+#include <time.h>
 
 #include <algorithm>
 #include <chrono>
@@ -24,6 +29,15 @@
 namespace {
 
 using Clock = std::chrono::steady_clock;
+
+double
+thread_cpu_seconds()
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
+}
 
 struct Instance {
 	const micro_case *c;
@@ -92,12 +106,15 @@ run_case(benchmark::State &state, Instance *in)
 	}
 	const uint64_t batch = c->batch(in->p.n);
 	uint64_t fired = 0;
+	double cpu = 0;
 	while (state.KeepRunningBatch(static_cast<benchmark::IterationCount>(batch))) {
 		if (c->prepare != nullptr)
 			c->prepare(b);
+		double c0 = thread_cpu_seconds();
 		auto t0 = Clock::now();
 		uint64_t f = c->run(b, batch);
 		auto t1 = Clock::now();
+		cpu += thread_cpu_seconds() - c0;
 		state.SetIterationTime(std::chrono::duration<double>(t1 - t0).count());
 		fired += f;
 		if (const char *why = fired_wrong(c->fired, f, batch)) {
@@ -105,8 +122,9 @@ run_case(benchmark::State &state, Instance *in)
 			break;
 		}
 	}
+	using benchmark::Counter;
+	state.counters["run_cpu"] = Counter(cpu, Counter::kAvgIterations);
 	if (c->per_fired) {
-		using benchmark::Counter;
 		state.counters["fired"] = Counter(static_cast<double>(fired),
 		    Counter::kAvgIterations);
 		state.counters["per_fired"] = Counter(static_cast<double>(fired),
@@ -115,16 +133,17 @@ run_case(benchmark::State &state, Instance *in)
 	state.SetLabel(in->label);
 }
 
-// The median cost of one steady_clock read, which each timed batch pays
-// once (two reads, one of which falls inside the interval).
+// The median cost of one clock read, which each timed batch pays about
+// once: steady_clock for real_time, the thread CPU clock for run_cpu.
+template <typename Read>
 double
-clock_overhead_ns()
+read_cost_ns(Read read)
 {
 	std::vector<double> v;
 	for (int i = 0; i < 101; i++) {
 		auto t0 = Clock::now();
 		for (int k = 0; k < 100; k++)
-			benchmark::DoNotOptimize(Clock::now());
+			benchmark::DoNotOptimize(read());
 		auto t1 = Clock::now();
 		v.push_back(std::chrono::duration<double, std::nano>(t1 - t0).count() / 100);
 	}
@@ -142,8 +161,12 @@ add_context()
 	AddCustomContext("compiler", MICRO_COMPILER);
 	AddCustomContext("build", MICRO_BUILD);
 	AddCustomContext("timing", "real_time is manual: steady_clock around run() "
-	    "only, prepare() untimed; cpu_time includes prepare(): do not use it");
-	AddCustomContext("clock_read_ns", std::to_string(clock_overhead_ns()));
+	    "only, prepare() untimed; run_cpu: thread CPU time around run(), "
+	    "seconds per iteration; cpu_time includes prepare(): do not use it");
+	AddCustomContext("clock_read_ns",
+	    std::to_string(read_cost_ns([] { return Clock::now(); })));
+	AddCustomContext("cpu_clock_read_ns",
+	    std::to_string(read_cost_ns(thread_cpu_seconds)));
 	AddCustomContext("peers_missing", MICRO_PEERS_MISSING);
 	std::string backends, caps;
 	for (const impl *const *p = impl_all(); *p != nullptr; p++) {
