@@ -199,6 +199,7 @@ void *callout__softclock_thread(void *arg);
 /* Time: time.c. */
 sbintime_t callout__coalesce(sbintime_t when, sbintime_t prec, int flags);
 void callout__ticks_update(sbintime_t now);
+void callout__ticks_reset(void);
 int callout__curcpu(void);
 
 /* Locks: locks.c. */
