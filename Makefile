@@ -1,0 +1,31 @@
+# calloutlab - the top-level make targets wrap Meson.  Each target installs
+# the Debian packages it needs first (scripts/install-deps.sh).
+#
+#   make                build the library and tools (build/, debug)
+#   make test           the whole test suite: plain, TSan, ASan+UBSan
+#   make test CONFIGS=plain       one configuration only
+#   make install [PREFIX=/usr/local]
+
+CONFIGS ?= plain tsan asan
+PREFIX ?= /usr/local
+
+.PHONY: all deps test install clean
+
+all:
+	@./scripts/install-deps.sh build
+	@[ -f build/build.ninja ] || meson setup build -Dbuildtype=debug >/dev/null
+	ninja -C build
+
+test:
+	@./scripts/install-deps.sh test
+	@./scripts/test.sh $(CONFIGS)
+
+install:
+	@./scripts/install-deps.sh build
+	@[ -f build-release/build.ninja ] || \
+		meson setup build-release -Dbuildtype=release --prefix=$(PREFIX) >/dev/null
+	ninja -C build-release
+	meson install -C build-release
+
+clean:
+	rm -rf build build-tsan build-asan build-release

@@ -1,0 +1,36 @@
+#!/bin/sh
+# install-deps.sh GROUP... - install the Debian packages a make target needs.
+# Installs only what is missing; needs root for that (apt-get), and says so.
+set -eu
+
+pkgs_build="meson ninja-build gcc g++ pkg-config jq"
+pkgs_test="$pkgs_build libbenchmark-dev libjemalloc-dev"
+pkgs_bench="$pkgs_test gnuplot-nox libev-dev libevent-dev libuv1-dev libdpdk-dev"
+
+want=""
+for group in "$@"; do
+	case "$group" in
+	build) want="$want $pkgs_build" ;;
+	test) want="$want $pkgs_test" ;;
+	bench) want="$want $pkgs_bench" ;;
+	*) echo "install-deps.sh: unknown group '$group' (build, test, bench)" >&2; exit 2 ;;
+	esac
+done
+
+missing=""
+for p in $want; do
+	case " $missing " in *" $p "*) continue ;; esac
+	status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
+	[ "$status" = "install ok installed" ] || missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+
+if [ "$(id -u)" != 0 ]; then
+	echo "install-deps.sh: missing Debian packages:$missing" >&2
+	echo "install-deps.sh: run as root, or: sudo apt-get install$missing" >&2
+	exit 1
+fi
+echo "install-deps.sh: installing$missing"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends $missing >/dev/null
