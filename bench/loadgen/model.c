@@ -95,8 +95,8 @@ rng_unit(struct model *m)	/* uniform in [0, 1) */
 	return (double)(rng_next(&m->rng) >> 11) * 0x1p-53;
 }
 
-uint64_t
-model_thread_conns(const struct lg_config *cfg, int thread)
+static uint64_t
+thread_conns(const struct lg_config *cfg, int thread)
 {
 	uint64_t n = cfg->conns / (uint64_t)cfg->threads;
 
@@ -265,7 +265,7 @@ struct model *
 model_new(const struct lg_config *cfg, int thread)
 {
 	struct model *m = xcalloc(1, sizeof(*m));
-	uint64_t n = model_thread_conns(cfg, thread);
+	uint64_t n = thread_conns(cfg, thread);
 
 	m->cfg = cfg;
 	m->thread = thread;

@@ -22,7 +22,4 @@ void model_free(struct model *m);
  * when the run's duration is over. */
 bool model_next(struct model *m, struct op *op);
 
-/* Connections of `thread`: cfg->conns spread round-robin. */
-uint64_t model_thread_conns(const struct lg_config *cfg, int thread);
-
 #endif

@@ -114,19 +114,14 @@ static int
 parse_uint(const char *opt, const char *val, uint64_t min, uint64_t max, uint64_t *out)
 {
 	char why[80];
-	uint64_t v = 0;
+	uint64_t v;
 
-	if (*val == '\0')
-		return bad(opt, "''", "not a number");
-	for (const char *p = val; *p; p++) {
-		unsigned d = (unsigned char)*p - '0';
-
-		if (d > 9)
-			return bad(opt, val, *val == '-' ? "must not be negative" :
-			    "not a whole number");
-		if (v > (UINT64_MAX - d) / 10)
-			return bad(opt, val, "too large");
-		v = v * 10 + d;
+	switch (parse_decimal(val, strlen(val), &v)) {
+	case PARSE_NOT_NUMBER:
+		return bad(opt, *val ? val : "''", *val == '-' ? "must not be negative" :
+		    "not a whole number");
+	case PARSE_TOO_BIG:
+		return bad(opt, val, "too large");
 	}
 	if (v < min || v > max) {
 		snprintf(why, sizeof(why), "must be from %llu to %llu",

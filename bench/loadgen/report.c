@@ -72,7 +72,7 @@ json_config(struct json *j, const struct results *r)
 
 	json_int(j, "hz", cfg->hz);
 	json_string(j, "clock", cfg->manual_clock ? "manual" : "real");
-	if (r->cfg->trace != NULL) {
+	if (cfg->trace != NULL) {
 		json_string(j, "trace", cfg->trace);
 		json_string(j, "speed", cfg->speed == SPEED_MAX ? "max" : "real");
 		return;

@@ -77,20 +77,14 @@ static int
 parse_num(const struct reader *r, const struct field *f, const char *what,
     uint64_t max, uint64_t *out)
 {
-	uint64_t v = 0;
+	int error = parse_decimal(f->p, f->len, out);
 
-	for (size_t i = 0; i < f->len; i++) {
-		unsigned d = (unsigned char)f->p[i] - '0';
-
-		if (d > 9)
-			return fail(r, "%s '%.*s' is not a non-negative integer", what,
-			    (int)f->len, f->p);
-		if (v > (max - d) / 10)
-			return fail(r, "%s %.*s is out of range (0 to %" PRIu64 ")", what,
-			    (int)f->len, f->p, max);
-		v = v * 10 + d;
-	}
-	*out = v;
+	if (error == PARSE_NOT_NUMBER)
+		return fail(r, "%s '%.*s' is not a non-negative integer", what,
+		    (int)f->len, f->p);
+	if (error == PARSE_TOO_BIG || *out > max)
+		return fail(r, "%s %.*s is out of range (0 to %" PRIu64 ")", what,
+		    (int)f->len, f->p, max);
 	return 0;
 }
 

@@ -52,3 +52,23 @@ now_ns(void)
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
+
+int
+parse_decimal(const char *p, size_t len, uint64_t *out)
+{
+	uint64_t v = 0;
+
+	if (len == 0)
+		return PARSE_NOT_NUMBER;
+	for (size_t i = 0; i < len; i++) {
+		unsigned d = (unsigned char)p[i] - '0';
+
+		if (d > 9)
+			return PARSE_NOT_NUMBER;
+		if (v > (UINT64_MAX - d) / 10)
+			return PARSE_TOO_BIG;
+		v = v * 10 + d;
+	}
+	*out = v;
+	return 0;
+}

@@ -37,7 +37,7 @@ struct worker {
 
 	struct metrics m;	/* the worker's; the teardown's after it */
 	uint64_t ops_done;	/* atomic copy of m.c.ops for the progress line */
-	uint64_t end_ns;	/* when its plan was over */
+	uint64_t end_ns;	/* real clock: when its plan was over */
 	char why[200];		/* the first contradiction it met */
 
 	struct fire_stats fire;
