@@ -7,10 +7,12 @@
 #include "callout_build.h"
 
 extern const struct callout_backend_ops callout_backend_list;
+extern const struct callout_backend_ops callout_backend_hierarchical;
 
 /* In the order the README's table lists them. */
 const struct callout_backend_ops *const callout_backends[] = {
 	&callout_backend_list,
+	&callout_backend_hierarchical,
 	NULL,
 };
 
