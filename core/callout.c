@@ -68,8 +68,10 @@ callout_init_rw(struct callout *c, struct rwlock *rw, int flags)
 
 /* ------------------------------------------------ bases and their locks */
 
+/* callout__lock's slow path: the callout is moving between bases, or was
+ * last used before a restart with fewer CPUs. */
 struct callout_cpu *
-callout__lock(struct callout *c)
+callout__lock_slow(struct callout *c)
 {
 	struct callout_runtime *rt = &callout__rt;
 
@@ -240,7 +242,7 @@ cc_reset(struct callout *c, sbintime_t sbt, sbintime_t pr,
 
 	callout__ensure();
 	check_cpu(cpu, fn);
-	callout_when(sbt, pr, flags, &when, &prec);
+	callout__when(sbt, pr, flags, &when, &prec);
 	when = callout__coalesce(when, prec, flags);
 
 	cc = callout__lock(c);
