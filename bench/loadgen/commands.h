@@ -8,5 +8,6 @@
 int cmd_run(int argc, char **argv);
 int cmd_record(int argc, char **argv);
 int cmd_replay(int argc, char **argv);
+int cmd_advise(int argc, char **argv);
 
 #endif

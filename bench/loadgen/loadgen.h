@@ -76,6 +76,18 @@ struct lg_config {
 	/* record / replay */
 	const char *out;
 	const char *trace;
+	/* advise */
+	bool quick;
+	uint64_t budget_ns;		/* wall time per backend, manual clock */
+	int reps;			/* repetitions of the manual replay */
+	uint64_t real_ns;		/* real-clock run per backend; 0: none */
+	uint64_t seen;			/* bit id: option id was given (OPT_SEEN) */
 };
+
+/* --mix: the five delays at once (loadgen.h's T_* order).  An explicit
+ * --rto, --delack, ... wins over the mix, wherever it stands. */
+enum timer_mix { MIX_TCP, MIX_SHORT, MIX_LONG, NMIXES };
+extern const char *const mix_names[NMIXES];	/* "tcp", "short", "long" */
+extern const int64_t mix_timer_ns[NMIXES][NTIMERS];
 
 #endif

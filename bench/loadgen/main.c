@@ -16,6 +16,7 @@ static const struct command {
 	{ "run", cmd_run, "run the TCP-like workload through the callout API" },
 	{ "record", cmd_record, "write a model run's operations as a trace, and run it" },
 	{ "replay", cmd_replay, "carry out the operations of a trace" },
+	{ "advise", cmd_advise, "measure every backend on a workload; say which to use" },
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

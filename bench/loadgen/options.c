@@ -68,6 +68,43 @@ static const struct opt_def defs[] = {
 	[O_SPEED] = { "speed", "real|max",
 	    "real: each operation at its planned time; max:\n"
 	    "back to back (default real)" },
+	[O_MIX] = { "mix", "tcp|short|long",
+	    "the five delays at once; --rto etc. override it:\n"
+	    "tcp: FreeBSD's (rto 200ms, delack 40ms, persist 5s,\n"
+	    "keepidle 2h, msl 30s); short: all under 100 ms\n"
+	    "(20ms, 2ms, 50ms, 50ms, 25ms); long: all seconds\n"
+	    "or more (8s, 5s, 60s, 2h, 60s) (default tcp)" },
+	[O_TRACE] = { "trace", "FILE",
+	    "the workload is trace FILE (see TRACE.md) instead\n"
+	    "of the TCP model" },
+	[O_QUICK] = { "quick", NULL,
+	    "a short measurement (under a minute on 2 cores):\n"
+	    "--reps 3 --real 0.3s --budget 10s, each unless\n"
+	    "given" },
+	[O_BUDGET] = { "budget", "TIME",
+	    "wall time one backend may take on the manual clock;\n"
+	    "a backend over it is reported as not measured\n"
+	    "(default 30s)" },
+	[O_REPS] = { "reps", "N",
+	    "repetitions of the manual-clock replay; each\n"
+	    "operation's cost is its minimum over them\n"
+	    "(default 5)" },
+	[O_REAL] = { "real", "TIME",
+	    "length of the real-clock run of each backend; 0\n"
+	    "skips it (default 2s)" },
+};
+
+const char *const mix_names[NMIXES] = { "tcp", "short", "long" };
+
+/* Workload presets, not measurements: the delays of the five timers. */
+const int64_t mix_timer_ns[NMIXES][NTIMERS] = {
+	/* FreeBSD's defaults (tcp_timer.h), except the RTO: a typical one,
+	 * RTT + 4 RTTVAR above FreeBSD's 30 ms floor. */
+	[MIX_TCP] = { 200000000, 40000000, 5000000000LL, 7200000000000LL,
+	    30000000000LL },
+	[MIX_SHORT] = { 20000000, 2000000, 50000000, 50000000, 25000000 },
+	[MIX_LONG] = { 8000000000LL, 5000000000LL, 60000000000LL,
+	    7200000000000LL, 60000000000LL },
 };
 
 #define NDEFS ((int)(sizeof(defs) / sizeof(defs[0])))
@@ -92,13 +129,11 @@ options_defaults(struct lg_config *cfg)
 	cfg->drain = DRAIN_SYNC;
 	cfg->prec = PREC_DEFAULT;
 	cfg->seed = 1;
-	/* FreeBSD's defaults (tcp_timer.h), except the RTO: a typical one,
-	 * RTT + 4 RTTVAR above FreeBSD's 30 ms floor. */
-	cfg->timer_ns[T_REXMT] = 200000000;
-	cfg->timer_ns[T_DELACK] = 40000000;
-	cfg->timer_ns[T_PERSIST] = 5000000000LL;
-	cfg->timer_ns[T_KEEP] = 7200000000000LL;
-	cfg->timer_ns[T_2MSL] = 30000000000LL;
+	for (int i = 0; i < NTIMERS; i++)
+		cfg->timer_ns[i] = mix_timer_ns[MIX_TCP][i];
+	cfg->budget_ns = 30000000000ULL;
+	cfg->reps = 5;
+	cfg->real_ns = 2000000000ULL;
 }
 
 /* ----------------------------------------------------------- values */
@@ -338,10 +373,54 @@ set_option(struct lg_config *cfg, enum opt_id id, const char *val)
 			return -1;
 		cfg->speed = choice ? SPEED_MAX : SPEED_REAL;
 		return 0;
+	case O_MIX:
+		for (int m = 0; m < NMIXES; m++) {
+			if (strcmp(val, mix_names[m]) == 0) {
+				for (int i = 0; i < NTIMERS; i++)
+					cfg->timer_ns[i] = mix_timer_ns[m][i];
+				return 0;
+			}
+		}
+		return bad(opt, val, "must be tcp, short or long");
+	case O_TRACE:
+		cfg->trace = val;
+		return 0;
+	case O_QUICK:
+		cfg->quick = true;
+		return 0;
+	case O_BUDGET:
+		if (parse_time(opt, val, &cfg->budget_ns) != 0)
+			return -1;
+		return cfg->budget_ns == 0 ? bad(opt, val, "must be more than 0") : 0;
+	case O_REPS:
+		if (parse_uint(opt, val, 1, 100, &u) != 0)
+			return -1;
+		cfg->reps = (int)u;
+		return 0;
+	case O_REAL:
+		return parse_time(opt, val, &cfg->real_ns);
 	case O_END:
 		break;
 	}
 	return -1;
+}
+
+/* --mix set all five delays where it stood; the explicit ones given
+ * before it win all the same: parse them again (they parsed once). */
+static void
+reapply_timers(struct lg_config *cfg, int argc, char **argv,
+    const struct option *longopts)
+{
+	int c;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
+		enum opt_id id = (enum opt_id)(c - VAL_BASE);
+
+		if (id == O_RTO || id == O_DELACK || id == O_PERSIST ||
+		    id == O_KEEPIDLE || id == O_MSL)
+			(void)set_option(cfg, id, optarg);
+	}
 }
 
 /* ------------------------------------------------------------- help */
@@ -421,8 +500,11 @@ options_parse(int argc, char **argv, const struct subcommand_usage *u,
 		default:
 			if (set_option(cfg, (enum opt_id)(c - VAL_BASE), optarg) != 0)
 				return OPTS_ERROR;
+			cfg->seen |= 1ULL << (c - VAL_BASE);
 		}
 	}
+	if (OPT_SEEN(cfg, O_MIX))
+		reapply_timers(cfg, argc, argv, longopts);
 	for (; optind < argc; optind++) {
 		if (npos == u->npositional) {
 			fprintf(stderr, "%s: unexpected argument '%s' (see %s --help)\n",

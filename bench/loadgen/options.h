@@ -17,6 +17,8 @@ enum opt_id {
 	O_SEED, O_TIME_WAIT, O_RTO, O_DELACK, O_PERSIST, O_KEEPIDLE, O_MSL,
 	/* record, replay */
 	O_OUT, O_SPEED,
+	/* advise */
+	O_MIX, O_TRACE, O_QUICK, O_BUDGET, O_REPS, O_REAL,
 	O_END = -1
 };
 
@@ -27,6 +29,9 @@ struct subcommand_usage {
 	int npositional;		/* exactly this many operands */
 	const char *positional_name;	/* for the error when one is missing */
 };
+
+/* Was option `id` given on the command line? */
+#define OPT_SEEN(cfg, id)	(((cfg)->seen >> (id)) & 1)
 
 /* Defaults of every option. */
 void options_defaults(struct lg_config *cfg);

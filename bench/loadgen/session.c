@@ -114,6 +114,32 @@ int
 session_run(const char *command, const struct lg_config *cfg,
     struct worker **ws, uint64_t conns, uint64_t duration_ns)
 {
+	return session_run_quiet(command, cfg, ws, conns, duration_ns, NULL);
+}
+
+static void
+summarise(const struct results *r, struct session_out *out)
+{
+	const struct metrics *m = &r->total;
+	double s = (double)r->elapsed_ns / 1e9;
+
+	out->ok = r->ok;
+	out->elapsed_s = s;
+	out->ops_per_sec = s > 0 ? (double)m->c.ops / s : 0;
+	out->wakeups_per_sec = r->duration_ns > 0 ?
+	    (double)r->wakeups * 1e9 / (double)r->duration_ns : 0;
+	out->fired = m->c.fired;
+	out->lateness_p50_ns = hist_percentile(&m->lateness, 50);
+	out->lateness_p99_ns = hist_percentile(&m->lateness, 99);
+	out->lateness_max_ns = m->lateness.max;
+	out->reset_p99_ns = hist_percentile(&m->lat[LAT_RESET], 99);
+}
+
+int
+session_run_quiet(const char *command, const struct lg_config *cfg,
+    struct worker **ws, uint64_t conns, uint64_t duration_ns,
+    struct session_out *out)
+{
 	struct results r = {
 		.command = command, .cfg = cfg, .ws = ws, .nworkers = cfg->threads,
 		.conns = conns, .duration_ns = duration_ns,
@@ -142,7 +168,9 @@ session_run(const char *command, const struct lg_config *cfg,
 	callout_shutdown();
 	callout_stats_get(&st);
 	r.ok = check(&r, &st);
-	if (cfg->json)
+	if (out != NULL)
+		summarise(&r, out);
+	else if (cfg->json)
 		report_json(&r);
 	else
 		report_text(&r);

@@ -20,4 +20,20 @@ struct worker **session_workers(const struct lg_config *cfg);
 int session_run(const char *command, const struct lg_config *cfg,
     struct worker **ws, uint64_t conns, uint64_t duration_ns);
 
+/* What a session measured, for a program rather than a reader. */
+struct session_out {
+	bool ok;			/* every check passed */
+	double ops_per_sec;
+	double elapsed_s;		/* real time the plan took */
+	double wakeups_per_sec;
+	uint64_t fired;
+	uint64_t lateness_p50_ns, lateness_p99_ns, lateness_max_ns;
+	uint64_t reset_p99_ns;		/* reset latency from the planned time */
+};
+
+/* session_run, but the results go to *out instead of stdout. */
+int session_run_quiet(const char *command, const struct lg_config *cfg,
+    struct worker **ws, uint64_t conns, uint64_t duration_ns,
+    struct session_out *out);
+
 #endif
