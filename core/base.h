@@ -173,8 +173,11 @@ cc_exec_of(struct callout_cpu *cc, const struct callout *c)
 	return NULL;
 }
 
-/* Insert c into cc's backend (base lock held); see callout.c. */
-void callout__insert(struct callout_cpu *cc, struct callout *c,
+/* Insert c into cc's backend (base lock held); see callout.c.  0, or
+ * ENOMEM: c is left not pending, stats.failed counted, errno set.  The
+ * caller decides about CALLOUT_ACTIVE: cc_reset (under the callout's lock)
+ * clears it; a deferred migration (callout__run, no such lock) cannot. */
+int callout__insert(struct callout_cpu *cc, struct callout *c,
     sbintime_t when, sbintime_t prec, bool direct);
 /* Move c from cc to another base; returns the new base, locked. */
 struct callout_cpu *callout__cpu_switch(struct callout *c,

@@ -106,7 +106,7 @@ callout__cpu_switch(struct callout *c, struct callout_cpu *cc, int cpu)
 	return cc;
 }
 
-void
+int
 callout__insert(struct callout_cpu *cc, struct callout *c, sbintime_t when,
     sbintime_t prec, bool direct)
 {
@@ -129,7 +129,7 @@ callout__insert(struct callout_cpu *cc, struct callout *c, sbintime_t when,
 		ci_clear(c, CALLOUT_PENDING);
 		cc->cc_stats.failed++;
 		errno = ENOMEM;
-		return;
+		return ENOMEM;
 	}
 	ci_set(c, CALLOUT_PENDING | (direct ? CI_DIRECT : 0));
 	cc->cc_stats.scheduled++;
@@ -138,6 +138,7 @@ callout__insert(struct callout_cpu *cc, struct callout *c, sbintime_t when,
 		cc->cc_wake = when;
 		pthread_cond_signal(&cc->cc_clock_cv);
 	}
+	return 0;
 }
 
 /* Take a pending callout out of wherever it waits: a deferred migration,
@@ -244,7 +245,14 @@ cc_reset(struct callout *c, sbintime_t sbt, sbintime_t pr,
 		}
 		cc = callout__cpu_switch(c, cc, cpu);
 	}
-	callout__insert(cc, c, when, prec, (flags & C_DIRECT_EXEC) != 0);
+	if (callout__insert(cc, c, when, prec, (flags & C_DIRECT_EXEC) != 0) != 0) {
+		/* Refused (ENOMEM, counted, errno set): nothing will run, so
+		 * the callout is not active either -- as after a stop.  The
+		 * return value still says whether a pending call was
+		 * cancelled on the way.  c_flags is ours: the caller holds
+		 * the callout's lock. */
+		c->c_flags &= ~CALLOUT_ACTIVE;
+	}
 	cc_unlock(cc);
 	return cancelled;
 }

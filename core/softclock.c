@@ -78,7 +78,9 @@ done:
 		cc->cc_stats.pending--;
 		cc->cc_stats.migrated++;
 		to = callout__cpu_switch(c, cc, cpu);
-		callout__insert(to, c, e->ce_migr_time, e->ce_migr_prec,
+		/* ENOMEM: counted, c not pending; its active flag is the
+		 * lock holder's and stays set (see callout.h). */
+		(void)callout__insert(to, c, e->ce_migr_time, e->ce_migr_prec,
 		    e->ce_migr_direct);
 		cc_unlock(to);
 		cc_lock(cc);
