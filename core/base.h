@@ -80,7 +80,8 @@ struct callout_cpu {
 	struct cc_exec cc_exec[CE_NSLOTS];	/* base lock (ce_state: atomic) */
 	sbintime_t cc_lastexpire;		/* base lock: the backend's clock */
 	sbintime_t cc_wake;			/* base lock: clock thread sleeps until */
-	bool cc_exiting;			/* base lock */
+	bool cc_exiting;			/* base lock: shutdown; the threads
+						 * finish the call in progress only */
 	pthread_cond_t cc_clock_cv;		/* wakes the clock thread */
 	pthread_cond_t cc_soft_cv;		/* wakes the softclock thread */
 	pthread_cond_t cc_drain_cv;		/* wakes callout_drain callers */

@@ -100,13 +100,15 @@ done:
 	}
 }
 
-/* Pop and run every callout on a due queue. */
+/* Pop and run every callout on a due queue.  Once callout_shutdown has
+ * set cc_exiting, stop after the call in progress: what is still queued
+ * is pending, and shutdown drops it (base_fini) instead of running it. */
 static void
 run_queue(struct callout_cpu *cc, struct callout_tailq *q, int slot)
 {
 	struct callout *c;
 
-	while ((c = TAILQ_FIRST(q)) != NULL) {
+	while (!cc->cc_exiting && (c = TAILQ_FIRST(q)) != NULL) {
 		TAILQ_REMOVE(q, c, c_links.tqe);
 		/* From here callout_pending() is false, as the page says. */
 		ci_clear(c, CALLOUT_PENDING | CI_QUEUED);
