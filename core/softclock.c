@@ -128,8 +128,11 @@ callout__expire(struct callout_cpu *cc, sbintime_t now)
 	cc->cc_lastexpire = now;
 #if CALLOUT_INVARIANTS
 	/* A backend that leaves a due callout behind would make the clock
-	 * spin on it for ever: say so instead. */
-	if (callout__rt.ops->next(cc->cc_be) <= now)
+	 * spin on it for ever: say so instead.  Deadlines are below SBT_MAX,
+	 * which is what an empty backend says: not a leftover when the
+	 * manual clock has reached SBT_MAX itself. */
+	if (callout__rt.ops->next(cc->cc_be) <= now &&
+	    callout__rt.ops->next(cc->cc_be) != SBT_MAX)
 		callout__panic("backend %s: expire(%lld) left a callout due at %lld",
 		    callout__rt.ops->name, (long long)now,
 		    (long long)callout__rt.ops->next(cc->cc_be));

@@ -38,14 +38,17 @@ callout__ticks_update(sbintime_t now)
 		__atomic_store_n(&ticks, t, __ATOMIC_RELAXED);
 }
 
-/* The first hardclock tick at or after `now`. */
+/* The first hardclock tick at or after `now`; SBT_MAX when there is none
+ * (the manual clock can be taken up to SBT_MAX). */
 static sbintime_t
 next_tick(sbintime_t now)
 {
 	sbintime_t since = now - callout__rt.epoch;
 	sbintime_t rem = since % tick_sbt;
 
-	return rem == 0 ? now : now + (tick_sbt - rem);
+	if (rem == 0)
+		return now;
+	return SBT_MAX - now < tick_sbt - rem ? SBT_MAX : now + (tick_sbt - rem);
 }
 
 static sbintime_t
