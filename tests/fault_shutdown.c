@@ -32,6 +32,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "base.h"
 #include "check.h"
 #include "fault.h"
 
@@ -67,13 +68,31 @@ legacy_fn(void *arg)
 	atomic_inc(&total_fires);
 }
 
+/* Has callout_shutdown begun stopping base 0?  (The core's own flag,
+ * read under the base lock, which a running function does not hold: it
+ * keeps the test exact however slowly the main thread gets there.) */
+static bool
+shutdown_begun(void)
+{
+	struct callout_cpu *cc = &callout__rt.cpus[0];
+	bool exiting;
+
+	cc_lock(cc);
+	exiting = cc->cc_exiting;
+	cc_unlock(cc);
+	return exiting;
+}
+
 static void
 runner_fn(void *arg)
 {
 	(void)arg;
 	atomic_inc(&total_fires);
 	atomic_inc(&runner_started);
-	fault_sleep(RUN_FOR);
+	fault_sleep(RUN_FOR / 2);
+	/* Still running when shutdown starts, and for a while after. */
+	CHECK(WAIT_UNTIL(shutdown_begun()));
+	fault_sleep(RUN_FOR / 2);
 	/* Re-arm itself on its way out: pending when shutdown drops. */
 	callout_reset_sbt(&runner, SBT_1MS, 0, runner_fn, NULL, 0);
 	atomic_set_sbt(&runner_end, sbinuptime());
