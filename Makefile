@@ -12,7 +12,7 @@ CONFIGS ?= plain tsan asan
 PREFIX ?= /usr/local
 FUZZ_SECONDS ?= 60
 
-.PHONY: all deps test install fuzz clean
+.PHONY: all deps test install fuzz clean stress
 
 all:
 	@./scripts/install-deps.sh build
@@ -36,3 +36,8 @@ install:
 
 clean:
 	rm -rf build build-tsan build-asan build-release build-fuzz fuzz-out
+
+# Concurrency stress under TSan and ASan+UBSan (QUICK=1: under a minute).
+stress:
+	@./scripts/install-deps.sh test
+	@./scripts/stress.sh $(if $(QUICK),QUICK)
