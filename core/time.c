@@ -88,7 +88,10 @@ callout__next_tick(sbintime_t now)
 {
 	sbintime_t start = tick_floor(now);
 
-	return start == now ? now : start + tick_sbt;
+	if (start == now)
+		return now;
+	/* The manual clock can be taken up to SBT_MAX: no tick after. */
+	return SBT_MAX - start < tick_sbt ? SBT_MAX : start + tick_sbt;
 }
 
 sbintime_t
