@@ -7,12 +7,14 @@
 #   make install [PREFIX=/usr/local]
 #   make fuzz [FUZZ_SECONDS=60]   each libFuzzer target for that long (clang,
 #                       build-fuzz/; new inputs in fuzz-out/, not the repo)
+#   make paper [RESULTS=results/HOST/RUN]   the paper from a results folder
+#                       (default: the newest): paper/build/calloutlab.pdf
 
 CONFIGS ?= plain tsan asan
 PREFIX ?= /usr/local
 FUZZ_SECONDS ?= 60
 
-.PHONY: all deps test install fuzz clean stress
+.PHONY: all deps test install fuzz clean stress paper
 
 all:
 	@./scripts/install-deps.sh build
@@ -41,3 +43,8 @@ clean:
 stress:
 	@./scripts/install-deps.sh test
 	@./scripts/stress.sh $(if $(QUICK),QUICK)
+
+# The paper, its tables and charts generated from one results folder.
+paper:
+	@./scripts/install-deps.sh paper
+	@sh paper/build.sh $(RESULTS)

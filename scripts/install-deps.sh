@@ -8,6 +8,9 @@ pkgs_test="$pkgs_build libbenchmark-dev libjemalloc-dev"
 pkgs_bench="$pkgs_test gnuplot-nox libev-dev libevent-dev libuv1-dev libdpdk-dev"
 # libFuzzer: clang 14 and its runtime libraries (libclang_rt.fuzzer).
 pkgs_fuzz="$pkgs_build clang-14 clang libclang-rt-14-dev"
+# The paper: pdflatex and the fonts it uses, rsvg-convert for the charts'
+# SVG, gnuplot to draw charts a results folder lacks.
+pkgs_paper="jq gnuplot-nox fonts-dejavu-core librsvg2-bin texlive-latex-base texlive-latex-recommended texlive-fonts-recommended"
 
 want=""
 for group in "$@"; do
@@ -16,7 +19,8 @@ for group in "$@"; do
 	test) want="$want $pkgs_test" ;;
 	bench) want="$want $pkgs_bench" ;;
 	fuzz) want="$want $pkgs_fuzz" ;;
-	*) echo "install-deps.sh: unknown group '$group' (build, test, bench, fuzz)" >&2; exit 2 ;;
+	paper) want="$want $pkgs_paper" ;;
+	*) echo "install-deps.sh: unknown group '$group' (build, test, bench, fuzz, paper)" >&2; exit 2 ;;
 	esac
 done
 

@@ -1,0 +1,250 @@
+# values.jq - every number and every data-dependent sentence the paper's
+# prose quotes, as one object {key: LaTeX text or null}.  gen.sh writes it
+# as \valdef{key}{text} lines; the .tex reads them with \val{key}.  null
+# prints as "not measured" (paper/calloutlab.tex: \notmeasured).
+
+include "lib";
+
+def yesno($b): if $b == null then null elif $b then "holds" else "does not hold" end;
+
+# The backends' display names in prose.
+def tt: "\\texttt{\(esc)}";
+
+def rearm_floor($rows): series($rows; "rearm"; "floor"; "rec64"; "rto");
+
+# Growth facts of one case at the api level, per backend.
+def growth_values($rows; $case; $dist; $key):
+  rearm_floor($rows) as $floor
+  | [ backend_order($rows)[] as $b
+      | series($rows; $case; "api"; $b; $dist) as $s
+      | growth($s; $floor) as $g
+      | expected($case; $b) as $e
+      | select($g != null)
+      | { ("\($key).\($b).n0"): ($g.n0 | nfmt),
+          ("\($key).\($b).n1"): ($g.n1 | nfmt),
+          ("\($key).\($b).v0"): (at($s; $g.n0) | tns),
+          ("\($key).\($b).v1"): (at($s; $g.n1) | tns),
+          ("\($key).\($b).growth"): ($g.g | times),
+          ("\($key).\($b).floorgrowth"): ($g.floor | times),
+          ("\($key).\($b).class"): ($g.class | class_name),
+          ("\($key).\($b).normgrowth"): ($g.gn | times),
+          ("\($key).\($b).expected"): (if $e then ($e | class_name) else null end),
+          ("\($key).\($b).noise"): ($g.k | times),
+          ("\($key).\($b).verdict"): claim($g; $e) } ]
+  | add // {};
+
+# The growth claims in one sentence per case.
+def growth_sentence($rows; $case; $dist):
+  rearm_floor($rows) as $floor
+  | [ backend_order($rows)[] as $b
+      | series($rows; $case; "api"; $b; $dist) as $s
+      | growth($s; $floor) as $g
+      | expected($case; $b) as $e
+      | select($g != null and $e != null)
+      | {b: $b, e: $e, g: $g, v: claim($g; $e)} ] as $v
+  | if ($v | length) == 0 then null
+    else
+      def names: map(.b | tt) | join(", ");
+      ($v | map(select(.v == "holds"))) as $firm
+      | ($v | map(select(.v | startswith("holds ")))) as $soft
+      | ($v | map(select(.v | startswith("does not hold")))) as $no
+      | [ (if ($firm | length) > 0 then "for \($firm | names) the claim holds" else empty end),
+          (if ($soft | length) > 0 then "for \($soft | names) it holds only within the noise" else empty end),
+          (if ($no | length) > 0 then "for " + ($no | map("\(.b | tt) (nearest \(.g.class | class_name), expected \(.e | class_name)\(if .v | endswith("(within noise)") then ", within the noise" else "" end))") | join(", ")) + " it does not" else empty end) ]
+      | "In units of the floor, " + join("; ") + "."
+    end;
+
+def cross_sentence($rows; $case; $dist; $what):
+  series($rows; $case; "api"; "wheel"; $dist) as $w
+  | series($rows; $case; "api"; "heap"; $dist) as $h
+  | crossover($w; $h) as $x
+  | ($x.r // []) as $r
+  | if $x.kind == "none" then null
+    elif $x.kind == "always" then
+      "The wheel's \($what) is cheaper than the heap's at every $N$ measured, from \($r[0].n | nfmt) to \($r[-1].n | nfmt) (wheel/heap from \($r | map(.r) | min | sig) to \($r | map(.r) | max | sig)): there is no crossover to find in this range; the wheel is already ahead at the smallest $N$."
+    elif $x.kind == "never" then
+      "The heap's \($what) stays cheaper than the wheel's over the whole measured range, \($r[0].n | nfmt) to \($r[-1].n | nfmt) (wheel/heap from \($r | map(.r) | min | sig) to \($r | map(.r) | max | sig)): the $O(1)$ wheel does not overtake the $O(\\log n)$ heap here."
+    elif $x.kind == "ends_above" then
+      "The wheel's and the heap's \($what) cross back and forth, and at the largest $N$, \($r[-1].n | nfmt), the heap is the cheaper (wheel/heap \($r[-1].r | sig)): no stable crossover in the measured range."
+    else
+      "The wheel's \($what) overtakes the heap's between $N=$\($x.lo | nfmt) and $N=$\($x.hi | nfmt) (interpolated: $N\\approx$\($x.at | nfmt)) and stays cheaper up to \($r[-1].n | nfmt) (wheel/heap \($r[-1].r | sig) there)"
+      + (if $x.kind == "noisy" then "; below that the ratio crosses 1 more than once, which is noise at these sizes." else "." end)
+    end;
+
+def cross_verdict($rows; $case; $dist):
+  crossover(series($rows; $case; "api"; "wheel"; $dist);
+            series($rows; $case; "api"; "heap"; $dist)) as $x
+  | if $x.kind == "none" then null
+    elif ($x.kind == "always" or $x.kind == "once" or $x.kind == "noisy") then "holds"
+    else "does not hold" end;
+
+# The tick tail at the largest N of tick_busy, api level.
+def tail_values:
+  (.ticks.ticks // []) as $tk
+  | ([$tk[] | select(.case == "tick_busy" and .level == "api") | .n] | max) as $n
+  | if $n == null then {} else
+    [ $tk[] | select(.case == "tick_busy" and .level == "api" and .n == $n) ] as $t
+    | def get($b): first($t[] | select(.impl == $b)) // null;
+      get("wheel") as $w | get("hierarchical") as $h | get("heap") as $hp
+    | { "tail.n": ($n | nfmt),
+        "tail.ticks": ($t[0].ticks | tostring | grp),
+        "tail.fired": ($t[0].fired_per_tick | sig),
+        "tail.preempted": ([$t[].preempted] | add | tostring),
+        "tail.wheel.p50": ($w.ns.p50 | tns), "tail.wheel.p999": ($w.ns.p999 | tns),
+        "tail.wheel.max": ($w.ns.max | tns),
+        "tail.hier.p50": ($h.ns.p50 | tns), "tail.hier.p999": ($h.ns.p999 | tns),
+        "tail.hier.max": ($h.ns.max | tns),
+        "tail.heap.p50": ($hp.ns.p50 | tns), "tail.heap.p999": ($hp.ns.p999 | tns),
+        "tail.hier.ratio": (if $h then ($h.ns.p999 / $h.ns.p50) | times else null end),
+        "tail.wheel.ratio": (if $w then ($w.ns.p999 / $w.ns.p50) | times else null end),
+        "tail.verdict": (if $w and $h then yesno(($h.ns.p999 / $h.ns.p50) > ($w.ns.p999 / $w.ns.p50)) else null end),
+        "tail.sentence": (if $w and $h then
+            (if ($h.ns.p999 / $h.ns.p50) > ($w.ns.p999 / $w.ns.p50) then
+              "The hierarchical wheel's slowest ticks stand further from its median than the hashed wheel's: its 99.9th percentile is \(($h.ns.p999 / $h.ns.p50) | times) its median, the hashed wheel's \(($w.ns.p999 / $w.ns.p50) | times). That is the cascades' price: a tick on which a higher level's slot empties moves every callout in it."
+             else
+              "The cascades do not show in the tail here: the hierarchical wheel's 99.9th percentile tick is \(($h.ns.p999 / $h.ns.p50) | times) its median, the hashed wheel's \(($w.ns.p999 / $w.ns.p50) | times). At this $N$ a cascading slot holds few callouts, and a move costs about as much as the hashed wheel's sweep of a bucket."
+             end) else null end) }
+    end;
+
+# Coalescing: the precision runs.
+def coalesce_values:
+  (.precision // [] | good) as $p
+  | if ($p | length) == 0 then {} else
+    ([$p[] | .backend] | unique) as $bs
+    | [ $bs[] as $b
+        | [$p[] | select(.backend == $b) | {f: (.precision | tostring | frac), w: .wakeups_per_sec, l: .lateness_ns.p99, pr: .precision}
+           | select(.f != null)] | sort_by(.f) as $r
+        | select(($r | length) >= 2)
+        | {b: $b, lo: $r[0], hi: $r[-1]} ] as $c
+    | ($c | map(select(.lo.w > 0) | 1 - .hi.w / .lo.w)) as $saved
+    | ($c | map(select(.hi.w < .lo.w and .hi.l >= .lo.l)) | length) as $trade
+    | { "prec.loosest": ($c[0].hi.pr // null | if . then esc else null end),
+        "prec.exactname": ($c[0].lo.pr // null | if . then esc else null end),
+        "prec.savedmin": ($saved | min | pct),
+        "prec.savedmax": ($saved | max | pct),
+        "prec.nbackends": ($c | length | tostring),
+        "prec.ntrade": ($trade | tostring),
+        "prec.verdict": (if ($c | length) == 0 then null else yesno($trade == ($c | length)) end),
+        "prec.sentence": (if ($c | length) == 0 then null
+          elif $trade == ($c | length) then
+            "On every backend, loosening the precision from \($c[0].lo.pr | esc) to \($c[0].hi.pr | esc) cut the clock's wake-ups by \($saved | min | pct) to \($saved | max | pct) and raised the 99th percentile of lateness: calloutng's trade holds."
+          else
+            "The trade holds on \($trade) of \($c | length) backends: loosening the precision from \($c[0].lo.pr | esc) to \($c[0].hi.pr | esc) changed the wake-ups by \(($saved | min) * -1 | pct) to \(($saved | max) * -1 | pct); where fewer wake-ups did not come with more lateness, or did not come at all, the short runs on a loaded machine are within their noise."
+          end) }
+    end;
+
+# The peers, at the largest N every one of them ran.
+def peer_values($rows):
+  ([$rows[] | select(.case == "rearm" and .dist == "rto" and .level == "peer" and .impl == "libev") | .n] | max) as $n
+  | if $n == null then {} else
+    backend_order($rows) as $bs
+    | (at(series($rows; "rearm"; "peer"; "libev"; "rto"); $n)) as $ev
+    | ([ $bs[] as $b | at(series($rows; "rearm"; "api"; $b; "rto"); $n) as $v | select($v != null) | {b: $b, v: $v} ] | min_by(.v) // null) as $best
+    | ([ $rows[] | select(.case == "rearm" and .dist == "rto" and .level == "peer" and .n == $n) | {p: .impl, v: .ns} ] | min_by(.v) // null) as $bp
+    | (at(series($rows; "expire"; "peer"; "libev"; "spread1s"); $n)) as $eev
+    | ([ $bs[] as $b | at(series($rows; "expire"; "api"; $b; "spread1s"); $n) as $v | select($v != null) | {b: $b, v: $v} ] | min_by(.v) // null) as $ebest
+    | { "peer.n": ($n | nfmt),
+        "peer.best": ($best.b // null | if . then tt else null end),
+        "peer.bestns": ($best.v | tns),
+        "peer.libev": ($ev | tns),
+        "peer.ratio": (if $best and $ev then ($best.v / $ev) | sig else null end),
+        "peer.goal": (if $best and $ev then yesno($best.v / $ev <= 0.5) else null end),
+        "peer.fastest": ($bp.p // null | if . then tt else null end),
+        "peer.fastestns": ($bp.v | tns),
+        "peer.expbest": ($ebest.b // null | if . then tt else null end),
+        "peer.expratio": (if $ebest and $eev then ($ebest.v / $eev) | sig else null end),
+        "peer.expgoal": (if $ebest and $eev then yesno($ebest.v / $eev <= 0.5) else null end) }
+    end;
+
+def bytes_values:
+  (.bytes.bytes // []) as $b
+  | ([$b[] | .n] | max) as $n
+  | if $n == null then {} else
+    [ $b[] | select(.n == $n) ] as $r
+    | ($r | map(select(.level == "backend")) | min_by(.bytes_per_timer)) as $lo
+    | ($r | map(select(.level == "backend")) | max_by(.bytes_per_timer)) as $hi
+    | ($r | map(select(.level == "peer")) | min_by(.bytes_per_timer) // null) as $plo
+    | { "bytes.n": ($n | nfmt),
+        "bytes.least": ($lo.name | tt), "bytes.leastv": ($lo.bytes_per_timer | sig),
+        "bytes.most": ($hi.name | tt), "bytes.mostv": ($hi.bytes_per_timer | sig),
+        "bytes.timer": ($lo.timer_bytes | tostring),
+        "bytes.peerleast": ($plo.name // null | if . then tt else null end),
+        "bytes.peerleastv": ($plo.bytes_per_timer | sig) }
+    end;
+
+def load_values:
+  (.sweep // [] | good) as $s
+  | if ($s | length) == 0 then {} else
+    ([$s[].conns] | max) as $c
+    | ([$s[] | select(.conns == $c) | .threads] | max) as $t
+    | [ $s[] | select(.conns == $c and .threads == $t and (.drain // "sync") == "sync") ] as $r
+    | ($r | max_by(.ops_per_sec)) as $top
+    | ($r | min_by(.lateness_ns.p99)) as $late
+    | { "load.conns": ($c | nfmt), "load.threads": ($t | tostring),
+        "load.runs": ($s | length | tostring),
+        "load.duration": ($s[0].duration_s | sig),
+        "load.top": ($top.backend | tt), "load.topops": ($top.ops_per_sec | sig),
+        "load.offered": (($top.rate // 0) * $c | sig),
+        "load.late": ($late.backend | tt), "load.latep99": ($late.lateness_ns.p99 | tns),
+        "load.elapsedmax": ([$s[].elapsed_s] | max | sig) }
+    end;
+
+def run_values($rows):
+  (.meta // {}) as $m | (.micro.context // {}) as $ctx
+  | ($m.build.tunables // $ctx) as $tu
+  | ($tu.CALLOUT_WHEEL_SLOTS // null | if . then tonumber else null end) as $ws
+  | ($tu.CALLOUT_WHEEL_TICK_US // null | if . then tonumber else null end) as $wt
+  | ($tu.CALLOUT_HIER_LEVELS // null | if . then tonumber else null end) as $hl
+  | ($tu.CALLOUT_HIER_SLOT_BITS // null | if . then tonumber else null end) as $hb
+  | ($tu.CALLOUT_HIER_TICK_US // null | if . then tonumber else null end) as $ht
+  | ([$rows[].n] | unique) as $ns
+  | ($ctx.repetitions // null | if . then tonumber else null end) as $reps
+  | micro_cvs as $cv
+  | { "run.host": ($m.host.name // $ctx.host_name // null | if . then esc else null end),
+      "run.cpu": ($m.host.cpu_model // $ctx.cpu_model // null | if . then esc else null end),
+      "run.cpus": ($m.host.online_cpus // $ctx.num_cpus // null | if . then tostring else null end),
+      "run.kernel": ($m.host.kernel // $ctx.kernel // null | if . then esc else null end),
+      "run.os": ($m.host.os // null | if . then esc else null end),
+      "run.memgb": ($m.host.mem_total_kb // null | if . then (. / 1048576 | round | tostring) else null end),
+      "run.compiler": ($m.build.compiler // $ctx.compiler // null | if . then esc else null end),
+      "run.allocator": ($m.build.allocator // $ctx.allocator // null | if . then esc else null end),
+      "run.build": ($ctx.build // null | if . then (split(" ") | map(select(startswith("buildtype=") or startswith("optimization="))) | join(", ") | esc) else null end),
+      "run.commit": ($m.git.short // ($ctx.git_commit // null | if . then .[0:7] else null end) | if . then esc else null end),
+      "run.date": ($m.started // $ctx.run_date // null | if . then esc else null end),
+      "run.wall": ($m.wall_s // null | if . then tostring else null end),
+      "run.mode": ($m.mode // $ctx.run_mode // null | if . then esc else null end),
+      "run.loadstart": ($m.load_avg.start[0] // null | sig),
+      "run.loadend": ($m.load_avg.end[0] // null | sig),
+      "run.quicknote": (if ($m.mode // $ctx.run_mode) == "QUICK" then
+          "\\textbf{This paper was built from a QUICK run} (\\texttt{make bench QUICK=1}): small sizes and single repetitions that check the pipeline, not the structures. Its numbers are not evidence; rebuild it from a full run."
+        else "" end),
+      "micro.reps": ($reps // null | if . then tostring else null end),
+      "micro.mintime": ($ctx.min_time // null | if . then tostring else null end),
+      "micro.stat": (if ($reps // 1) > 1 then "the median of \($reps) repetitions" else "a single run (no repetitions, no median)" end),
+      "micro.cv": (if ($cv | length) > 0 then ($cv | sort | .[length / 2 | floor]) | pct else null end),
+      "micro.cvmax": (if ($cv | length) > 0 then ($cv | max) | pct else null end),
+      "micro.clockread": ($ctx.clock_read_ns // null | if . then tonumber | sig else null end),
+      "micro.nmin": ($ns | min | nfmt), "micro.nmax": ($ns | max | nfmt),
+      "micro.ncount": ($ns | length | tostring),
+      "micro.listmax": ([$rows[] | select(.impl == "list" and .case == "rearm") | .n] | max | nfmt),
+      "micro.cases": ($rows | length | tostring),
+      "cfg.wheelslots": ($ws // null | if . then tostring | grp else null end),
+      "cfg.wheeltick": ($wt // null | if . then (. / 1000 | sig) else null end),
+      "cfg.wheelrev": (if $ws and $wt then ($ws * $wt / 1e6 | sig) else null end),
+      "cfg.hierlevels": ($hl // null | if . then tostring else null end),
+      "cfg.hierslots": ($hb // null | if . then pow(2; .) | tostring else null end),
+      "cfg.hierl0": (if $hb and $ht then (pow(2; $hb) * $ht / 1000 | sig) else null end),
+      "cfg.hierrangedays": (if $hb and $hl and $ht then (pow(2; $hb * $hl) * $ht / 1e6 / 86400 | sig) else null end) };
+
+def paper_values:
+  micro_rows as $rows
+  | run_values($rows)
+  + growth_values($rows; "rearm"; "rto"; "rearm")
+  + growth_values($rows; "expire"; "spread1s"; "expire")
+  + { "rearm.sentence": growth_sentence($rows; "rearm"; "rto"),
+      "expire.sentence": growth_sentence($rows; "expire"; "spread1s"),
+      "cross.rearm": cross_sentence($rows; "rearm"; "rto"; "re-arm"),
+      "cross.rearm.verdict": cross_verdict($rows; "rearm"; "rto"),
+      "cross.expire": cross_sentence($rows; "expire"; "spread1s"; "expiry per fired timer"),
+      "cross.expire.verdict": cross_verdict($rows; "expire"; "spread1s") }
+  + tail_values + coalesce_values + peer_values($rows) + bytes_values + load_values;
