@@ -162,6 +162,6 @@ def table_config:
       ["load average", "\($v["run.loadstart"] // "?") at the start, \($v["run.loadend"] // "?") at the end"],
       ["microbenchmarks", "\($v["micro.stat"] // "?"); $N$ from \($v["micro.nmin"] // "?") to \($v["micro.nmax"] // "?") (list to \($v["micro.listmax"] // "?"))"],
       ["wheel", "\($v["cfg.wheelslots"] // "?") slots of \($v["cfg.wheeltick"] // "?")\\,ms: one revolution \($v["cfg.wheelrev"] // "?")\\,s"],
-      ["hierarchical", "\($v["cfg.hierlevels"] // "?") levels of \($v["cfg.hierslots"] // "?") slots, level 0 \($v["cfg.hierl0"] // "?")\\,ms"] ]
+      ["hierarchical", "\($v["cfg.hierlevels"] // "?") levels of \($v["cfg.hierslots"] // "?") slots, level 0 spanning \($v["cfg.hierl0"] // "?")\\,ms"] ]
   | "\\begin{tabular}{@{}p{0.2\\linewidth}p{0.75\\linewidth}@{}}\n\\toprule\n"
     + (map(cells + "\\\\") | join("\n")) + "\n\\bottomrule\n\\end{tabular}";
