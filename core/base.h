@@ -53,6 +53,12 @@
  * CALLOUT_SHAREDLOCK function whose lock is read-held by the canceller
  * cannot slip through.  ce_curr stays set until the base no longer touches
  * the callout or its lock, which is what drain waits for.
+ *
+ * ce_waiting and ce_drain describe the call in ce_curr, not the slot: a
+ * drainer sets ce_waiting before it sleeps, and the base clears it (and
+ * wakes the drainers) in the same critical section that clears ce_curr,
+ * as FreeBSD does with cc_exec_waiting.  While either is set, a reset of
+ * ce_curr does not arm it ("a drain in progress wins").
  */
 enum { CE_WAITING = 1, CE_RUNNING, CE_CANCELLED };
 enum { CE_SOFT = 0, CE_DIRECT = 1, CE_NSLOTS };
@@ -63,7 +69,8 @@ struct cc_exec {
 	pthread_t ce_thread;		/* base lock: who runs ce_curr */
 	void *ce_arg;			/* base lock: argument of that call */
 	callout_func_t *ce_drain;	/* base lock: callout_async_drain's function */
-	int ce_waiters;			/* base lock: threads in callout_drain */
+	bool ce_waiting;		/* base lock: a callout_drain waits for
+					 * ce_curr; cleared with ce_curr */
 	/* A reset onto another CPU while running waits here (base lock). */
 	int ce_migr_cpu;		/* CPUBLOCK: no migration pending */
 	sbintime_t ce_migr_time;

@@ -209,7 +209,7 @@ cc_reset(struct callout *c, sbintime_t sbt, sbintime_t pr,
 		 * that call is cancelled.  A drain in progress wins. */
 		if (c->c_lock != NULL && cc_cancel_waiting(cc, e))
 			cancelled = 1;
-		if (e->ce_waiters > 0 || e->ce_drain != NULL) {
+		if (e->ce_waiting || e->ce_drain != NULL) {
 			cc_unlock(cc);
 			return cancelled;
 		}
@@ -469,9 +469,10 @@ callout_drain(struct callout *c)
 			cancelled = true;
 		else if (exec_state(e) == CE_RUNNING)
 			ran = true;
-		e->ce_waiters++;
+		/* The base clears it when it lets go of c: the slot may run
+		 * another callout before this thread is back. */
+		e->ce_waiting = true;
 		pthread_cond_wait(&cc->cc_drain_cv, &cc->cc_lock);
-		e->ce_waiters--;
 		/* Nothing reschedules a callout being drained, but a careless
 		 * caller may have moved it: follow it. */
 		if (__atomic_load_n(&c->c_cpu, __ATOMIC_RELAXED) != cc->cc_cpu) {

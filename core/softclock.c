@@ -68,8 +68,10 @@ done:
 			cc->cc_stats.direct++;
 	}
 	e->ce_curr = NULL;
-	if (e->ce_waiters > 0)
+	if (e->ce_waiting) {
+		e->ce_waiting = false;
 		pthread_cond_broadcast(&cc->cc_drain_cv);
+	}
 	if (e->ce_migr_cpu != CPUBLOCK) {
 		struct callout_cpu *to;
 		int cpu = e->ce_migr_cpu;
