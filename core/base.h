@@ -31,7 +31,8 @@
 #define CI_LOCKFLAGS	(CALLOUT_RETURNUNLOCKED | CALLOUT_SHAREDLOCK)
 #define CI_DIRECT	0x0100	/* scheduled with C_DIRECT_EXEC */
 #define CI_QUEUED	0x0200	/* expired: on a due queue, not in the backend */
-#define CI_DFRMIGRATION	0x0400	/* pending as a deferred migration */
+#define CI_DFRMIGRATION	0x0400	/* pending in ce_migr_*: deferred until the
+					 * running call returns */
 #define CI_LOCAL_ALLOC	0x0800	/* handed out by timeout(9), not in the pool */
 
 #define CPUBLOCK	(-1)	/* c_cpu while a callout moves between bases */
@@ -71,7 +72,9 @@ struct cc_exec {
 	callout_func_t *ce_drain;	/* base lock: callout_async_drain's function */
 	bool ce_waiting;		/* base lock: a callout_drain waits for
 					 * ce_curr; cleared with ce_curr */
-	/* A reset onto another CPU while running waits here (base lock). */
+	/* A reset while running, onto another CPU or for the other slot of
+	 * this base (C_DIRECT_EXEC or not), waits here until the call
+	 * returns, so that a callout never runs twice at once (base lock). */
 	int ce_migr_cpu;		/* CPUBLOCK: no migration pending */
 	sbintime_t ce_migr_time;
 	sbintime_t ce_migr_prec;
@@ -170,7 +173,9 @@ callout__ensure(void)
 /* Lock the base c is assigned to, following migrations. */
 struct callout_cpu *callout__lock(struct callout *c);
 
-/* The execution slot running c on cc, or NULL. */
+/* The execution slot running c on cc, or NULL.  At most one slot of one
+ * base holds a callout: a reset while it runs that would start a second
+ * call elsewhere is deferred (ce_migr_*). */
 static inline struct cc_exec *
 cc_exec_of(struct callout_cpu *cc, const struct callout *c)
 {

@@ -190,6 +190,7 @@ cc_reset(struct callout *c, sbintime_t sbt, sbintime_t pr,
 	struct cc_exec *e;
 	sbintime_t when, prec;
 	int cancelled = 0;
+	bool direct;
 
 	callout__ensure();
 	check_cpu(cpu, fn);
@@ -223,21 +224,24 @@ cc_reset(struct callout *c, sbintime_t sbt, sbintime_t pr,
 		c->c_arg = arg;
 	}
 	c->c_flags |= CALLOUT_ACTIVE;
-	if (cpu != cc->cc_cpu) {
-		if (e != NULL) {
-			/* Never on two CPUs at once: move after it returns. */
-			e->ce_migr_cpu = cpu;
-			e->ce_migr_time = when;
-			e->ce_migr_prec = prec;
-			e->ce_migr_direct = (flags & C_DIRECT_EXEC) != 0;
-			ci_set(c, CALLOUT_PENDING | CI_DFRMIGRATION);
-			cc->cc_stats.pending++;
-			cc_unlock(cc);
-			return cancelled;
-		}
-		cc = callout__cpu_switch(c, cc, cpu);
+	direct = (flags & C_DIRECT_EXEC) != 0;
+	if (e != NULL && (cpu != cc->cc_cpu ||
+	    e != &cc->cc_exec[direct ? CE_DIRECT : CE_SOFT])) {
+		/* Never two calls at once: a call due on another CPU, or on
+		 * the other thread of this one (clock vs softclock), is
+		 * inserted when the running one returns. */
+		e->ce_migr_cpu = cpu;
+		e->ce_migr_time = when;
+		e->ce_migr_prec = prec;
+		e->ce_migr_direct = direct;
+		ci_set(c, CALLOUT_PENDING | CI_DFRMIGRATION);
+		cc->cc_stats.pending++;
+		cc_unlock(cc);
+		return cancelled;
 	}
-	callout__insert(cc, c, when, prec, (flags & C_DIRECT_EXEC) != 0);
+	if (cpu != cc->cc_cpu)
+		cc = callout__cpu_switch(c, cc, cpu);
+	callout__insert(cc, c, when, prec, direct);
 	cc_unlock(cc);
 	return cancelled;
 }
