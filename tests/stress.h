@@ -12,6 +12,7 @@
 
 #include <callout.h>
 #include <errno.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -93,6 +94,44 @@ sleep_ns(uint64_t ns)
 
 	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
 		;
+}
+
+/*
+ * A hang is a failure too (a base thread blocked on a lock in freed memory,
+ * a drain that misses its wake-up): the workers bump stress_progress, and
+ * the watchdog aborts when it stands still for `secs` seconds.
+ */
+static long stress_progress;	/* atomic */
+
+static void *
+stress_watchdog_main(void *arg)
+{
+	long secs = (long)(intptr_t)arg, last = -1, still = 0;
+
+	for (;;) {
+		long p;
+
+		sleep_ns(1000000000u);
+		p = __atomic_load_n(&stress_progress, __ATOMIC_RELAXED);
+		if (p != last) {
+			last = p;
+			still = 0;
+		} else if (++still >= secs) {
+			fprintf(stderr, "watchdog: no progress for %ld s (at %ld): "
+			    "a thread is stuck\n", secs, p);
+			abort();
+		}
+	}
+	return NULL;
+}
+
+static inline void
+stress_watchdog(long secs)
+{
+	pthread_t t;
+
+	if (pthread_create(&t, NULL, stress_watchdog_main, (void *)(intptr_t)secs) == 0)
+		pthread_detach(t);
 }
 
 /* argv[i] as a positive number, or `def`. */
