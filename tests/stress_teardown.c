@@ -19,7 +19,10 @@
  *
  *   hold:  the closer keeps the lock from arming until the base has taken
  *          a callout off the wheel and waits for that lock, so the stop or
- *          async drain meets a call in CE_WAITING and cancels it;
+ *          async drain meets a call in CE_WAITING and cancels it; a third
+ *          of the time it first re-arms those callouts 10 s ahead on
+ *          either CPU, which cancels the waiting calls too (reset returns
+ *          1) and must keep them from ever running;
  *   tail:  the closer waits until the RETURNUNLOCKED function has released
  *          the lock and goes on running (for 0.3-1 ms), so the stop returns
  *          0 and the drain, or the drain function, must wait for the rest.
@@ -64,6 +67,7 @@ struct tslot {
 	uint64_t magic;
 	int idx;
 	bool stopped;		/* conn->mtx: stopped or async-drained */
+	bool far;		/* conn->mtx: re-armed 10 s ahead */
 	long fired;		/* conn->mtx */
 	int async_ret;		/* closer; published by the refs release */
 	int drains;		/* atomic: drain function calls */
@@ -85,7 +89,8 @@ struct conn {
 static struct {
 	long stop_ret[3], drain_ret[3], async_ret[3];	/* index: ret + 1 */
 	long drain_calls, late_calls, bad_magic, fired, tails, overlaps;
-	long hold_iters, hold_taken, hold_cancels, hold_timeouts;
+	long hold_iters, hold_taken, hold_cancels, hold_timeouts,
+	    hold_reset_cancels, far_calls;
 	long tail_iters, tail_caught, tail_stop0;
 	long freed_direct, freed_by_drain, live, objects;
 } g;
@@ -139,6 +144,12 @@ conn_timer(void *arg)
 		CNT_INC(g.late_calls);
 		fprintf(stderr, "conn_timer: callout %p (slot %d) called after "
 		    "its stop under the lock\n", (void *)&s->co, s->idx);
+	}
+	if (s->far) {
+		CNT_INC(g.far_calls);
+		fprintf(stderr, "conn_timer: callout %p (slot %d) ran the call "
+		    "that a reset under the lock cancelled\n", (void *)&s->co,
+		    s->idx);
 	}
 	s->fired++;
 	cn->payload[s->idx] += s->fired;
@@ -268,6 +279,28 @@ wait_for_tail(struct conn *cn)
 	return true;
 }
 
+/* Hold mode, lock held: re-arm (10 s ahead, on either CPU) the callouts
+ * the base has taken off the wheel.  Their calls wait for this lock, so
+ * the reset cancels them and returns 1 (DESIGN.md, section 2), and they
+ * must never run: the close comes long before the new deadline. */
+static void
+reset_taken(struct conn *cn, uint64_t *r)
+{
+	for (int i = 0; i < cn->n; i++) {
+		struct tslot *s = &cn->t[i];
+		int ret;
+
+		if (callout_pending(&s->co))
+			continue;
+		ret = callout_reset_on(&s->co, 10 * hz, conn_timer, s,
+		    (int)rng_below(r, 2));
+		SCHECK_EQ(ret, 1);
+		if (ret == 1)
+			CNT_INC(g.hold_reset_cancels);
+		s->far = true;
+	}
+}
+
 /* lock held on entry */
 static void
 close_sync(struct conn *cn, bool held)
@@ -353,6 +386,10 @@ worker_main(void *arg)
 			held = hold_until_taken(cn);
 			if (held && rng_below(&r, 2))
 				spin_ns(rng_below(&r, 200000));
+			if (held && rng_below(&r, 3) == 0) {
+				reset_taken(cn, &r);
+				held = false;
+			}
 			break;
 		case 2:		/* close while a function runs unlocked */
 			if (cn->n > TAIL_SLOT) {
@@ -420,8 +457,9 @@ main(int argc, char **argv)
 	printf("callout_async_drain: 1: %ld   0: %ld   -1: %ld; drain calls %ld\n",
 	    g.async_ret[2], g.async_ret[1], g.async_ret[0], g.drain_calls);
 	printf("hold mode: %ld closes, %ld saw a callout off the wheel, %ld stops "
-	    "cancelled a waiting call, %ld timeouts\n", g.hold_iters, g.hold_taken,
-	    g.hold_cancels, g.hold_timeouts);
+	    "and %ld resets cancelled a waiting call, %ld timeouts\n",
+	    g.hold_iters, g.hold_taken, g.hold_cancels, g.hold_reset_cancels,
+	    g.hold_timeouts);
 	printf("tail mode: %ld closes, %ld caught a function running unlocked, "
 	    "%ld of its stops returned 0\n", g.tail_iters, g.tail_caught,
 	    g.tail_stop0);
@@ -431,6 +469,7 @@ main(int argc, char **argv)
 	stress_print_stats("stress_teardown", &st0, &st1);
 
 	SCHECK_EQ(g.late_calls, 0);
+	SCHECK_EQ(g.far_calls, 0);
 	SCHECK_EQ(g.overlaps, 0);
 	SCHECK_EQ(g.bad_magic, 0);
 	SCHECK_EQ(g.live, 0);
@@ -445,6 +484,8 @@ main(int argc, char **argv)
 	SCHECK_HAPPENED(st1.cancelled - st0.cancelled,
 	    "a call waiting for the lock was cancelled");
 	SCHECK_HAPPENED(g.hold_cancels, "callout_stop cancelled a call waiting for its lock");
+	SCHECK_HAPPENED(g.hold_reset_cancels,
+	    "callout_reset cancelled a call waiting for its lock");
 	SCHECK_HAPPENED(g.drain_calls, "a drain function freed an object");
 
 	callout_shutdown();
