@@ -106,34 +106,80 @@ callout__cpu_switch(struct callout *c, struct callout_cpu *cc, int cpu)
 	return cc;
 }
 
-void
-callout__insert(struct callout_cpu *cc, struct callout *c, sbintime_t when,
-    sbintime_t prec, bool direct)
+/* Below SBT_MAX, which is what an empty backend's next() says. */
+static inline sbintime_t
+cc_deadline(sbintime_t when)
 {
-	/* The backend's clock never goes back: a deadline in the past is
-	 * due now ("the window is adjusted to start at the current time"). */
-	if (when < cc->cc_lastexpire)
-		when = cc->cc_lastexpire;
-	c->c_time = when;
-	c->c_precision = prec;
-	ci_clear(c, CI_DIRECT | CI_QUEUED | CI_DFRMIGRATION);
-	if (callout__rt.ops->insert(cc->cc_be, c) != 0) {
-		/* Only a heap that cannot grow fails: the callout stays
-		 * stopped, the caller sees errno, the failure is counted.
-		 * A deferred re-arm (callout__run) arrives still marked
-		 * pending: it is in no structure now, so it is not. */
-		ci_clear(c, CALLOUT_PENDING);
-		cc->cc_stats.failed++;
-		errno = ENOMEM;
-		return;
-	}
-	ci_set(c, CALLOUT_PENDING | (direct ? CI_DIRECT : 0));
-	cc->cc_stats.scheduled++;
-	cc->cc_stats.pending++;
+	return when == SBT_MAX ? SBT_MAX - 1 : when;
+}
+
+/* A sleeping clock thread must wake earlier for this deadline. */
+static inline void
+cc_wake_clock(struct callout_cpu *cc, sbintime_t when)
+{
 	if (when < cc->cc_wake) {
 		cc->cc_wake = when;
 		pthread_cond_signal(&cc->cc_clock_cv);
 	}
+}
+
+/*
+ * Make c pending on cc.  A deadline before the backend's clock skips the
+ * backend and joins the due queue at its place: on the real clock it is
+ * in the past ("the window is adjusted to start at the current time"); on
+ * the manual clock it falls inside the tick already taken out of the
+ * backend (see callout_advance).
+ */
+void
+callout__insert(struct callout_cpu *cc, struct callout *c, sbintime_t when,
+    sbintime_t prec, bool direct)
+{
+	when = cc_deadline(when);
+	c->c_time = when;
+	c->c_precision = prec;
+	ci_clear(c, CI_DIRECT | CI_QUEUED | CI_DFRMIGRATION);
+	if (direct)
+		ci_set(c, CI_DIRECT);
+	if (when < cc->cc_lastexpire) {
+		callout__queue_one(cc, c);
+		if (direct)
+			cc_wake_clock(cc, when);
+		else if (!__atomic_load_n(&callout__rt.manual, __ATOMIC_RELAXED))
+			pthread_cond_signal(&cc->cc_soft_cv);
+	} else if (callout__rt.ops->insert(cc->cc_be, c) != 0) {
+		/* Only a heap that cannot grow fails: the callout stays
+		 * stopped, the caller sees errno, the failure is counted.
+		 * A deferred re-arm (callout__run) arrives still marked
+		 * pending: it is in no structure now, so it is not. */
+		ci_clear(c, CI_DIRECT | CALLOUT_PENDING);
+		cc->cc_stats.failed++;
+		errno = ENOMEM;
+		return;
+	} else {
+		cc_wake_clock(cc, when);
+	}
+	ci_set(c, CALLOUT_PENDING);
+	cc->cc_stats.scheduled++;
+	cc->cc_stats.pending++;
+}
+
+/* Re-arm c, pending in cc's backend, without taking it out when the
+ * backend can move it in place (the lazy re-arm: see the wheel). */
+static void
+cc_rearm(struct callout_cpu *cc, struct callout *c, sbintime_t when,
+    sbintime_t prec, bool direct)
+{
+	when = cc_deadline(when);
+	callout__rt.ops->reschedule(cc->cc_be, c, when);
+	c->c_precision = prec;
+	if (direct != ((ci_get(c) & CI_DIRECT) != 0)) {
+		if (direct)
+			ci_set(c, CI_DIRECT);
+		else
+			ci_clear(c, CI_DIRECT);
+	}
+	cc->cc_stats.scheduled++;
+	cc_wake_clock(cc, when);
 }
 
 /* Take a pending callout out of wherever it waits: a deferred migration,
@@ -193,7 +239,7 @@ cc_reset(struct callout *c, sbintime_t sbt, sbintime_t pr,
 	struct cc_exec *e;
 	sbintime_t when, prec;
 	int cancelled = 0;
-	bool direct;
+	bool direct, defer;
 
 	callout__ensure();
 	check_cpu(cpu, fn);
@@ -218,21 +264,30 @@ cc_reset(struct callout *c, sbintime_t sbt, sbintime_t pr,
 			return cancelled;
 		}
 	}
-	if (ci_get(c) & CALLOUT_PENDING) {
-		cc_unlink(cc, c);
-		cancelled = 1;
-	}
 	if (func != NULL) {
 		c->c_func = func;
 		c->c_arg = arg;
 	}
 	c->c_flags |= CALLOUT_ACTIVE;
 	direct = (flags & C_DIRECT_EXEC) != 0;
-	if (e != NULL && (cpu != cc->cc_cpu ||
-	    e != &cc->cc_exec[direct ? CE_DIRECT : CE_SOFT])) {
-		/* Never two calls at once: a call due on another CPU, or on
-		 * the other thread of this one (clock vs softclock), is
-		 * inserted when the running one returns. */
+	/* Never two calls at once: while c runs, a call due on another CPU,
+	 * or on the other thread of this one (clock vs softclock), waits in
+	 * ce_migr_* and is inserted when the running one returns. */
+	defer = e != NULL && (cpu != cc->cc_cpu ||
+	    e != &cc->cc_exec[direct ? CE_DIRECT : CE_SOFT]);
+	if (ci_get(c) & CALLOUT_PENDING) {
+		cancelled = 1;
+		if (!defer && cpu == cc->cc_cpu &&
+		    callout__rt.ops->reschedule != NULL &&
+		    !(ci_get(c) & (CI_QUEUED | CI_DFRMIGRATION)) &&
+		    when >= cc->cc_lastexpire) {
+			cc_rearm(cc, c, when, prec, direct);
+			cc_unlock(cc);
+			return cancelled;
+		}
+		cc_unlink(cc, c);
+	}
+	if (defer) {
 		e->ce_migr_cpu = cpu;
 		e->ce_migr_time = when;
 		e->ce_migr_prec = prec;
