@@ -7,7 +7,10 @@
  * must wait until the running call returns (as a migration to another CPU
  * does), never run beside it.  Here an mpsafe callout re-arms itself that
  * way, both ways round, and then stays in its function for a while
- * watching for a second entry.
+ * watching for a second entry.  Every other pair of rounds it first
+ * re-arms itself with its own kind a second ahead, so that the second
+ * re-arm finds it pending in the backend, which a backend with a
+ * reschedule op would move in place (the lazy re-arm).
  *
  * usage: regress_two_slots [ROUNDS]
  */
@@ -16,6 +19,7 @@
 static struct callout c;
 static long running, overlaps, calls;	/* atomics */
 static int round_flags;			/* atomic: the first call's kind */
+static int round_lazy;			/* atomic: re-arm twice */
 
 static void
 fn(void *arg)
@@ -28,10 +32,11 @@ fn(void *arg)
 	if (__atomic_add_fetch(&calls, 1, __ATOMIC_SEQ_CST) == 1) {
 		/* First call: re-arm due now, with the other kind of
 		 * execution, on this CPU, and stay a while. */
-		int other = __atomic_load_n(&round_flags, __ATOMIC_RELAXED) ^
-		    C_DIRECT_EXEC;
+		int mine = __atomic_load_n(&round_flags, __ATOMIC_RELAXED);
 
-		callout_reset_sbt_on(&c, 0, 0, fn, NULL, 0, other);
+		if (__atomic_load_n(&round_lazy, __ATOMIC_RELAXED))
+			callout_reset_sbt_on(&c, SBT_1S, 0, fn, NULL, 0, mine);
+		callout_reset_sbt_on(&c, 0, 0, fn, NULL, 0, mine ^ C_DIRECT_EXEC);
 		spin_ns(3000000);
 	}
 	__atomic_sub_fetch(&running, 1, __ATOMIC_SEQ_CST);
@@ -52,6 +57,7 @@ main(int argc, char **argv)
 
 		__atomic_store_n(&calls, 0, __ATOMIC_SEQ_CST);
 		__atomic_store_n(&round_flags, flags, __ATOMIC_RELAXED);
+		__atomic_store_n(&round_lazy, (i & 2) != 0, __ATOMIC_RELAXED);
 		callout_reset_sbt_on(&c, 0, 0, fn, NULL, 0, flags);
 		while (__atomic_load_n(&calls, __ATOMIC_SEQ_CST) < 2 &&
 		    now_ns() < deadline)

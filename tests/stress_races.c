@@ -16,9 +16,10 @@
  *              -1   it has completed: finished == 1 already when stop
  *                   returns (the core's slot is cleared after the call).
  *             And drain then returns -1.
- *   hoppers   re-arm themselves from their function onto a random CPU, now
- *             or within a tick, direct or not, while both user threads
- *             reset them onto random CPUs too (often while they run).
+ *   hoppers   re-arm themselves from their function, one to three times in
+ *             a row, onto a random CPU, now or within a tick, direct or
+ *             not, while both user threads reset them onto random CPUs
+ *             too (often while they run).
  *             Deferred migrations of running callouts happen all the time.
  *   stoppers  re-arm themselves and stop themselves from their own
  *             function (re-arm then stop: stop returns 0, the function is
@@ -216,9 +217,15 @@ hopper_fn(void *arg)
 	    __ATOMIC_RELAXED);
 
 	enter(&h->running);
-	if (!__atomic_load_n(&quiesce, __ATOMIC_SEQ_CST)) {
+	/* One to three re-arms in a row, as a TCP timer is pushed back
+	 * again and again: the later ones find it pending (in the backend,
+	 * where a backend with a reschedule op moves it in place). */
+	for (int n = 1 + (int)rng_below(&r, 3); n > 0; n--) {
+		if (__atomic_load_n(&quiesce, __ATOMIC_SEQ_CST))
+			break;
 		count_reset(reset_random(&h->co, hopper_fn, h, &r));
 		CNT_INC(g.hop_resets);
+		spin_ns(rng_below(&r, 5000));
 	}
 	/* Stay a while: a re-arm due now, on the other CPU or the other
 	 * thread of this one, comes due while this call still runs. */
