@@ -28,6 +28,7 @@
 #include <pthread.h>
 #include <stdbool.h>
 
+#include "baselock.h"
 #include "callout_backend.h"
 #include "callout_build.h"
 
@@ -86,7 +87,7 @@ struct cc_exec {
 };
 
 struct callout_cpu {
-	pthread_mutex_t cc_lock;		/* the base lock */
+	struct cc_spin cc_lock;			/* the base lock */
 	int cc_cpu;				/* constant */
 	void *cc_be;				/* base lock: the backend */
 	/* Expired callouts waiting to run, in deadline order (base lock). */
@@ -96,9 +97,9 @@ struct callout_cpu {
 	sbintime_t cc_lastexpire;		/* base lock: the backend's clock */
 	sbintime_t cc_wake;			/* base lock: clock thread sleeps until */
 	bool cc_exiting;			/* base lock */
-	pthread_cond_t cc_clock_cv;		/* wakes the clock thread */
-	pthread_cond_t cc_soft_cv;		/* wakes the softclock thread */
-	pthread_cond_t cc_drain_cv;		/* wakes callout_drain callers */
+	struct cc_event cc_clock_ev;		/* wakes the clock thread */
+	struct cc_event cc_soft_ev;		/* wakes the softclock thread */
+	struct cc_event cc_drain_ev;		/* wakes callout_drain callers */
 	pthread_t cc_clock_thr, cc_soft_thr;	/* real clock only */
 	struct callout_stats cc_stats;		/* base lock */
 } __attribute__((aligned(64)));
@@ -130,13 +131,13 @@ _Noreturn void callout__panic(const char *fmt, ...)
 static inline void
 cc_lock(struct callout_cpu *cc)
 {
-	pthread_mutex_lock(&cc->cc_lock);
+	cc_spin_lock(&cc->cc_lock);
 }
 
 static inline void
 cc_unlock(struct callout_cpu *cc)
 {
-	pthread_mutex_unlock(&cc->cc_lock);
+	cc_spin_unlock(&cc->cc_lock);
 }
 
 /* c_iflags has one writer at a time (the base lock holder) and lock-free

@@ -119,7 +119,7 @@ cc_wake_clock(struct callout_cpu *cc, sbintime_t when)
 {
 	if (when < cc->cc_wake) {
 		cc->cc_wake = when;
-		pthread_cond_signal(&cc->cc_clock_cv);
+		cc_event_signal(&cc->cc_clock_ev, false);
 	}
 }
 
@@ -144,8 +144,8 @@ callout__insert(struct callout_cpu *cc, struct callout *c, sbintime_t when,
 		callout__queue_one(cc, c);
 		if (direct)
 			cc_wake_clock(cc, when);
-		else if (!__atomic_load_n(&callout__rt.manual, __ATOMIC_RELAXED))
-			pthread_cond_signal(&cc->cc_soft_cv);
+		else
+			cc_event_signal(&cc->cc_soft_ev, false);
 	} else if (callout__rt.ops->insert(cc->cc_be, c) != 0) {
 		/* Only a heap that cannot grow fails: the callout stays
 		 * stopped, the caller sees errno, the failure is counted.
@@ -534,7 +534,7 @@ callout_drain(struct callout *c)
 		/* The base clears it when it lets go of c: the slot may run
 		 * another callout before this thread is back. */
 		e->ce_waiting = true;
-		pthread_cond_wait(&cc->cc_drain_cv, &cc->cc_lock);
+		cc_event_wait(&cc->cc_drain_ev, &cc->cc_lock, NULL);
 		/* Nothing reschedules a callout being drained, but a careless
 		 * caller may have moved it: follow it. */
 		if (__atomic_load_n(&c->c_cpu, __ATOMIC_RELAXED) != cc->cc_cpu) {

@@ -70,7 +70,7 @@ done:
 	e->ce_curr = NULL;
 	if (e->ce_waiting) {
 		e->ce_waiting = false;
-		pthread_cond_broadcast(&cc->cc_drain_cv);
+		cc_event_signal(&cc->cc_drain_ev, true);
 	}
 	if (e->ce_migr_cpu != CPUBLOCK) {
 		/* Re-armed while running, for another CPU or for the other
@@ -170,7 +170,7 @@ callout__clock_thread(void *arg)
 			struct timespec ts = sbt_to_timespec(until);
 
 			cc->cc_wake = next;
-			pthread_cond_timedwait(&cc->cc_clock_cv, &cc->cc_lock, &ts);
+			cc_event_wait(&cc->cc_clock_ev, &cc->cc_lock, &ts);
 			continue;
 		}
 		/* Awake: inserts need not signal until we sleep again. */
@@ -179,7 +179,7 @@ callout__clock_thread(void *arg)
 		if (callout__expire(cc, now))
 			cc->cc_stats.wakeups++;
 		if (!TAILQ_EMPTY(&cc->cc_softq))
-			pthread_cond_signal(&cc->cc_soft_cv);
+			cc_event_signal(&cc->cc_soft_ev, false);
 		run_queue(cc, &cc->cc_directq, CE_DIRECT, SBT_MAX);
 	}
 	cc_unlock(cc);
@@ -194,7 +194,7 @@ callout__softclock_thread(void *arg)
 	cc_lock(cc);
 	while (!cc->cc_exiting) {
 		if (TAILQ_EMPTY(&cc->cc_softq)) {
-			pthread_cond_wait(&cc->cc_soft_cv, &cc->cc_lock);
+			cc_event_wait(&cc->cc_soft_ev, &cc->cc_lock, NULL);
 			continue;
 		}
 		run_queue(cc, &cc->cc_softq, CE_SOFT, SBT_MAX);
