@@ -281,9 +281,9 @@ note_heap(struct adv_run *run)
 		    hm->pending_mean, T(rearm_of(hm)), E(hm), lg);
 	else
 		note(a, "heap: re-arm %s, expiry %s, with ~%.0f pending; both grow "
-		    "with log2 N (%.1f here) as the heap deepens, so the gap to %s "
-		    "does not close with more connections", T(rearm_of(hm)), E(hm),
-		    hm->pending_mean, lg, run->b[a->pick].name);
+		    "with log2 N (%.1f here) as the heap deepens, and the wheels' do "
+		    "not: for many more connections run advise again with that --conns",
+		    T(rearm_of(hm)), E(hm), hm->pending_mean, lg);
 }
 
 static void

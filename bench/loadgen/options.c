@@ -80,7 +80,7 @@ static const struct opt_def defs[] = {
 	[O_QUICK] = { "quick", NULL,
 	    "a short measurement (under a minute on 2 cores):\n"
 	    "--reps 3 --real 0.3s --budget 10s, each unless\n"
-	    "given" },
+	    "given, and at most 2e6 operations replayed" },
 	[O_BUDGET] = { "budget", "TIME",
 	    "wall time one backend may take on the manual clock;\n"
 	    "a backend over it is reported as not measured\n"
