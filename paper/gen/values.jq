@@ -251,7 +251,7 @@ def floor_values($rows):
         "floor.v0": ($f[0][1] | tns), "floor.v1": ($f[-1][1] | tns),
         "floor.growth": ($g | times), "floor.logratio": ($l | times),
         "floor.sentence": ("Over the same range, from \($f[0][0] | nfmt) to \($f[-1][0] | nfmt), the floor went from \($f[0][1] | tns) to \($f[-1][1] | tns), \($g | times), "
-          + (if $g > $l then "more than the \($l | times) by which $\\log N$ grows: at these sizes the memory hierarchy alone outweighs the heap's extra levels."
+          + (if $g > $l then "more than the \($l | times) by which $\\log N$ grows: so at these sizes the memory hierarchy could hide a logarithmic factor."
              else "less than the \($l | times) by which $\\log N$ grows: the memory hierarchy does not hide a logarithmic factor here." end)) }
     end;
 

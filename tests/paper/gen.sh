@@ -1,0 +1,112 @@
+#!/usr/bin/env bash
+# gen.sh ROOT - the paper's generator (paper/gen/gen.sh) on a synthetic
+# results folder whose numbers are made up here so that every claim has a
+# known answer: the list's re-arm grows linearly (O(n) holds), the heap's
+# as log N (holds) and the wheel's not at all (O(1) holds), so that the
+# wheel becomes cheaper than the heap between 1e3 and 1e4; the heap's
+# expiry stays flat (O(log n) does not hold); the hierarchical wheel's tick
+# tail is the longer one.  Then the same folder
+# without ticks.json and load runs: the generator names what is missing and
+# leaves those values out (the paper prints "not measured").  No LaTeX.
+set -uo pipefail
+root=$1
+command -v jq >/dev/null || { echo "jq not found" >&2; exit 1; }
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fails=0
+fail() { echo "FAIL $*"; fails=$((fails + 1)); }
+ok() { echo "ok   $*"; }
+
+res=$tmp/results/host/20990101T0000Z-test
+mkdir -p "$res/loadgen/sweep" "$res/loadgen/precision"
+# ns per re-arm at N = 1e2, 1e3, 1e4, 1e5 (list to 1e4), and the floor.
+jq -n '
+def b($case; $level; $impl; $dist; $n; $ns; $fired):
+  {name: "\($case)/\($level)/\($impl)/\($dist)/\($n)/manual_time_median",
+   run_name: "\($case)/\($level)/\($impl)/\($dist)/\($n)/manual_time",
+   run_type: "aggregate", aggregate_name: "median", time_unit: "ns",
+   real_time: $ns} + (if $fired then {fired: $fired} else {} end);
+{context: {run_mode: "full", repetitions: "3", min_time: "0.1",
+           backends: "list wheel hierarchical heap",
+           CALLOUT_WHEEL_SLOTS: "4096", CALLOUT_WHEEL_TICK_US: "1000",
+           CALLOUT_HIER_LEVELS: "6", CALLOUT_HIER_SLOT_BITS: "6",
+           CALLOUT_HIER_TICK_US: "1000"},
+ benchmarks: [
+   (b("rearm"; "api"; "list"; "rto"; 100; 100; null), b("rearm"; "api"; "list"; "rto"; 1000; 1000; null),
+    b("rearm"; "api"; "list"; "rto"; 10000; 10000; null)),
+   (b("rearm"; "api"; "wheel"; "rto"; 100; 60; null), b("rearm"; "api"; "wheel"; "rto"; 1000; 60; null),
+    b("rearm"; "api"; "wheel"; "rto"; 10000; 60; null), b("rearm"; "api"; "wheel"; "rto"; 100000; 60; null)),
+   (b("rearm"; "api"; "hierarchical"; "rto"; 100; 70; null), b("rearm"; "api"; "hierarchical"; "rto"; 100000; 70; null)),
+   (b("rearm"; "api"; "heap"; "rto"; 100; 40; null), b("rearm"; "api"; "heap"; "rto"; 1000; 50; null),
+    b("rearm"; "api"; "heap"; "rto"; 10000; 70; null), b("rearm"; "api"; "heap"; "rto"; 100000; 80; null)),
+   (b("rearm"; "floor"; "rec64"; "rto"; 100; 5; null), b("rearm"; "floor"; "rec64"; "rto"; 1000; 5; null),
+    b("rearm"; "floor"; "rec64"; "rto"; 10000; 5; null), b("rearm"; "floor"; "rec64"; "rto"; 100000; 5; null)),
+   (b("rearm"; "peer"; "libev"; "rto"; 100000; 100; null)),
+   (b("expire"; "api"; "wheel"; "spread1s"; 100; 100000; 1000), b("expire"; "api"; "wheel"; "spread1s"; 100000; 100000; 1000)),
+   (b("expire"; "api"; "heap"; "spread1s"; 100; 200000; 1000), b("expire"; "api"; "heap"; "spread1s"; 100000; 210000; 1000))
+ ]}' >"$res/micro.json"
+jq -n '{mode: "full", host: {name: "host", cpu_model: "Test CPU", online_cpus: 2},
+        git: {short: "abcdef0"}, started: "2099-01-01T00:00:00Z",
+        load_avg: {start: [1, 1, 1], end: [1, 1, 1]}, loadgen: {backends: ["list", "wheel", "hierarchical", "heap"]}}' >"$res/meta.json"
+jq -n '{ticks: [
+  {case: "tick_busy", level: "api", impl: "wheel", n: 10000, ticks: 1000, fired_per_tick: 10, preempted: 0,
+   ns: {p50: 500, p99: 800, p999: 1000, max: 2000}},
+  {case: "tick_busy", level: "api", impl: "hierarchical", n: 10000, ticks: 1000, fired_per_tick: 10, preempted: 0,
+   ns: {p50: 500, p99: 900, p999: 20000, max: 40000}}]}' >"$res/ticks.json"
+for b in wheel heap; do
+	jq -n --arg b $b '{backend: $b, conns: 1000, threads: 1, drain: "sync", precision: "exact",
+	    duration_s: 1, ok: true, wakeups_per_sec: 1000, lateness_ns: {p99: 1000}, ops_per_sec: 10000,
+	    rate: 10, latency_ns: {reset: {p99: 100}}}' >"$res/loadgen/precision/$b-p0.json"
+	jq -n --arg b $b '{backend: $b, conns: 1000, threads: 1, drain: "sync", precision: "1/8",
+	    duration_s: 1, ok: true, wakeups_per_sec: 200, lateness_ns: {p99: 5000000}, ops_per_sec: 10000,
+	    rate: 10, latency_ns: {reset: {p99: 100}}}' >"$res/loadgen/precision/$b-p1_8.json"
+	cp "$res/loadgen/precision/$b-p0.json" "$res/loadgen/sweep/$b-t1-c1000-sync.json"
+done
+
+out=$tmp/gen
+if sh "$root/paper/gen/gen.sh" "$res" "$out" 2>"$tmp/err"; then
+	ok "gen.sh on a complete synthetic folder"
+else
+	fail "gen.sh exited $?: $(cat "$tmp/err")"
+fi
+val() { sed -n "s/^\\\\valdef{$1}{\\(.*\\)}\$/\\1/p" "$out/numbers.tex"; }
+expect() {	# KEY PATTERN WHAT
+	local v
+	v=$(val "$1")
+	if [[ $v == $2 ]]; then ok "$3: $1 = $v"; else fail "$3: $1 = '$v', expected $2"; fi
+}
+expect rearm.list.verdict "holds" "list re-arm grows 100x per 100x N: O(n)"
+expect rearm.wheel.verdict "holds" "wheel re-arm flat: O(1)"
+expect rearm.heap.verdict "holds" "heap re-arm grows as log N: O(log n)"
+expect expire.heap.verdict "does not hold*" "heap expiry flat: not O(log n)"
+expect cross.rearm.verdict "holds" "the wheel overtakes the heap"
+expect cross.rearm "*between \$N=\$\$10^{3}\$ and \$N=\$\$10^{4}\$*" "the crossover lies between 1e3 and 1e4"
+expect cross.expire "*every \$N\$ measured*" "expiry: the wheel cheaper everywhere"
+expect tail.verdict "holds" "the hierarchical tail is the longer"
+expect prec.verdict "holds" "coalescing: fewer wake-ups, more lateness"
+expect prec.savedmin "80*" "coalescing saved 80% of wake-ups"
+expect peer.goal "does not hold" "60 ns against libev's 100 ns is above half"
+expect cfg.wheelrev "4.1" "the wheel's revolution from the tunables"
+expect run.quicknote "" "a full run has no QUICK note"
+for t in rearm expire growth peers guide tail precision bytes load config; do
+	[ -s "$out/tab-$t.tex" ] && grep -q '\\begin{tabular}' "$out/tab-$t.tex" ||
+		fail "tab-$t.tex missing or not a tabular"
+done
+ok "every table is a tabular"
+
+# The same folder without ticks.json and the load runs.
+rm -f "$res/ticks.json"
+rm -rf "$res/loadgen"
+if sh "$root/paper/gen/gen.sh" "$res" "$out" 2>"$tmp/err2"; then
+	ok "gen.sh on an incomplete folder"
+else
+	fail "gen.sh on an incomplete folder exited $?"
+fi
+for m in ticks.json loadgen/sweep/ loadgen/precision/ bytes.json; do
+	grep -q -- "$m" "$tmp/err2" && ok "names the missing $m" || fail "does not name the missing $m"
+done
+[ -z "$(val tail.verdict)" ] && ok "no tail verdict without ticks.json" || fail "a tail verdict without ticks.json"
+grep -q 'not measured' "$out/tab-tail.tex" && ok "tab-tail.tex says not measured" || fail "tab-tail.tex: $(cat "$out/tab-tail.tex")"
+grep -q 'ticks.json' "$out/inputs.tex" && ok "inputs.tex lists ticks.json" || fail "inputs.tex: $(cat "$out/inputs.tex")"
+echo "paper-gen: $((fails == 0 ? 1 : 0)) passed, $((fails > 0 ? 1 : 0)) failed"
+exit $((fails > 0))
