@@ -17,6 +17,8 @@
  * simulated time is cut there (and the report says so). */
 #define MAX_OPS		8000000
 #define MAX_OPS_QUICK	2000000
+/* --quick without --budget: the whole measurement within this. */
+#define QUICK_TOTAL	50000000000ULL
 
 static void
 load_avg(double *out)
@@ -44,7 +46,7 @@ quick_defaults(struct lg_config *cfg)
 	if (!OPT_SEEN(cfg, O_REAL))
 		cfg->real_ns = 300000000ULL;
 	if (!OPT_SEEN(cfg, O_BUDGET))
-		cfg->budget_ns = 10000000000ULL;
+		cfg->budget_ns = 20000000000ULL;
 }
 
 /* The model's options mean nothing with --trace: say so rather than
@@ -111,7 +113,7 @@ cmd_advise(int argc, char **argv)
 	struct adv_run *run = xcalloc(1, sizeof(*run));
 	const char *const *names = callout_backend_names();
 	uint64_t t0 = now_ns();
-	int status = 0;
+	int status = 0, nnames;
 
 	options_defaults(&cfg);
 	switch (options_parse(argc, argv, &usage, &cfg, NULL)) {
@@ -138,13 +140,28 @@ cmd_advise(int argc, char **argv)
 		run->w.threads = cfg.threads;
 	adv_workload_describe(&run->w, &run->st);
 
+	for (nnames = 0; names[nnames] != NULL; nnames++)
+		;
 	for (int i = 0; names[i] != NULL && run->nb < ADV_MAX_BACKENDS; i++) {
 		struct adv_backend *b = &run->b[run->nb++];
+		struct lg_config bcfg = cfg;
 
+		/* --quick without --budget: the whole run within QUICK_TOTAL;
+		 * each backend gets its share of what is left, three quarters
+		 * of it for the manual clock. */
+		if (cfg.quick && !OPT_SEEN(&cfg, O_BUDGET)) {
+			uint64_t spent = now_ns() - t0;
+			uint64_t left = spent < QUICK_TOTAL ? QUICK_TOTAL - spent : 0;
+			uint64_t share = left / (uint64_t)(nnames - i) * 3 / 4;
+
+			bcfg.budget_ns = share < cfg.budget_ns ? share : cfg.budget_ns;
+			if (bcfg.budget_ns == 0)
+				bcfg.budget_ns = 1;
+		}
 		b->name = names[i];
 		b->description = callout_backend_description(names[i]);
 		say(&cfg, "advise: %s, manual clock ...", b->name);
-		adv_manual_measure(&cfg, &run->w, b->name, &b->m);
+		adv_manual_measure(&bcfg, &run->w, b->name, &b->m);
 		if (!b->m.measured) {
 			snprintf(b->r.why, sizeof(b->r.why), "not run: not measured on "
 			    "the manual clock");

@@ -56,6 +56,7 @@ measured(const struct adv_run *run, int i)
 static bool
 tied(const struct adv_manual *best, const struct adv_manual *m)
 {
+	/* Unknown noise (one repetition) ties nothing: fmax ignores a NaN. */
 	return (m->allin_ns - best->allin_ns) / best->allin_ns <=
 	    fmax(best->spread, m->spread);
 }
@@ -145,12 +146,18 @@ why_pick(struct adv_run *run, const int *order)
 	} else {
 		const struct adv_backend *q = &run->b[a->runner_up];
 
+		double noise = fmax(p->m.spread, q->m.spread);
+		char nz[64];
+
+		if (isnan(noise))
+			snprintf(nz, sizeof(nz), "noise unknown: one repetition");
+		else
+			snprintf(nz, sizeof(nz), "beyond the noise of %.1f%%", 100 * noise);
 		n += (size_t)snprintf(a->why + n, len - n, "%s costs the least CPU "
 		    "per operation of this workload: %s all-in (re-arm %s, expiry: %s), "
-		    "against %s for %s, the next (%.2fx, beyond the noise of %.1f%%)",
+		    "against %s for %s, the next (%.2fx, %s)",
 		    p->name, T(p->m.allin_ns), T(rearm_of(&p->m)), E(&p->m),
-		    T(q->m.allin_ns), q->name,
-		    q->m.allin_ns / p->m.allin_ns, 100 * fmax(p->m.spread, q->m.spread));
+		    T(q->m.allin_ns), q->name, q->m.allin_ns / p->m.allin_ns, nz);
 	}
 	if (p->r.measured && p->r.fired > 0 && n < len)
 		snprintf(a->why + n, len - n, ".  On the real clock (%.3g s) its callouts "

@@ -18,6 +18,7 @@
  */
 #include <callout.h>
 #include <limits.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -163,6 +164,7 @@ struct rep {
 	uint8_t *kind;
 	struct least *step_cost;
 	size_t nsteps, steps_cap;
+	size_t steps_all;		/* steps of a whole repetition (the first) */
 	uint32_t *step_fired;
 	uint64_t *step_pending;		/* sampled after each step */
 	int64_t pending;		/* armed and not yet fired or stopped */
@@ -389,9 +391,9 @@ pending_mean(const struct rep *r)
 {
 	double sum = 0;
 
-	for (size_t k = 0; k < r->steps_cap && k < r->nsteps; k++)
+	for (size_t k = 0; k < r->steps_all; k++)
 		sum += (double)r->step_pending[k];
-	return r->nsteps > 0 ? sum / (double)r->nsteps : 0;
+	return r->steps_all > 0 ? sum / (double)r->steps_all : 0;
 }
 
 /*
@@ -417,7 +419,7 @@ summarise(const struct rep *r, double ns_per_stamp, struct adv_manual *m, int re
 		if (r->kind[k] != X_UNTIMED && l->second != UINT32_MAX)
 			loo[l->arg] += (double)(l->second - l->min);
 	}
-	for (size_t k = 0; k < r->nsteps; k++) {
+	for (size_t k = 0; k < r->steps_all; k++) {
 		const struct least *l = &r->step_cost[k];
 
 		steps += l->min;
@@ -434,7 +436,7 @@ summarise(const struct rep *r, double ns_per_stamp, struct adv_manual *m, int re
 	m->arms = cnt[X_ARM];
 	m->stops = cnt[X_STOP];
 	m->drains = cnt[X_DRAIN];
-	m->steps = r->nsteps;
+	m->steps = r->steps_all;
 #define MEAN(i) (cnt[i] ? sum[i] * ns_per_stamp / (double)cnt[i] : 0)
 	m->rearm_ns = MEAN(X_REARM);
 	m->arm_ns = MEAN(X_ARM);
@@ -442,10 +444,10 @@ summarise(const struct rep *r, double ns_per_stamp, struct adv_manual *m, int re
 	m->drain_ns = MEAN(X_DRAIN);
 #undef MEAN
 	m->expire_ns = m->fired ? steps * ns_per_stamp / (double)m->fired : 0;
-	m->step_ns = r->nsteps ? steps * ns_per_stamp / (double)r->nsteps : 0;
+	m->step_ns = r->steps_all ? steps * ns_per_stamp / (double)r->steps_all : 0;
 	m->worst_step_ns = worst * ns_per_stamp;
 	m->allin_ns = w->n > w->nsetup ? all * ns_per_stamp / (double)(w->n - w->nsetup) : 0;
-	m->spread = 0;
+	m->spread = reps > 1 ? 0 : NAN;	/* one repetition: noise unknown */
 	for (int j = 0; reps > 1 && j < reps; j++)
 		if (all > 0 && loo[j] / all > m->spread)
 			m->spread = loo[j] / all;
@@ -459,7 +461,7 @@ adv_manual_measure(const struct lg_config *cfg, const struct adv_workload *w,
 {
 	struct rep r = { .w = w, .hz = cfg->hz };
 	struct callout_stats st;
-	uint64_t t0 = now_ns(), cpu0, stamps0, ns0;
+	uint64_t t0 = now_ns(), stamps0, ns0, one = 0;
 	int reps = cfg->reps;
 
 	memset(m, 0, sizeof(*m));
@@ -469,26 +471,31 @@ adv_manual_measure(const struct lg_config *cfg, const struct adv_workload *w,
 	r.cost = xcalloc(w->n + 1, sizeof(*r.cost));
 	r.kind = xcalloc(w->n + 1, sizeof(*r.kind));
 
-	/* Untimed: the all-in thread CPU time, and a warm-up. */
-	cpu0 = thread_cpu_ns();
-	if (!rep_run(&r, backend, &st))
-		goto over;
-	m->cpu_ns_per_op = w->n > w->nsetup ?
-	    (double)(thread_cpu_ns() - cpu0) / (double)(w->n - w->nsetup) : 0;
-
+	/* Timed repetitions, as many as --reps and the budget allow: the
+	 * first one says how long one takes.  A repetition cut short by the
+	 * budget still counts for the calls it made. */
 	r.timed = true;
 	stamps0 = stamp_begin();
 	ns0 = now_ns();
 	for (int i = 0; i < reps; i++) {
+		uint64_t t1 = now_ns();
+		bool done;
+
 		r.rep = i;
-		if (!rep_run(&r, backend, &st))
+		done = rep_run(&r, backend, &st);
+		if (i == 0 && !done)
 			goto over;
 		m->reps++;
 		if (i == 0) {
 			m->pending = st.pending;
 			m->backend_bytes = st.backend_bytes;
+			one = now_ns() - t1;
+			r.steps_all = r.nsteps;
 		}
+		if (!done || now_ns() + one > r.deadline_ns)
+			break;
 	}
+	reps = m->reps;
 	{
 		double elapsed_stamps = (double)(stamp_end() - stamps0);
 		double ns_per_stamp = elapsed_stamps > 0 ?
@@ -500,6 +507,18 @@ adv_manual_measure(const struct lg_config *cfg, const struct adv_workload *w,
 	m->bytes_per_timer = m->pending ? (double)sizeof(struct callout) +
 	    (double)m->backend_bytes / (double)m->pending : 0;
 	m->measured = true;
+
+	/* Untimed, when the budget has room: the all-in thread CPU time
+	 * without any instrumentation, as a cross-check. */
+	m->cpu_ns_per_op = NAN;
+	if (now_ns() + one <= r.deadline_ns) {
+		uint64_t cpu0 = thread_cpu_ns();
+
+		r.timed = false;
+		if (rep_run(&r, backend, &st) && w->n > w->nsetup)
+			m->cpu_ns_per_op = (double)(thread_cpu_ns() - cpu0) /
+			    (double)(w->n - w->nsetup);
+	}
 	goto out;
 over:
 	snprintf(m->why, sizeof(m->why), "over the budget: a replay took more than "

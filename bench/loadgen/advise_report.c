@@ -162,16 +162,13 @@ void
 adv_report_text(const struct adv_run *run)
 {
 	const struct adv_advice *a = &run->a;
-	int reps = 0;
 	double ovh = 0;
 
 	text_workload(run);
 	text_table(run);
 	for (int i = 0; i < run->nb; i++)
-		if (run->b[i].m.measured) {
-			reps = run->b[i].m.reps;
+		if (run->b[i].m.measured)
 			ovh = run->b[i].m.clock_overhead_ns;
-		}
 	printf("\n");
 	if (a->pick < 0) {
 		printf("recommendation: none: no backend could be measured\n");
@@ -185,7 +182,12 @@ adv_report_text(const struct adv_run *run)
 		wrap("  - ", "    ", a->notes[i]);
 	printf("\n(all-in: every timed callout call and clock step of the workload per "
 	    "operation;\n %d repetitions, %.0f ns of clock overhead subtracted per "
-	    "timing; %.1f s in all)\n", reps, ovh, run->wall_s);
+	    "timing; %.1f s in all)\n", run->cfg->reps, ovh, run->wall_s);
+	for (int i = 0; i < run->nb; i++)
+		if (run->b[i].m.measured && run->b[i].m.reps < run->cfg->reps)
+			printf(" %s: %d repetition%s of %d, all the budget left room for\n",
+			    run->b[i].name, run->b[i].m.reps, run->b[i].m.reps > 1 ? "s" : "",
+			    run->cfg->reps);
 }
 
 /* ---------------------------------------------------------------- JSON */

@@ -79,8 +79,9 @@ static const struct opt_def defs[] = {
 	    "of the TCP model" },
 	[O_QUICK] = { "quick", NULL,
 	    "a short measurement (under a minute on 2 cores):\n"
-	    "--reps 3 --real 0.3s --budget 10s, each unless\n"
-	    "given, and at most 2e6 operations replayed" },
+	    "--reps 3 --real 0.3s, at most 2e6 operations\n"
+	    "replayed, and the backends share 50 s (without\n"
+	    "--budget)" },
 	[O_BUDGET] = { "budget", "TIME",
 	    "wall time one backend may take on the manual clock;\n"
 	    "a backend over it is reported as not measured\n"
