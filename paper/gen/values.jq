@@ -78,7 +78,14 @@ def cross_verdict($rows; $case; $dist):
     elif ($x.kind == "always" or $x.kind == "once" or $x.kind == "noisy") then "holds"
     else "does not hold" end;
 
-# The tick tail at the largest N of tick_busy, api level.
+def ntimes: if . == 0 then "never" elif . == 1 then "once" else "\(.) times" end;
+
+# The tick tail at the largest N of tick_busy, api level.  A tick the
+# scheduler interrupted is slow for its own reasons: `preempted` counts the
+# involuntary context switches while an implementation was measured, so at
+# most that many of its slowest ticks are the scheduler's.  The tail is
+# read at the highest percentile that has more ticks above it than either
+# wheel was preempted (99.9th, 99th or 90th); if none has, it is not read.
 def tail_values:
   (.ticks.ticks // []) as $tk
   | ([$tk[] | select(.case == "tick_busy" and .level == "api") | .n] | max) as $n
@@ -86,6 +93,11 @@ def tail_values:
     [ $tk[] | select(.case == "tick_busy" and .level == "api" and .n == $n) ] as $t
     | def get($b): first($t[] | select(.impl == $b)) // null;
       get("wheel") as $w | get("hierarchical") as $h | get("heap") as $hp
+    | ([$w.preempted // 0, $h.preempted // 0] | max) as $pre
+    | ([["p999", 0.001, "99.9th"], ["p99", 0.01, "99th"], ["p90", 0.1, "90th"]]
+       | map(select(($t[0].ticks // 0) * .[1] > $pre)) | first // null) as $q
+    | (if $w and $h and $q then
+         {h: ($h.ns[$q[0]] / $h.ns.p50), w: ($w.ns[$q[0]] / $w.ns.p50)} else null end) as $r
     | { "tail.n": ($n | nfmt),
         "tail.ticks": ($t[0].ticks | tostring | grp),
         "tail.fired": ($t[0].fired_per_tick | sig),
@@ -95,15 +107,20 @@ def tail_values:
         "tail.hier.p50": ($h.ns.p50 | tns), "tail.hier.p999": ($h.ns.p999 | tns),
         "tail.hier.max": ($h.ns.max | tns),
         "tail.heap.p50": ($hp.ns.p50 | tns), "tail.heap.p999": ($hp.ns.p999 | tns),
-        "tail.hier.ratio": (if $h then ($h.ns.p999 / $h.ns.p50) | times else null end),
-        "tail.wheel.ratio": (if $w then ($w.ns.p999 / $w.ns.p50) | times else null end),
-        "tail.verdict": (if $w and $h then yesno(($h.ns.p999 / $h.ns.p50) > ($w.ns.p999 / $w.ns.p50)) else null end),
-        "tail.sentence": (if $w and $h then
-            (if ($h.ns.p999 / $h.ns.p50) > ($w.ns.p999 / $w.ns.p50) then
-              "The hierarchical wheel's slowest ticks stand further from its median than the hashed wheel's: its 99.9th percentile is \(($h.ns.p999 / $h.ns.p50) | times) its median, the hashed wheel's \(($w.ns.p999 / $w.ns.p50) | times). That is the cascades' price: a tick on which a higher level's slot empties moves every callout in it."
-             else
-              "The cascades do not show in the tail here: the hierarchical wheel's 99.9th percentile tick is \(($h.ns.p999 / $h.ns.p50) | times) its median, the hashed wheel's \(($w.ns.p999 / $w.ns.p50) | times). At this $N$ a cascading slot holds few callouts, and a move costs about as much as the hashed wheel's sweep of a bucket."
-             end) else null end) }
+        "tail.pct": ($q[2] // null),
+        "tail.hier.ratio": ($r.h // null | if . then times else null end),
+        "tail.wheel.ratio": ($r.w // null | if . then times else null end),
+        "tail.verdict": (if $w and $h then
+            (if $r == null then "not decided (preempted)" else yesno($r.h > $r.w) end)
+          else null end),
+        "tail.sentence": (if ($w and $h) | not then null
+          elif $r == null then
+            "Which wheel has the longer tail cannot be read from this run: the wheels were preempted \($pre | ntimes) while measured, more than a tenth of the \($t[0].ticks) ticks, so even the 90th percentile may be the scheduler's."
+          elif $r.h > $r.w then
+            "Read at the \($q[2]) percentile, the highest one with more ticks above it than the wheels were preempted (\($pre | ntimes)), the hierarchical wheel's slow ticks stand further from its median than the hashed wheel's: \($r.h | times) its median against \($r.w | times). That is the cascades' price: a tick on which a higher level's slot empties moves every callout in it."
+          else
+            "Read at the \($q[2]) percentile, the highest one with more ticks above it than the wheels were preempted (\($pre | ntimes)), the cascades do not show: the hierarchical wheel's tick there is \($r.h | times) its median, the hashed wheel's \($r.w | times). At this $N$ a cascading slot holds few callouts, and moving them costs about what the hashed wheel's sweep of a bucket does."
+          end) }
     end;
 
 # Coalescing: the precision runs.
