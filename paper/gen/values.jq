@@ -207,6 +207,15 @@ def load_values:
         "load.top": ($top.backend | tt), "load.topops": ($top.ops_per_sec | sig),
         "load.offered": (($top.rate // 0) * $c | sig),
         "load.late": ($late.backend | tt), "load.latep99": ($late.lateness_ns.p99 | tns),
+        "load.keptup": (
+          ([$r[] | select(.rate != null and .ops_per_sec >= 0.95 * .rate * .conns)] | length) as $k
+          | if $k == ($r | length) then
+              "Every run at that point kept up with its plan (within 5\\,\\% of the offered \((($top.rate // 0) * $c) | sig) operations per second), so throughput is the plan's and tells the backends apart only where one fell behind."
+            elif $k == 0 then
+              "No run at that point kept up with the offered \((($top.rate // 0) * $c) | sig) operations per second, so throughput there is each backend's capacity on this machine, and latency counted from the planned time grows with the backlog."
+            else
+              "\($k) of the \($r | length) runs at that point kept up with the offered \((($top.rate // 0) * $c) | sig) operations per second; the others fell behind, and their latency, counted from the planned time, grows with the backlog."
+            end),
         "load.elapsedmax": ([$s[].elapsed_s] | max | sig) }
     end;
 
