@@ -63,7 +63,8 @@ struct cc_exec {
 	pthread_t ce_thread;		/* base lock: who runs ce_curr */
 	void *ce_arg;			/* base lock: argument of that call */
 	callout_func_t *ce_drain;	/* base lock: callout_async_drain's function */
-	int ce_waiters;			/* base lock: threads in callout_drain */
+	int ce_waiters;			/* base lock: callout_drain calls waiting
+					 * for this call; zeroed when it ends */
 	/* A reset onto another CPU while running waits here (base lock). */
 	int ce_migr_cpu;		/* CPUBLOCK: no migration pending */
 	sbintime_t ce_migr_time;

@@ -469,9 +469,10 @@ callout_drain(struct callout *c)
 			cancelled = true;
 		else if (exec_state(e) == CE_RUNNING)
 			ran = true;
+		/* The base zeroes ce_waiters when the call ends; a spurious
+		 * wake-up only counts us twice until then. */
 		e->ce_waiters++;
 		pthread_cond_wait(&cc->cc_drain_cv, &cc->cc_lock);
-		e->ce_waiters--;
 		/* Nothing reschedules a callout being drained, but a careless
 		 * caller may have moved it: follow it. */
 		if (__atomic_load_n(&c->c_cpu, __ATOMIC_RELAXED) != cc->cc_cpu) {

@@ -68,8 +68,13 @@ done:
 			cc->cc_stats.direct++;
 	}
 	e->ce_curr = NULL;
-	if (e->ce_waiters > 0)
+	if (e->ce_waiters > 0) {
+		/* This call's drains are answered here, not when their threads
+		 * wake up: until then the slot may already run another callout,
+		 * whose resets a stale count would refuse. */
+		e->ce_waiters = 0;
 		pthread_cond_broadcast(&cc->cc_drain_cv);
+	}
 	if (e->ce_migr_cpu != CPUBLOCK) {
 		struct callout_cpu *to;
 		int cpu = e->ce_migr_cpu;
