@@ -10,12 +10,19 @@
 
 #include "base.h"
 
-/* Debug builds check the manual page's "that lock must be held". */
+/*
+ * Debug builds check the manual page's "that lock must be held".  Giant is
+ * exempt, as in FreeBSD's _callout_stop_safe(): for a callout_init(c, 0)
+ * callout the page only says that holding Giant prevents races ("If Giant
+ * is held when cancelling or rescheduling the callout ..."), so code that
+ * does not hold it is legal and merely races with the function.
+ */
 static inline void
 assert_lock_held(const struct callout *c, const char *fn)
 {
 #if CALLOUT_INVARIANTS
-	if (c->c_lock != NULL && !callout__lock_owned(c->c_lock))
+	if (c->c_lock != NULL && c->c_lock != &Giant.lock_object &&
+	    !callout__lock_owned(c->c_lock))
 		callout__panic("%s: callout %p: its lock \"%s\" is not held", fn,
 		    (const void *)c, c->c_lock->lo_name);
 #else
@@ -152,7 +159,10 @@ cc_unlink(struct callout_cpu *cc, struct callout *c)
 }
 
 /* WAITING -> CANCELLED: the base has not called the function yet and will
- * not.  Only a holder of the callout's lock may do this. */
+ * not.  A holder of the callout's lock finds the base blocked on it and
+ * always wins; a caller without it (callout_drain, or a Giant callout
+ * stopped without Giant) races with the base's own compare-and-swap, and
+ * exactly one of the two wins. */
 static bool
 cc_cancel_waiting(struct callout_cpu *cc, struct cc_exec *e)
 {
