@@ -252,6 +252,18 @@ cc_reset(struct callout *c, sbintime_t sbt, sbintime_t pr,
 	return cancelled;
 }
 
+/*
+ * The ticks variants' delay, ticks * tick_sbt, read only once the runtime
+ * runs: a lazy start sets hz and tick_sbt, so a value read before it is
+ * the previous runtime's (or races with the start on another thread).
+ */
+static sbintime_t
+ticks_to_sbt(int to_ticks)
+{
+	callout__ensure();
+	return tick_sbt * to_ticks;
+}
+
 static void
 need_func(callout_func_t *func, const char *fn)
 {
@@ -289,7 +301,7 @@ callout_reset_on(struct callout *c, int to_ticks, callout_func_t *func,
     void *arg, int cpu)
 {
 	need_func(func, __func__);
-	return cc_reset(c, tick_sbt * to_ticks, 0, func, arg, cpu, C_HARDCLOCK,
+	return cc_reset(c, ticks_to_sbt(to_ticks), 0, func, arg, cpu, C_HARDCLOCK,
 	    __func__);
 }
 
@@ -297,7 +309,7 @@ int
 callout_reset(struct callout *c, int to_ticks, callout_func_t *func, void *arg)
 {
 	need_func(func, __func__);
-	return cc_reset(c, tick_sbt * to_ticks, 0, func, arg, -1, C_HARDCLOCK,
+	return cc_reset(c, ticks_to_sbt(to_ticks), 0, func, arg, -1, C_HARDCLOCK,
 	    __func__);
 }
 
@@ -307,7 +319,7 @@ callout_reset_curcpu(struct callout *c, int to_ticks, callout_func_t *func,
 {
 	need_func(func, __func__);
 	callout__ensure();
-	return cc_reset(c, tick_sbt * to_ticks, 0, func, arg, callout__curcpu(),
+	return cc_reset(c, ticks_to_sbt(to_ticks), 0, func, arg, callout__curcpu(),
 	    C_HARDCLOCK, __func__);
 }
 
@@ -335,14 +347,14 @@ callout_schedule_sbt_curcpu(struct callout *c, sbintime_t sbt, sbintime_t pr,
 int
 callout_schedule_on(struct callout *c, int to_ticks, int cpu)
 {
-	return cc_reset(c, tick_sbt * to_ticks, 0, NULL, NULL, cpu, C_HARDCLOCK,
+	return cc_reset(c, ticks_to_sbt(to_ticks), 0, NULL, NULL, cpu, C_HARDCLOCK,
 	    __func__);
 }
 
 int
 callout_schedule(struct callout *c, int to_ticks)
 {
-	return cc_reset(c, tick_sbt * to_ticks, 0, NULL, NULL, -1, C_HARDCLOCK,
+	return cc_reset(c, ticks_to_sbt(to_ticks), 0, NULL, NULL, -1, C_HARDCLOCK,
 	    __func__);
 }
 
@@ -350,7 +362,7 @@ int
 callout_schedule_curcpu(struct callout *c, int to_ticks)
 {
 	callout__ensure();
-	return cc_reset(c, tick_sbt * to_ticks, 0, NULL, NULL, callout__curcpu(),
+	return cc_reset(c, ticks_to_sbt(to_ticks), 0, NULL, NULL, callout__curcpu(),
 	    C_HARDCLOCK, __func__);
 }
 
