@@ -121,6 +121,9 @@ callout__insert(struct callout_cpu *cc, struct callout *c, sbintime_t when,
 	 * due now ("the window is adjusted to start at the current time"). */
 	if (when < cc->cc_lastexpire)
 		when = cc->cc_lastexpire;
+	/* SBT_MAX is what an empty backend's next() says. */
+	if (when == SBT_MAX)
+		when = SBT_MAX - 1;
 	c->c_time = when;
 	c->c_precision = prec;
 	ci_clear(c, CI_DIRECT | CI_QUEUED | CI_DFRMIGRATION);

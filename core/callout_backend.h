@@ -6,13 +6,17 @@
  * by c->c_time.  The core calls it with the owning base's lock held; a
  * backend never sees a lock, a thread or a callback, and never calls a
  * callout function.  It may use c->c_links (16 bytes) as it likes while the
- * callout is inside it; c_time is set by the core before insert and must not
- * be changed by the backend.
+ * callout is inside it.  c_time is set by the core before insert and stays
+ * as it is while the callout is inside: neither side changes it (remove
+ * finds a callout by its deadline).
  *
  * Contract (checked by tests/backend_ops.c on every backend):
  *   - time never goes backwards: every `now` passed to expire is >= the
  *     previous one and >= the `now` given to create, and every inserted
  *     c_time is >= the last `now` (the core clamps earlier deadlines);
+ *   - deadlines are in [0, SBT_MAX): SBT_MAX from next() means empty;
+ *   - `due` need not be in deadline order (the manual clock expires one
+ *     deadline at a time; the real clock runs a batch as it comes);
  *   - expire(now) moves exactly the callouts with c_time <= now to `due`
  *     (never one that is not yet due, never leaves a due one behind);
  *   - next() is exact: the smallest c_time inside, SBT_MAX when empty;
@@ -54,7 +58,7 @@ struct callout_backend_ops {
 	size_t (*footprint)(void *be);
 };
 
-/* Every backend compiled in, NULL-terminated, the default first. */
+/* Every backend compiled in, NULL-terminated, in the README's order. */
 extern const struct callout_backend_ops *const callout_backends[];
 
 const struct callout_backend_ops *callout_backend_find(const char *name);

@@ -127,6 +127,14 @@ callout__expire(struct callout_cpu *cc, sbintime_t now)
 
 	callout__rt.ops->expire(cc->cc_be, now, &due);
 	cc->cc_lastexpire = now;
+#if CALLOUT_INVARIANTS
+	/* A backend that leaves a due callout behind would make the clock
+	 * spin on it for ever: say so instead. */
+	if (callout__rt.ops->next(cc->cc_be) <= now)
+		callout__panic("backend %s: expire(%lld) left a callout due at %lld",
+		    callout__rt.ops->name, (long long)now,
+		    (long long)callout__rt.ops->next(cc->cc_be));
+#endif
 	if (TAILQ_EMPTY(&due))
 		return;
 	cc->cc_stats.wakeups++;
@@ -227,7 +235,7 @@ callout_advance(sbintime_t delta)
 	target = SBT_MAX - now < delta ? SBT_MAX : now + delta;
 	/* One deadline at a time, so that every callout runs at its own
 	 * time and sees it in sbinuptime(). */
-	while ((t = earliest_due()) <= target) {
+	while ((t = earliest_due()) <= target && t != SBT_MAX) {
 		if (t > now) {
 			now = t;
 			__atomic_store_n(&rt->manual_now, now, __ATOMIC_RELEASE);
