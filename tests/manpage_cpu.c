@@ -7,7 +7,11 @@
  * With config.pin the softclock thread of CPU i runs on CPU i only, so a
  * callout function's sched_getcpu() says which CPU's softclock runs it.
  */
+#include <stdlib.h>
+
 #include "manpage.h"
+
+#include "heap/heap.h"		/* callout_heap_realloc: make growth fail */
 
 static int online_cpus;
 
@@ -379,6 +383,86 @@ test_manual_clock_migration_from_own_function(void)
 	callout_shutdown();
 }
 
+
+/* ------------------------- a deferred migration that cannot be inserted */
+
+static struct callout nomem_c;
+static int nomem_calls, nomem_ret;
+
+static void *
+failing_realloc(void *p, size_t n)
+{
+	(void)p;
+	(void)n;
+	return NULL;
+}
+
+static void
+nomem_fn(void *arg)
+{
+	(void)arg;
+	nomem_calls++;
+	if (nomem_calls == 1)
+		nomem_ret = callout_reset_sbt_on(&nomem_c, SBT_1MS, 0, nomem_fn,
+		    NULL, 1, 0);
+}
+
+/*
+ * callout.h, callout_stats.failed: "resets refused for lack of memory
+ * (heap growth)"; core: a refused insert leaves "the callout stopped".
+ * That must hold for a reset onto another CPU while the function runs,
+ * whose insert happens later, after the function returns: the callout is
+ * then neither pending nor in any structure, and stopping it is a no-op
+ * (-1), not a remove of something the heap does not hold.  Only the heap
+ * backend can refuse an insert.
+ */
+static void
+test_deferred_migration_refused_for_lack_of_memory(void)
+{
+	enum { FILL = 64 };	/* heap.c: HEAP_INITIAL, the first capacity */
+	static struct callout fill[FILL];
+	const char *be;
+	struct callout_stats st;
+	int n = 0;
+
+	start_manual(2, 0);
+	be = callout_backend_current();
+	if (strcmp(be, "heap") != 0) {
+		printf("  (%s never refuses an insert: only heap can)\n", be);
+		callout_shutdown();
+		return;
+	}
+	/* Base 1's heap full: its next insert must grow the array. */
+	for (int i = 0; i < FILL; i++) {
+		callout_init(&fill[i], 1);
+		callout_reset_sbt_on(&fill[i], SBT_1S * (100 + i), 0, nomem_fn,
+		    NULL, 1, 0);
+	}
+	nomem_calls = 0;
+	callout_init(&nomem_c, 1);
+	callout_reset(&nomem_c, 1, nomem_fn, NULL);
+	callout_heap_realloc = failing_realloc;
+	callout_advance(10 * SBT_1MS);
+	callout_heap_realloc = realloc;
+	CHECK_EQ(nomem_calls, 1);
+	CHECK_EQ(nomem_ret, 0);
+	callout_stats_get(&st);
+	CHECK_EQ(st.failed, 1);
+	CHECK_EQ(st.pending, FILL);
+	CHECK(!callout_pending(&nomem_c));	/* stopped, as refused */
+	if (!callout_pending(&nomem_c)) {	/* (else a stop would corrupt) */
+		CHECK_EQ(callout_stop(&nomem_c), -1);
+		/* The callout and the heap work on. */
+		CHECK_EQ(callout_reset_on(&nomem_c, 1, nomem_fn, NULL, 1), 0);
+		callout_advance(10 * SBT_1MS);
+		CHECK_EQ(nomem_calls, 2);
+	}
+	for (int i = 0; i < FILL; i++)
+		n += callout_stop(&fill[i]) == 1;
+	CHECK_EQ(n, FILL);
+	callout_shutdown();
+}
+
 int
 main(void)
 {
@@ -394,5 +478,6 @@ main(void)
 	RUN(test_migration_while_running_is_deferred);
 	RUN(test_deferred_migration_can_be_stopped);
 	RUN(test_manual_clock_migration_from_own_function);
+	RUN(test_deferred_migration_refused_for_lack_of_memory);
 	return CHECK_EXIT();
 }
