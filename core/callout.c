@@ -129,7 +129,9 @@ callout__insert(struct callout_cpu *cc, struct callout *c, sbintime_t when,
 	ci_clear(c, CI_DIRECT | CI_QUEUED | CI_DFRMIGRATION);
 	if (callout__rt.ops->insert(cc->cc_be, c) != 0) {
 		/* Only a heap that cannot grow fails: the callout stays
-		 * stopped, the caller sees errno, the failure is counted. */
+		 * stopped, the caller sees errno, the failure is counted.
+		 * A deferred migration comes here still marked pending. */
+		ci_clear(c, CALLOUT_PENDING);
 		cc->cc_stats.failed++;
 		errno = ENOMEM;
 		return;
