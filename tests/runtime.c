@@ -361,6 +361,55 @@ test_ncpus(void)
 	CHECK_PANICS(reset_on_missing_cpu, NULL, "out of range");
 }
 
+/*
+ * "ticks" counts the ticks since callout_startup; on the real clock it is
+ * brought up to date whenever the core reads the clock (here: through
+ * callout_when).  A 10 ms sleep is at least 10 ms, so at least 9 whole
+ * ticks more (whatever the load; no upper bound is checked).
+ */
+static void
+test_ticks_on_the_real_clock(void)
+{
+	sbintime_t w, p;
+	int before, after;
+
+	start_real(1, 0);
+	callout_when(SBT_1MS, 0, 0, &w, &p);
+	before = ticks_now();
+	CHECK(before >= 0);
+	sleep_us(10000);
+	callout_when(SBT_1MS, 0, 0, &w, &p);
+	after = ticks_now();
+	CHECK(after - before >= 9);
+	callout_shutdown();
+}
+
+/*
+ * A callout last assigned to a CPU that a later runtime does not have
+ * (restarted with fewer CPUs) is adopted by CPU 0 and works as before.
+ */
+static void
+test_restart_with_fewer_cpus(void)
+{
+	struct callout c;
+	int calls = 0;
+
+	start_manual(3, 0);
+	callout_init(&c, 1);
+	callout_reset_on(&c, 5, count_fn, &calls, 2);
+	callout_shutdown();		/* dropped while on CPU 2 */
+	CHECK(!callout_pending(&c));
+
+	start_manual(1, 0);
+	CHECK_EQ(callout_stop(&c), -1);
+	CHECK_EQ(callout_reset(&c, 5, count_fn, &calls), 0);
+	CHECK_EQ(callout_reset(&c, 5, count_fn, &calls), 1);
+	callout_advance(SBT_1S);
+	CHECK_EQ(calls, 1);
+	CHECK_EQ(callout_drain(&c), -1);
+	callout_shutdown();
+}
+
 int
 main(void)
 {
@@ -373,5 +422,7 @@ main(void)
 	RUN(test_shutdown_waits_for_running_function);
 	RUN(test_stats);
 	RUN(test_ncpus);
+	RUN(test_ticks_on_the_real_clock);
+	RUN(test_restart_with_fewer_cpus);
 	return CHECK_EXIT();
 }
