@@ -27,7 +27,8 @@ start_pinned(void)
 
 struct where {
 	struct callout c;
-	int n;		/* atomic */
+	int n;		/* atomic: calls so far */
+	int want;	/* calls scheduled so far (the test's count) */
 	int cpu[8];	/* of call n % 8 */
 	pthread_t thr[8];
 };
@@ -43,15 +44,19 @@ where_fn(void *arg)
 	ainc(&w->n);
 }
 
-/* Run the next invocation of w (already scheduled) and return its CPU. */
+/*
+ * Wait for the invocation of w just scheduled (it may have run already)
+ * and return its CPU.  Every scheduling of w is followed by one ran_on.
+ */
 static int
 ran_on(struct where *w)
 {
-	int before = aload(&w->n);
+	int want = ++w->want;
 
-	CHECK(WAIT_FOR(aload(&w->n) > before));
+	CHECK(WAIT_FOR(aload(&w->n) >= want));
 	CHECK_EQ(callout_drain(&w->c), -1);
-	return w->cpu[before % 8];
+	CHECK_EQ(aload(&w->n), want);
+	return w->cpu[(want - 1) % 8];
 }
 
 static void
