@@ -13,6 +13,10 @@
  *   coalescing       real clock: a deadline moves to the latest multiple of
  *                    the largest power-of-two time unit that fits in its
  *                    precision window; manual clock: exact deadlines
+ *   manual clock     takes one tick at a time out of the backend into the
+ *                    sorted due queues, then runs them one deadline at a
+ *                    time: a backend sweeps once per tick, callouts still
+ *                    run at their exact deadlines
  *
  * Lock order: associated lock (mtx/rw/rm, Giant) -> base lock -> timeout
  * pool lock.  Two base locks are never held at once (callout_cpu_switch
@@ -77,8 +81,9 @@ struct callout_cpu {
 	pthread_mutex_t cc_lock;		/* the base lock */
 	int cc_cpu;				/* constant */
 	void *cc_be;				/* base lock: the backend */
-	struct callout_tailq cc_softq;		/* base lock: expired, for softclock */
-	struct callout_tailq cc_directq;	/* base lock: expired C_DIRECT_EXEC */
+	/* Expired callouts waiting to run, in deadline order (base lock). */
+	struct callout_tailq cc_softq;		/* for the softclock */
+	struct callout_tailq cc_directq;	/* C_DIRECT_EXEC, for the clock */
 	struct cc_exec cc_exec[CE_NSLOTS];	/* base lock (ce_state: atomic) */
 	sbintime_t cc_lastexpire;		/* base lock: the backend's clock */
 	sbintime_t cc_wake;			/* base lock: clock thread sleeps until */
@@ -184,13 +189,19 @@ struct callout_cpu *callout__cpu_switch(struct callout *c,
 
 /* Run expired callouts: softclock.c. */
 void callout__run(struct callout_cpu *cc, struct callout *c, int slot);
-void callout__expire(struct callout_cpu *cc, sbintime_t now);
+bool callout__expire(struct callout_cpu *cc, sbintime_t now);
+
+/* The sorted due queues: duequeue.c. */
+void callout__queue_batch(struct callout_cpu *cc, struct callout_tailq *batch);
+void callout__queue_one(struct callout_cpu *cc, struct callout *c);
+sbintime_t callout__queue_first(struct callout_cpu *cc);
 void *callout__clock_thread(void *arg);
 void *callout__softclock_thread(void *arg);
 
 /* Time: time.c. */
 sbintime_t callout__coalesce(sbintime_t when, sbintime_t prec, int flags);
 void callout__ticks_update(sbintime_t now);
+void callout__ticks_reset(void);
 int callout__curcpu(void);
 
 /* Locks: locks.c. */

@@ -113,36 +113,79 @@ callout__cpu_switch(struct callout *c, struct callout_cpu *cc, int cpu)
 	return cc;
 }
 
-void
-callout__insert(struct callout_cpu *cc, struct callout *c, sbintime_t when,
-    sbintime_t prec, bool direct)
+/* Below SBT_MAX, which is what an empty backend's next() says. */
+static inline sbintime_t
+cc_deadline(sbintime_t when)
 {
-	/* The backend's clock never goes back: a deadline in the past is
-	 * due now ("the window is adjusted to start at the current time"). */
-	if (when < cc->cc_lastexpire)
-		when = cc->cc_lastexpire;
-	/* SBT_MAX is what an empty backend's next() says. */
-	if (when == SBT_MAX)
-		when = SBT_MAX - 1;
-	c->c_time = when;
-	c->c_precision = prec;
-	ci_clear(c, CI_DIRECT | CI_QUEUED | CI_DFRMIGRATION);
-	if (callout__rt.ops->insert(cc->cc_be, c) != 0) {
-		/* Only a heap that cannot grow fails: the callout stays
-		 * stopped, the caller sees errno, the failure is counted.
-		 * A deferred migration comes here still marked pending. */
-		ci_clear(c, CALLOUT_PENDING);
-		cc->cc_stats.failed++;
-		errno = ENOMEM;
-		return;
-	}
-	ci_set(c, CALLOUT_PENDING | (direct ? CI_DIRECT : 0));
-	cc->cc_stats.scheduled++;
-	cc->cc_stats.pending++;
+	return when == SBT_MAX ? SBT_MAX - 1 : when;
+}
+
+/* A sleeping clock thread must wake earlier for this deadline. */
+static inline void
+cc_wake_clock(struct callout_cpu *cc, sbintime_t when)
+{
 	if (when < cc->cc_wake) {
 		cc->cc_wake = when;
 		pthread_cond_signal(&cc->cc_clock_cv);
 	}
+}
+
+/*
+ * Make c pending on cc.  A deadline before the backend's clock skips the
+ * backend and joins the due queue at its place: on the real clock it is
+ * in the past ("the window is adjusted to start at the current time"); on
+ * the manual clock it falls inside the tick already taken out of the
+ * backend (see callout_advance).
+ */
+void
+callout__insert(struct callout_cpu *cc, struct callout *c, sbintime_t when,
+    sbintime_t prec, bool direct)
+{
+	when = cc_deadline(when);
+	c->c_time = when;
+	c->c_precision = prec;
+	ci_clear(c, CI_DIRECT | CI_QUEUED | CI_DFRMIGRATION);
+	if (direct)
+		ci_set(c, CI_DIRECT);
+	if (when < cc->cc_lastexpire) {
+		callout__queue_one(cc, c);
+		if (direct)
+			cc_wake_clock(cc, when);
+		else if (!__atomic_load_n(&callout__rt.manual, __ATOMIC_RELAXED))
+			pthread_cond_signal(&cc->cc_soft_cv);
+	} else if (callout__rt.ops->insert(cc->cc_be, c) != 0) {
+		/* Only a heap that cannot grow fails: the callout stays
+		 * stopped, the caller sees errno, the failure is counted.
+		 * A deferred migration comes here still marked pending. */
+		ci_clear(c, CALLOUT_PENDING | CI_DIRECT);
+		cc->cc_stats.failed++;
+		errno = ENOMEM;
+		return;
+	} else {
+		cc_wake_clock(cc, when);
+	}
+	ci_set(c, CALLOUT_PENDING);
+	cc->cc_stats.scheduled++;
+	cc->cc_stats.pending++;
+}
+
+/* Re-arm c, pending in cc's backend, without taking it out when the
+ * backend can move it in place (the lazy re-arm: see the wheel). */
+static void
+cc_rearm(struct callout_cpu *cc, struct callout *c, sbintime_t when,
+    sbintime_t prec, bool direct)
+{
+	when = cc_deadline(when);
+	callout__rt.ops->reschedule(cc->cc_be, c, when);
+	c->c_precision = prec;
+	if (direct != ((ci_get(c) & CI_DIRECT) != 0)) {
+		if (direct)
+			ci_set(c, CI_DIRECT);
+		else
+			ci_clear(c, CI_DIRECT);
+	}
+	cc->cc_stats.scheduled++;
+	cc_wake_clock(cc, when);
 }
 
 /* Take a pending callout out of wherever it waits: a deferred migration,
@@ -229,15 +272,22 @@ cc_reset(struct callout *c, sbintime_t sbt, sbintime_t pr,
 			return cancelled;
 		}
 	}
-	if (ci_get(c) & CALLOUT_PENDING) {
-		cc_unlink(cc, c);
-		cancelled = 1;
-	}
 	if (func != NULL) {
 		c->c_func = func;
 		c->c_arg = arg;
 	}
 	c->c_flags |= CALLOUT_ACTIVE;
+	if (ci_get(c) & CALLOUT_PENDING) {
+		cancelled = 1;
+		if (cpu == cc->cc_cpu && callout__rt.ops->reschedule != NULL &&
+		    !(ci_get(c) & (CI_QUEUED | CI_DFRMIGRATION)) &&
+		    when >= cc->cc_lastexpire) {
+			cc_rearm(cc, c, when, prec, (flags & C_DIRECT_EXEC) != 0);
+			cc_unlock(cc);
+			return cancelled;
+		}
+		cc_unlink(cc, c);
+	}
 	if (cpu != cc->cc_cpu) {
 		if (e != NULL) {
 			/* Never on two CPUs at once: move after it returns. */

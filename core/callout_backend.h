@@ -6,9 +6,9 @@
  * by c->c_time.  The core calls it with the owning base's lock held; a
  * backend never sees a lock, a thread or a callback, and never calls a
  * callout function.  It may use c->c_links (16 bytes) as it likes while the
- * callout is inside it.  c_time is set by the core before insert and stays
- * as it is while the callout is inside: neither side changes it (remove
- * finds a callout by its deadline).
+ * callout is inside it.  c_time is set by the core before insert; while
+ * the callout is inside only the backend's reschedule changes it (remove
+ * may find a callout by its deadline).
  *
  * Contract (checked by tests/backend_ops.c on every backend):
  *   - time never goes backwards: every `now` passed to expire is >= the
@@ -43,6 +43,13 @@ struct callout_backend_ops {
 
 	/* Take out c, which is inside. */
 	void (*remove)(void *be, struct callout *c);
+
+	/* Optional; NULL: the core removes and inserts.  Give c, which is
+	 * inside, the deadline `when` (>= the last `now`) and set c->c_time.
+	 * The backend may leave c where it is as long as it still finds it in
+	 * time: TCP pushes most timers back before they fire, and a re-arm
+	 * that does not relink touches no other callout. */
+	void (*reschedule)(void *be, struct callout *c, sbintime_t when);
 
 	/* The smallest c_time inside, or SBT_MAX when empty. */
 	sbintime_t (*next)(void *be);

@@ -206,7 +206,7 @@ startup_locked(const struct callout_config *cfg)
 	__atomic_store_n(&rt->manual_now, 0, __ATOMIC_RELAXED);
 	now = sbinuptime();
 	rt->epoch = now;
-	callout__ticks_update(now);
+	callout__ticks_reset();
 	memset(&rt->final, 0, sizeof(rt->final));
 
 	rt->cpus = aligned_alloc(64, sizeof(*rt->cpus) * (size_t)ncpus);

@@ -26,26 +26,52 @@ sbinuptime(void)
 	return ((sbintime_t)ts.tv_sec << 32) + nstosbt(ts.tv_nsec);
 }
 
-/* ticks counts hardclock ticks since callout_startup.  There is no tick
+/*
+ * ticks counts hardclock ticks since callout_startup.  There is no tick
  * interrupt to bump it, so whoever reads the clock for the core brings it
- * up to date; only increase-or-equal stores are ever needed. */
+ * up to date.  The start of the current tick is cached so that the
+ * division happens once a tick, not once a call; it only moves forward.
+ */
+static sbintime_t tick_start;	/* atomic */
+
+void
+callout__ticks_reset(void)
+{
+	__atomic_store_n(&tick_start, callout__rt.epoch, __ATOMIC_RELAXED);
+	__atomic_store_n(&ticks, 0, __ATOMIC_RELAXED);
+}
+
+/* The start of the tick `now` falls in. */
+static sbintime_t
+tick_floor(sbintime_t now)
+{
+	sbintime_t start = __atomic_load_n(&tick_start, __ATOMIC_RELAXED);
+	sbintime_t n;
+
+	if (now >= start && now - start < tick_sbt)
+		return start;
+	n = (now - callout__rt.epoch) / tick_sbt;
+	start = callout__rt.epoch + n * tick_sbt;
+	if (start > __atomic_load_n(&tick_start, __ATOMIC_RELAXED)) {
+		__atomic_store_n(&tick_start, start, __ATOMIC_RELAXED);
+		__atomic_store_n(&ticks, (int)(uint64_t)n, __ATOMIC_RELAXED);
+	}
+	return start;
+}
+
 void
 callout__ticks_update(sbintime_t now)
 {
-	int t = (int)(uint64_t)((now - callout__rt.epoch) / tick_sbt);
-
-	if (__atomic_load_n(&ticks, __ATOMIC_RELAXED) != t)
-		__atomic_store_n(&ticks, t, __ATOMIC_RELAXED);
+	(void)tick_floor(now);
 }
 
 /* The first hardclock tick at or after `now`. */
 static sbintime_t
 next_tick(sbintime_t now)
 {
-	sbintime_t since = now - callout__rt.epoch;
-	sbintime_t rem = since % tick_sbt;
+	sbintime_t start = tick_floor(now);
 
-	return rem == 0 ? now : now + (tick_sbt - rem);
+	return start == now ? now : start + tick_sbt;
 }
 
 static sbintime_t
@@ -69,7 +95,6 @@ callout_when(sbintime_t sbt, sbintime_t precision, int flags,
 	if (sbt < 0)
 		sbt = 0;
 	now = sbinuptime();
-	callout__ticks_update(now);
 	if (flags & C_HARDCLOCK) {
 		/* "after ticks/hz seconds", on a tick boundary. */
 		if (sbt < tick_sbt)

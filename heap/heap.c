@@ -33,6 +33,8 @@
  *                      its parent's, usual for timeouts armed at now + d
  *   remove   O(log n)  fill the hole with the last entry, sift it up or
  *                      down; O(1) for the last entry
+ *   resched  O(log n)  the entry takes its new key where it is and sifts
+ *                      one way: half a remove plus an insert
  *   next     O(1)      the root
  *   expire   O(log n)  per expired callout (remove at the root); O(1) when
  *                      nothing is due
@@ -237,6 +239,21 @@ heap_remove(void *be, struct callout *c)
 	heap_delete(h, i);
 }
 
+/* A new key in place: one sift instead of a delete and an insert. */
+static void
+heap_reschedule(void *be, struct callout *c, sbintime_t when)
+{
+	struct heap_be *h = be;
+	size_t i = (size_t)c->c_links.u64[0];
+	struct heap_entry e = { when, c };
+
+	c->c_time = when;
+	if (h->a[i / 2].when > when)
+		heap_sift_up(h->a, i, e);
+	else
+		heap_sift_down(h->a, h->n, i, e);
+}
+
 static sbintime_t
 heap_next(void *be)
 {
@@ -303,6 +320,7 @@ const struct callout_backend_ops callout_backend_heap = {
 	.destroy = heap_destroy,
 	.insert = heap_insert,
 	.remove = heap_remove,
+	.reschedule = heap_reschedule,
 	.next = heap_next,
 	.expire = heap_expire,
 	.check = heap_check,

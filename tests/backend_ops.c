@@ -2,7 +2,7 @@
  * backend_ops.c - every backend against the seam's contract, with no core.
  *
  * Drives one operations table directly with seeded random inserts, removes,
- * next() queries and expires (small steps and huge jumps, deadlines from
+ * reschedules (where the backend has them), next() queries and expires (small steps and huge jumps, deadlines from
  * microseconds to days), shadowing every callout in a plain array.  After
  * each operation: next() must equal the model's minimum, expire must return
  * exactly the due callouts, and check() must find the invariants intact.
@@ -67,7 +67,7 @@ run(const struct callout_backend_ops *ops, long nops, uint64_t seed)
 	uint64_t s = seed;
 	sbintime_t now = (sbintime_t)rng_below(&s, 1000 * SBT_1S);
 	void *be = ops->create(now);
-	long expired = 0, inserted = 0;
+	long expired = 0, inserted = 0, rescheduled = 0;
 
 	CHECK(be != NULL);
 	if (be == NULL)
@@ -82,9 +82,17 @@ run(const struct callout_backend_ops *ops, long nops, uint64_t seed)
 			CHECK_EQ(ops->insert(be, &timers[i]), 0);
 			inside[i] = 1;
 			inserted++;
-		} else if (what < 8 && inside[i]) {
+		} else if (what < 7 && inside[i]) {
 			ops->remove(be, &timers[i]);
 			inside[i] = 0;
+		} else if (what < 8 && inside[i] && ops->reschedule != NULL) {
+			/* Mostly later, as TCP does; sometimes earlier. */
+			sbintime_t when = rng_below(&s, 4) ? timers[i].c_time +
+			    random_delay(&s) : now + random_delay(&s);
+
+			ops->reschedule(be, &timers[i], when);
+			CHECK_EQ(timers[i].c_time, when);
+			rescheduled++;
 		} else if (what == 8) {
 			CHECK_EQ(ops->next(be), model_next());
 		} else {
@@ -124,8 +132,8 @@ run(const struct callout_backend_ops *ops, long nops, uint64_t seed)
 	}
 	CHECK_EQ(ops->next(be), model_next());
 	CHECK(ops->footprint(be) > 0);
-	printf("%s: seed %llu: %ld inserted, %ld expired\n", ops->name,
-	    (unsigned long long)seed, inserted, expired);
+	printf("%s: seed %llu: %ld inserted, %ld rescheduled, %ld expired\n",
+	    ops->name, (unsigned long long)seed, inserted, rescheduled, expired);
 	ops->destroy(be);
 }
 

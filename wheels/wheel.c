@@ -19,7 +19,15 @@
  * Structures for the Efficient Implementation of a Timer Facility",
  * SOSP 1987, scheme 6; FreeBSD's callwheel since 3.0).  A bucket holds the
  * callouts of the current revolution and of later ones; sweeping it moves
- * out the due ones and leaves the rest.  A two-level bitmap of occupied
+ * out the due ones and leaves the rest.
+ *
+ * Lazy re-arm: a callout pushed back to a later deadline stays in its
+ * bucket, and only its c_time changes; when its bucket comes round and it
+ * is not due, the sweep moves it to the bucket of its deadline.  TCP
+ * pushes back nearly every timer before it fires, and a re-arm that does
+ * not relink touches no other callout.  So a callout sits in a bucket
+ * that comes due at or before its deadline, not always in the bucket of
+ * its deadline: scheme 6's callouts of later revolutions are one case.  A two-level bitmap of occupied
  * slots lets expire and next skip empty slots, and an exact cached minimum
  * makes next() and "nothing due yet" expires O(1) most of the time.
  *
@@ -34,6 +42,8 @@
  * Cost (N callouts inside, S slots):
  *   insert   O(1)  hash (a multiplication), push on the bucket, set 2 bits
  *   remove   O(1)  unlink; clear the bits when the bucket empties
+ *   resched  O(1)  to a later deadline: set c_time, nothing else; to an
+ *                  earlier one: remove and insert
  *   next     O(1)  while the cached minimum holds: it survives inserts,
  *                  removes of other callouts and expires that fire nothing.
  *                  Once the minimum is removed or fires: walk the occupied
@@ -45,7 +55,8 @@
  *   expire   O(1)  when nothing is due (cached minimum after now);
  *                  else O(1) per expired callout plus O(1) per callout of
  *                  a later revolution in each swept bucket (scheme 6's
- *                  price: N/S per tick on average);
+ *                  price: N/S per tick on average) and O(1) per callout
+ *                  re-filed after a lazy re-arm;
  *                  per empty tick: no bucket visit; the slot bitmap
  *                  skips empty slots 64 at a time, its summary 4096 at a
  *                  time;
@@ -88,14 +99,18 @@ _Static_assert((WHEEL_SLOTS & WHEEL_MASK) == 0, "wheel_slots: a power of two");
  * Everything is guarded by the base lock (the core holds it on every call;
  * next() writes the cached minimum, so a shared lock is not enough).
  * Invariants, checked by wheel_check():
- *   - a callout sits in slot[slot(c_time)], and c_time >= now;
+ *   - a callout sits in a slot that comes due, counting from the cursor,
+ *     no later than the tick of its c_time; c_time >= now;
+ *   - cursor <= tick(now): an expire with nothing due moves the clock but
+ *     not the cursor, so buckets it passed are swept by the next sweep;
  *   - occ has bit s set iff slot[s] is not empty, sum has bit i set iff
  *     occ[i] is not zero;
  *   - count is the number of callouts inside;
  *   - min is WHEEL_MIN_UNKNOWN or the smallest c_time (SBT_MAX: empty).
  */
 struct wheel_be {
-	sbintime_t now;		/* last expire time; its tick is the cursor */
+	sbintime_t now;		/* last expire time */
+	uint64_t cursor;	/* tick the next sweep starts from */
 	sbintime_t min;		/* cached minimum, or WHEEL_MIN_UNKNOWN */
 	size_t count;		/* callouts inside */
 	uint64_t sum[WHEEL_SUMS];
@@ -172,6 +187,7 @@ wheel_create(sbintime_t now)
 	if (w == NULL)
 		return NULL;
 	w->now = now;
+	w->cursor = wheel_tick(now);
 	w->min = SBT_MAX;
 	return w;
 }
@@ -197,23 +213,55 @@ wheel_insert(void *be, struct callout *c)
 	return 0;
 }
 
+/*
+ * The slot c heads, or WHEEL_SLOTS when c is not a bucket's head.  Decided
+ * from c's own back link: c_time no longer names the slot after a lazy
+ * re-arm.
+ */
+static inline size_t
+wheel_headed(const struct wheel_be *w, const struct callout *c)
+{
+	uintptr_t p = (uintptr_t)c->c_links.le.le_prev;
+	uintptr_t first = (uintptr_t)&w->slot[0];
+
+	if (p < first || p >= (uintptr_t)&w->slot[WHEEL_SLOTS])
+		return WHEEL_SLOTS;
+	return (size_t)((p - first) / sizeof(w->slot[0]));
+}
+
 static void
 wheel_remove(void *be, struct callout *c)
 {
 	struct wheel_be *w = be;
-	size_t s = wheel_slot(c->c_time);
 
-	/*
-	 * Alone in its bucket: it is the head and has no successor.  Decided
-	 * from c's own links, without loading the bucket head.
-	 */
-	if (LIST_NEXT(c, c_links.le) == NULL &&
-	    c->c_links.le.le_prev == &LIST_FIRST(&w->slot[s]))
-		wheel_unmark(w, s);
+	/* Alone in its bucket: it is the head and has no successor. */
+	if (LIST_NEXT(c, c_links.le) == NULL) {
+		size_t s = wheel_headed(w, c);
+
+		if (s < WHEEL_SLOTS)
+			wheel_unmark(w, s);
+	}
 	LIST_REMOVE(c, c_links.le);
 	w->count--;
 	if (c->c_time == w->min)
 		w->min = WHEEL_MIN_UNKNOWN;
+}
+
+static void
+wheel_reschedule(void *be, struct callout *c, sbintime_t when)
+{
+	struct wheel_be *w = be;
+
+	if (when >= c->c_time) {
+		/* Its bucket comes due first: stay, the sweep re-files it. */
+		if (c->c_time == w->min)
+			w->min = WHEEL_MIN_UNKNOWN;
+		c->c_time = when;
+		return;
+	}
+	wheel_remove(w, c);
+	c->c_time = when;
+	wheel_insert(w, c);
 }
 
 static sbintime_t
@@ -229,16 +277,17 @@ wheel_bucket_min(const struct wheel_be *w, size_t s)
 }
 
 /*
- * The smallest deadline inside.  Nothing is older than the cursor's tick,
- * so after visiting the slots up to distance d from the cursor, every
- * callout not seen yet lies at a tick after cur + d: once the best one
- * seen is no later than that, it is the minimum.  A bucket holding a
+ * The smallest deadline inside.  Every callout sits in a slot that comes
+ * due, counting from the cursor, no later than its deadline's tick, so
+ * after visiting the slots up to distance d from the cursor, every callout
+ * not seen yet lies at a tick after cur + d: once the best one seen is no
+ * later than that, it is the minimum.  A bucket holding a
  * callout of the current revolution stops the walk at once.
  */
 static sbintime_t
 wheel_min(const struct wheel_be *w)
 {
-	uint64_t cur = wheel_tick(w->now);
+	uint64_t cur = w->cursor;
 	sbintime_t best = SBT_MAX;
 
 	if (w->count == 0)
@@ -268,7 +317,11 @@ wheel_next(void *be)
 	return w->min;
 }
 
-/* Move the due callouts of slot s to `due`; later revolutions stay. */
+/*
+ * Move the due callouts of slot s to `due`.  Later revolutions stay; a
+ * callout left here by a lazy re-arm moves to the slot of its deadline
+ * (which the sweep may still reach, or which comes round later).
+ */
 static void
 wheel_sweep_slot(struct wheel_be *w, size_t s, sbintime_t now,
     struct callout_tailq *due)
@@ -276,11 +329,17 @@ wheel_sweep_slot(struct wheel_be *w, size_t s, sbintime_t now,
 	struct callout *c, *next;
 
 	for (c = LIST_FIRST(&w->slot[s]); c != NULL; c = next) {
+		size_t home;
+
 		next = LIST_NEXT(c, c_links.le);	/* c_links is rewritten */
 		if (c->c_time <= now) {
 			LIST_REMOVE(c, c_links.le);
 			TAILQ_INSERT_TAIL(due, c, c_links.tqe);
 			w->count--;
+		} else if ((home = wheel_slot(c->c_time)) != s) {
+			LIST_REMOVE(c, c_links.le);
+			LIST_INSERT_HEAD(&w->slot[home], c, c_links.le);
+			wheel_mark(w, home);
 		}
 	}
 	if (LIST_EMPTY(&w->slot[s]))
@@ -315,15 +374,17 @@ wheel_expire(void *be, sbintime_t now, struct callout_tailq *due)
 		return;
 	}
 	/*
-	 * Nothing is due before the known minimum, or the old clock.  A jump
-	 * of a revolution or more sweeps every slot once, not every tick.
+	 * From the cursor: a lazily re-armed callout may sit in a bucket
+	 * before the minimum's.  A jump of a revolution or more sweeps every
+	 * slot once, not every tick.
 	 */
-	first = wheel_tick(w->min != WHEEL_MIN_UNKNOWN ? w->min : w->now);
+	first = w->cursor;
 	span = wheel_tick(now) - first + 1;
 	if (span > WHEEL_SLOTS)
 		span = WHEEL_SLOTS;
 	wheel_sweep(w, first, span, now, due);
 	w->now = now;
+	w->cursor = wheel_tick(now);
 	w->min = WHEEL_MIN_UNKNOWN;
 }
 
@@ -338,8 +399,9 @@ wheel_check_slot(const struct wheel_be *w, size_t s, size_t *n,
 		if (c->c_links.le.le_prev != (prev == NULL ?
 		    &LIST_FIRST(&w->slot[s]) : &LIST_NEXT(prev, c_links.le)))
 			return "wheel: broken back link";
-		if (wheel_slot(c->c_time) != s)
-			return "wheel: a callout is in the wrong slot";
+		if (w->cursor + ((s - w->cursor) & WHEEL_MASK) >
+		    wheel_tick(c->c_time))
+			return "wheel: a callout sits in a slot after its deadline";
 		if (c->c_time < w->now)
 			return "wheel: a callout is older than the clock";
 		if (c->c_time < *min)
@@ -381,6 +443,8 @@ wheel_check(void *be)
 
 	if (w->now < 0)
 		return "wheel: negative clock";
+	if (w->cursor > wheel_tick(w->now))
+		return "wheel: the cursor is ahead of the clock";
 	for (size_t i = 0; i < WHEEL_WORDS; i++) {
 		const char *why = wheel_check_word(w, i, &n, &min);
 
@@ -410,6 +474,7 @@ const struct callout_backend_ops callout_backend_wheel = {
 	.destroy = wheel_destroy,
 	.insert = wheel_insert,
 	.remove = wheel_remove,
+	.reschedule = wheel_reschedule,
 	.next = wheel_next,
 	.expire = wheel_expire,
 	.check = wheel_check,

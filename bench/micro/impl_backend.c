@@ -1,0 +1,205 @@
+/*
+ * impl_backend.c - the "backend" level: one backend's operations table
+ * called directly, as the core calls it under the base lock, but with no
+ * lock, no core and no callback.  A re-arm is what the core does to a
+ * pending callout: remove, set c_time, insert.  A tick or an expiry is
+ * ops->expire() followed by a walk of the due list, which is the least a
+ * consumer of the structure must do with what fired.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "callout_backend.h"
+#include "fire_log.h"
+#include "impl.h"
+
+struct be_ctx {
+	const struct callout_backend_ops *ops;
+	void *be;
+	struct callout *c;	/* the timers, one cache line each */
+	sbintime_t now;		/* the structure's clock */
+	sbintime_t period;	/* fired timers re-arm this much later; 0: not */
+	struct fire_log *log;	/* reference check only */
+};
+
+static void *
+be_create(const struct impl *im, size_t ntimers)
+{
+	struct be_ctx *x = calloc(1, sizeof(*x));
+
+	if (x == NULL)
+		goto nomem;
+	x->ops = im->priv;
+	x->c = aligned_alloc(64, ntimers * sizeof(*x->c));
+	x->be = x->ops->create(0);
+	if (x->c == NULL || x->be == NULL) {
+		if (x->be != NULL)
+			x->ops->destroy(x->be);
+		free(x->c);
+		free(x);
+		goto nomem;
+	}
+	memset(x->c, 0, ntimers * sizeof(*x->c));
+	return x;
+nomem:
+	snprintf(impl_error, sizeof(impl_error), "%s: out of memory", im->name);
+	return NULL;
+}
+
+static void
+be_destroy(void *ctx)
+{
+	struct be_ctx *x = ctx;
+
+	x->ops->destroy(x->be);
+	free(x->c);
+	free(x);
+}
+
+static int64_t
+be_native(sbintime_t delay)
+{
+	return delay;
+}
+
+static void
+be_insert(struct be_ctx *x, struct callout *c, sbintime_t when)
+{
+	c->c_time = when;
+	if (x->ops->insert(x->be, c) != 0) {
+		fprintf(stderr, "micro: %s: insert failed (ENOMEM)\n", x->ops->name);
+		abort();
+	}
+}
+
+static void
+be_start(void *ctx, size_t i, int64_t delay)
+{
+	struct be_ctx *x = ctx;
+
+	be_insert(x, &x->c[i], x->now + delay);
+}
+
+static void
+be_rearm(void *ctx, size_t i, int64_t delay)
+{
+	struct be_ctx *x = ctx;
+
+	x->ops->remove(x->be, &x->c[i]);
+	be_insert(x, &x->c[i], x->now + delay);
+}
+
+static void
+be_stop(void *ctx, size_t i)
+{
+	struct be_ctx *x = ctx;
+
+	x->ops->remove(x->be, &x->c[i]);
+}
+
+/* Expire up to `now` and walk what fired. */
+static uint64_t
+be_expire(struct be_ctx *x, sbintime_t now)
+{
+	struct callout_tailq due = TAILQ_HEAD_INITIALIZER(due);
+	struct callout *c, *next;
+	uint64_t fired = 0;
+
+	x->now = now;
+	x->ops->expire(x->be, now, &due);
+	for (c = TAILQ_FIRST(&due); c != NULL; c = next) {
+		next = TAILQ_NEXT(c, c_links.tqe);
+		fired++;
+		if (x->log != NULL)
+			fire_log_push(x->log, now, (uint64_t)(c - x->c));
+		if (x->period != 0)
+			be_insert(x, c, c->c_time + x->period);
+	}
+	return fired;
+}
+
+static uint64_t
+be_run_due(void *ctx)
+{
+	struct be_ctx *x = ctx;
+
+	return be_expire(x, x->now + SBT_1S);
+}
+
+static uint64_t
+be_tick(void *ctx)
+{
+	struct be_ctx *x = ctx;
+
+	return be_expire(x, x->now + SBT_1MS);
+}
+
+static int64_t
+be_next(void *ctx)
+{
+	struct be_ctx *x = ctx;
+
+	return x->ops->next(x->be);
+}
+
+static void
+be_set_period(void *ctx, sbintime_t period)
+{
+	struct be_ctx *x = ctx;
+
+	x->period = period;
+}
+
+static size_t
+be_footprint(void *ctx)
+{
+	struct be_ctx *x = ctx;
+
+	return x->ops->footprint(x->be);
+}
+
+static void
+be_record(void *ctx, struct fire_log *log)
+{
+	struct be_ctx *x = ctx;
+
+	x->log = log;
+}
+
+/* Step from deadline to deadline, so that each firing logs its own time. */
+static void
+be_drain(void *ctx)
+{
+	struct be_ctx *x = ctx;
+	sbintime_t t;
+
+	x->period = 0;
+	while ((t = x->ops->next(x->be)) != SBT_MAX) {
+		if (be_expire(x, t) == 0 && x->ops->next(x->be) == t) {
+			fprintf(stderr, "micro: %s: next() is %lld but nothing "
+			    "expires there\n", x->ops->name, (long long)t);
+			abort();
+		}
+	}
+}
+
+const struct impl impl_backend_template = {
+	.level = "backend",
+	.clock = "simulated: the structure's own now, moved only by expire",
+	.timer_bytes = sizeof(struct callout),
+	.create = be_create,
+	.destroy = be_destroy,
+	.native = be_native,
+	.native_due = be_native,
+	.start = be_start,
+	.rearm = be_rearm,
+	.stop = be_stop,
+	.run_due = be_run_due,
+	.tick = be_tick,
+	.next = be_next,
+	.set_period = be_set_period,
+	.footprint = be_footprint,
+	.record = be_record,
+	.drain = be_drain,
+};

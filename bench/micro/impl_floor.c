@@ -1,0 +1,84 @@
+/*
+ * impl_floor.c - the memory-latency floor of a re-arm: the same random
+ * pick from the same stream, and a store of the new deadline into an array
+ * of connection records, with no timer structure at all.  A re-arm must at
+ * least find its connection's timer and write a deadline into it, so no
+ * timer structure can beat this at the same N.
+ *
+ * A record is 64 bytes, sizeof(struct callout): the floor then spans as
+ * many cache lines and pages as the callouts it is compared with.  Larger
+ * records would add TLB misses that the dense timer arrays do not have, and
+ * the floor would stop being a floor.  It goes through the same case loop
+ * and the same indirect call as every implementation.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "impl.h"
+
+#define FLOOR_RECORD_BYTES 64
+
+struct conn {
+	sbintime_t deadline;
+	char rest[FLOOR_RECORD_BYTES - sizeof(sbintime_t)];
+};
+
+_Static_assert(sizeof(struct conn) == FLOOR_RECORD_BYTES, "record size");
+
+struct floor_ctx {
+	struct conn *conn;
+	sbintime_t now;
+};
+
+static void *
+floor_create(const struct impl *im, size_t ntimers)
+{
+	struct floor_ctx *x = calloc(1, sizeof(*x));
+
+	(void)im;
+	if (x != NULL)
+		x->conn = aligned_alloc(64, ntimers * sizeof(*x->conn));
+	if (x == NULL || x->conn == NULL) {
+		free(x);
+		snprintf(impl_error, sizeof(impl_error), "floor: out of memory");
+		return NULL;
+	}
+	memset(x->conn, 0, ntimers * sizeof(*x->conn));
+	return x;
+}
+
+static void
+floor_destroy(void *ctx)
+{
+	struct floor_ctx *x = ctx;
+
+	free(x->conn);
+	free(x);
+}
+
+static int64_t
+floor_native(sbintime_t delay)
+{
+	return delay;
+}
+
+static void
+floor_store(void *ctx, size_t i, int64_t delay)
+{
+	struct floor_ctx *x = ctx;
+
+	x->conn[i].deadline = x->now + delay;
+}
+
+const struct impl impl_floor = {
+	.level = "floor",
+	.name = "rec64",
+	.clock = "none: stores now + delay with now fixed",
+	.timer_bytes = sizeof(struct conn),
+	.create = floor_create,
+	.destroy = floor_destroy,
+	.native = floor_native,
+	.start = floor_store,
+	.rearm = floor_store,
+};

@@ -1,0 +1,153 @@
+#!/bin/sh
+# report.sh - read micro.json (and bytes.json beside it) and print:
+#   - the performance goal as ratios of medians measured in the same run:
+#     re-arm through the full API vs libev's ev_timer_again (target <= 0.5)
+#     and vs the memory floor (target <= 3), expiry per fired timer vs
+#     libev (target <= 0.5), for every backend;
+#   - a table per backend (both levels), the peers, the floor, and the
+#     bytes per pending timer.
+# Every number printed is read from the files; a case that is not there
+# prints n/a.
+#
+# usage: bench/micro/report.sh FILE.json|OUTDIR [N]   (N: goal size, 1000000)
+#   METRIC=wall (default): real_time, steady_clock around the timed loop
+#   METRIC=cpu: the run_cpu counter, the thread's CPU time around the same
+#               loop; on a shared machine it leaves out descheduled time
+set -eu
+
+if [ $# -lt 1 ] || [ $# -gt 2 ]; then
+	echo "usage: $0 micro.json|OUTDIR [N]" >&2
+	exit 2
+fi
+IN=$1
+if [ -d "$IN" ]; then
+	IN=$IN/micro.json
+fi
+GOAL_N=${2:-1000000}
+METRIC=${METRIC:-wall}
+case $METRIC in
+wall|cpu) ;;
+*) echo "$0: METRIC must be wall or cpu" >&2; exit 2 ;;
+esac
+BYTES=$(dirname "$IN")/bytes.json
+if [ ! -f "$BYTES" ]; then
+	BYTES=/dev/null
+fi
+
+jq -r -n --argjson goal_n "$GOAL_N" --arg metric "$METRIC" \
+    --slurpfile bytes_in "$BYTES" \
+    --slurpfile micro_in "$IN" '
+def lpad($w): tostring | ($w - length) as $k
+    | (if $k > 0 then " " * $k else "" end) + .;
+def rpad($w): tostring | ($w - length) as $k
+    | . + (if $k > 0 then " " * $k else "" end);
+def fmt: if . == null then "n/a"
+    elif . >= 100 then round | tostring
+    elif . >= 10 then (. * 10 | round) / 10 | tostring
+    else (. * 100 | round) / 100 | tostring end;
+def to_ns: if $metric == "cpu"
+    then (if .run_cpu == null then null else .run_cpu * 1e9 end)
+    else .real_time * ({"ns": 1, "us": 1e3, "ms": 1e6, "s": 1e9}[.time_unit]) end;
+
+$micro_in[0] as $m
+| ($bytes_in[0] // {bytes: []}) as $bytes
+| ($m.benchmarks | any(.aggregate_name == "median")) as $medians
+# One row per case: the median of the repetitions, or the single run.
+| [ $m.benchmarks[]
+    | select((.error_occurred // false) | not)
+    | select(if $medians then .aggregate_name == "median"
+             else .run_type == "iteration" end)
+    | (.run_name | sub("/manual_time$"; "") | split("/")) as $p
+    | to_ns as $ns
+    | { case: $p[0], level: $p[1], impl: $p[2], dist: $p[3],
+        n: ($p[4] | tonumber), ns: $ns,
+        per_fired: (if .fired and .fired > 0 and $ns != null
+                    then $ns / .fired else null end) } ]
+  as $rows
+| def get($c; $l; $i; $d; $n):
+    first($rows[] | select(.case == $c and .level == $l and .impl == $i
+                           and .dist == $d and .n == $n)) // null;
+  def ratio($a; $b): if $a != null and $b != null and $b > 0
+    then $a / $b else null end;
+  def verdict($r; $t): if $r == null then "" elif $r <= $t then " met"
+    else " missed" end;
+  ([$rows[].n] | unique) as $ns
+| $m.context as $ctx
+# In the registry order the run recorded, else by name.
+| ([$rows[] | select(.level == "api") | .impl] | unique) as $seen
+| (($ctx.backends // "") | split(" ") | map(select(. as $b | $seen | index($b))))
+  as $ordered
+| (if ($ordered | length) > 0 then $ordered else $seen end) as $backends
+
+# A table: one line per (label, case, dist), one column per N.
+| def table($title; sel):
+    ([$rows[] | select(sel) | [.level, .impl, .case, .dist]] | unique) as $keys
+    | if ($keys | length) == 0 then empty else
+      "", $title,
+      ("  " + ("level/impl" | rpad(17)) + ("case" | rpad(11)) + ("dist" | rpad(9))
+        + ([$ns[] | tostring | lpad(9)] | add)),
+      ($keys[] as $k
+        | "  " + (($k[0] + "/" + $k[1]) | rpad(17)) + ($k[2] | rpad(11))
+          + ($k[3] | rpad(9))
+          + ([$ns[] as $n | get($k[2]; $k[0]; $k[1]; $k[3]; $n) | .ns | fmt
+              | lpad(9)] | add))
+      end;
+
+"calloutlab microbenchmarks (ns per iteration, " +
+  (if $metric == "cpu" then "thread CPU time" else "wall time" end) + ", " +
+  (if $medians then "median of \($ctx.repetitions // "?") repetitions"
+   else "single run, no medians" end) + ")",
+"  run \($ctx.run_date // $ctx.date) mode \($ctx.run_mode // "?") commit \($ctx.git_commit // "?")",
+"  \($ctx.allocator // "?") \($ctx.allocator_version // "") | \($ctx.compiler // "?") \($ctx.build // "")",
+"  \($ctx.cpu_model // "?") | \($ctx.kernel // "?") | load \($ctx.load_avg // [] | map(fmt) | join(" "))",
+(if $ctx.run_mode == "QUICK" then
+  "  QUICK: a smoke run on small N; its numbers check the plumbing only" else empty end),
+"",
+"Goal at N=\($goal_n): ratios measured side by side in this run (target; met or missed)",
+"  " + ("backend" | rpad(14)) + ("rearm api/libev" | lpad(18))
+  + ("rearm api/floor" | lpad(18)) + ("expire api/libev" | lpad(19)),
+"  " + ("target" | rpad(14)) + ("<= 0.5" | lpad(18)) + ("<= 3" | lpad(18))
+  + ("<= 0.5" | lpad(19)),
+( $backends[] as $b
+  | ratio(get("rearm"; "api"; $b; "rto"; $goal_n).ns;
+          get("rearm"; "peer"; "libev"; "rto"; $goal_n).ns) as $r1
+  | ratio(get("rearm"; "api"; $b; "rto"; $goal_n).ns;
+          get("rearm"; "floor"; "rec64"; "rto"; $goal_n).ns) as $r2
+  | ratio(get("expire"; "api"; $b; "spread1s"; $goal_n).per_fired;
+          get("expire"; "peer"; "libev"; "spread1s"; $goal_n).per_fired) as $r3
+  | "  " + ($b | rpad(14)) + (($r1 | fmt) + verdict($r1; 0.5) | lpad(18))
+    + (($r2 | fmt) + verdict($r2; 3) | lpad(18))
+    + (($r3 | fmt) + verdict($r3; 0.5) | lpad(19)) ),
+(if ($backends | length) == 0 then "  n/a: no api cases in this file" else empty end),
+"  (rearm: rto deadlines, U[200 ms, 2 s]; expire: time per fired timer)",
+
+( $backends[] as $b
+  | table("Backend \($b): ns per iteration (expire: per fired timer; tick_busy: per tick)";
+          (.level == "backend" or .level == "api") and .impl == $b) ),
+table("Peers: ns per iteration"; .level == "peer"),
+table("Floor: random pick + store of a deadline in a 64-byte record"; .level == "floor"),
+"",
+"Caps: \($ctx.caps // "n/a")",
+"Peers missing at configure time: \($ctx.peers_missing // "n/a")",
+
+( [$bytes.bytes[] | [.level, .name]] | unique ) as $bk
+| ([$bytes.bytes[].n] | unique) as $bn
+| if ($bk | length) == 0 then "", "Bytes per pending timer: n/a (no bytes.json)" else
+  "",
+  "Bytes per pending timer (timer struct + structure / N; \($bytes.context.allocator // "?"))",
+  "  " + ("level/impl" | rpad(17)) + ([$bn[] | tostring | lpad(10)] | add),
+  ( $bk[] as $k
+    | "  " + (($k[0] + "/" + $k[1]) | rpad(17))
+      + ([$bn[] as $n
+          | (first($bytes.bytes[] | select(.level == $k[0] and .name == $k[1]
+                                           and .n == $n)) // null)
+          | (if . == null then null else .bytes_per_timer end) | fmt | lpad(10)]
+         | add) )
+  end,
+
+( [$m.benchmarks[] | select(.error_occurred // false)] as $errs
+  | if ($errs | length) == 0 then empty else
+    "", "Errors (not in the tables):",
+    ($errs[] | "  \(.run_name): \(.error_message)")
+    end )
+'

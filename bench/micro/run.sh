@@ -1,0 +1,92 @@
+#!/bin/sh
+# run.sh - run the microbenchmarks and write, into OUTDIR:
+#   micro.json   Google Benchmark JSON: medians of REPS repetitions, with
+#                the context that produced them (git commit, backend
+#                tunables, allocator, compiler and flags, CPU, kernel, date)
+#   bytes.json   memory per pending timer, per backend and peer
+#
+# usage: bench/micro/run.sh OUTDIR [QUICK]
+#   QUICK      smoke run: N <= 1000, min_time 0.01, 1 repetition (< 30 s);
+#              its numbers are for checking the plumbing, not for reading
+# environment:
+#   BUILD      build directory (default: build at the top of the tree);
+#              configured and built here when needed
+#   REPS       repetitions of the full run (default 5)
+#   MIN_TIME   seconds per repetition, a plain number as Google Benchmark
+#              1.7.1 takes it (default 0.2)
+#   FILTER     a regular expression to run a subset (default: all)
+#   PIN_CPU    run pinned to this CPU with taskset (default: not pinned)
+set -eu
+
+if [ $# -lt 1 ] || [ $# -gt 2 ] || { [ $# -eq 2 ] && [ "$2" != QUICK ]; }; then
+	echo "usage: $0 OUTDIR [QUICK]" >&2
+	exit 2
+fi
+OUT=$1
+MODE=${2:-full}
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+BUILD=${BUILD:-$ROOT/build}
+
+if [ ! -f "$BUILD/build.ninja" ]; then
+	meson setup "$BUILD" "$ROOT"
+fi
+ninja -C "$BUILD" >&2
+BENCH=$BUILD/bench/micro/micro_bench
+BYTES=$BUILD/bench/micro/micro_bytes
+if [ ! -x "$BENCH" ]; then
+	echo "$0: $BENCH was not built (no C++ compiler or no libbenchmark-dev?" \
+	    "see the configure messages)" >&2
+	exit 1
+fi
+
+if [ "$MODE" = QUICK ]; then
+	REPS=1
+	MIN_TIME=0.01
+	FILTER="${FILTER:-}.*/(100|1000)/"
+	BYTES_N="100 1000"
+else
+	REPS=${REPS:-5}
+	MIN_TIME=${MIN_TIME:-0.2}
+	FILTER=${FILTER:-.}
+	BYTES_N="1000 100000 1000000 10000000"
+fi
+
+# --benchmark_context takes key=value pairs separated by commas: values
+# lose their commas and equals signs.
+clean() {
+	printf '%s' "$*" | tr ',=\n' ';: '
+}
+
+commit=$(git -C "$ROOT" rev-parse HEAD 2>/dev/null || echo unknown)
+if [ -n "$(git -C "$ROOT" status --porcelain --untracked-files=no 2>/dev/null)" ]; then
+	commit="$commit-dirty"
+fi
+cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
+ctx="git_commit=$commit"
+ctx="$ctx,cpu_model=$(clean "$cpu")"
+ctx="$ctx,kernel=$(clean "$(uname -sr)")"
+ctx="$ctx,run_date=$(date -u +%Y-%m-%dT%H:%M:%SZ)"
+ctx="$ctx,run_mode=$MODE,repetitions=$REPS,min_time=$MIN_TIME"
+ctx="$ctx,pinned_cpu=${PIN_CPU:-none}"
+# Every tunable and build switch of the backends, as configured.
+tunables=$(sed -n 's/^#define \(CALLOUT_[A-Z0-9_]*\) \(.*\)$/\1=\2/p' \
+    "$BUILD/callout_build.h" | tr -d '"' | tr '\n' ',')
+ctx="$ctx,${tunables%,}"
+
+PIN=
+if [ -n "${PIN_CPU:-}" ]; then
+	PIN="taskset -c $PIN_CPU"
+fi
+
+mkdir -p "$OUT"
+$PIN "$BENCH" \
+    --benchmark_filter="$FILTER" \
+    --benchmark_min_time="$MIN_TIME" \
+    --benchmark_repetitions="$REPS" \
+    --benchmark_report_aggregates_only=true \
+    --benchmark_out="$OUT/micro.json" \
+    --benchmark_out_format=json \
+    --benchmark_context="$ctx"
+# shellcheck disable=SC2086 # BYTES_N is a list of N
+$PIN "$BYTES" $BYTES_N >"$OUT/bytes.json"
+echo "$0: wrote $OUT/micro.json and $OUT/bytes.json" >&2
