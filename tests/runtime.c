@@ -362,10 +362,11 @@ test_ncpus(void)
 }
 
 /*
- * "ticks" counts the ticks since callout_startup; on the real clock it is
- * brought up to date whenever the core reads the clock (here: through
- * callout_when).  A 10 ms sleep is at least 10 ms, so at least 9 whole
- * ticks more (whatever the load; no upper bound is checked).
+ * "ticks" counts the ticks since callout_startup; on the real clock there
+ * is no tick interrupt, so it is brought up to date when the core reads
+ * the clock for ticks (callout_reset's tick arithmetic, callout_when with
+ * C_HARDCLOCK) and by the clock thread.  A 10 ms sleep is at least 10 ms,
+ * so at least 9 whole ticks more (whatever the load; no upper bound).
  */
 static void
 test_ticks_on_the_real_clock(void)
@@ -374,11 +375,11 @@ test_ticks_on_the_real_clock(void)
 	int before, after;
 
 	start_real(1, 0);
-	callout_when(SBT_1MS, 0, 0, &w, &p);
+	callout_when(tick_sbt, 0, C_HARDCLOCK, &w, &p);
 	before = ticks_now();
 	CHECK(before >= 0);
 	sleep_us(10000);
-	callout_when(SBT_1MS, 0, 0, &w, &p);
+	callout_when(tick_sbt, 0, C_HARDCLOCK, &w, &p);
 	after = ticks_now();
 	CHECK(after - before >= 9);
 	callout_shutdown();
