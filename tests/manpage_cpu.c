@@ -321,9 +321,12 @@ drain_main(void *arg)
 }
 
 /*
- * A deferred migration is a pending call like any other: callout_stop()
- * unschedules it and returns 0 (the function is being serviced), and
- * callout_drain() removes it; it never runs.
+ * "If the callout is currently being serviced and cannot be stopped, and
+ * at the same time a next invocation of the same callout is also
+ * scheduled, then callout_stop() unschedules the next run and returns
+ * zero."  A deferred migration (DESIGN.md §2) is such a next run:
+ * callout_stop() unschedules it and returns 0, callout_drain() removes it
+ * (0); it never runs.
  */
 static void
 test_deferred_migration_can_be_stopped(void)
@@ -359,7 +362,7 @@ test_deferred_migration_can_be_stopped(void)
 	callout_shutdown();
 }
 
-/* On the manual clock the same deferral, observed through c_cpu. */
+/* The manual clock's deferred migration, observed through c_cpu. */
 static struct callout self_mover;
 static int self_mover_calls;
 
@@ -374,6 +377,13 @@ self_mover_fn(void *arg)
 	}
 }
 
+/*
+ * DESIGN.md §2: "A callout runs on at most one CPU at a time, also when it
+ * is rescheduled to another CPU while running (FreeBSD defers that
+ * migration)."  On the manual clock, from the function itself: still on
+ * CPU 0 while it runs, on CPU 1 right after (seen through c_cpu), and due
+ * at once, so it runs again in the same callout_advance.
+ */
 static void
 test_manual_clock_migration_from_own_function(void)
 {

@@ -141,9 +141,12 @@ test_drain_waits_for_running_function(void)
 }
 
 /*
- * The running function with a next run scheduled: drain removes the next
- * run at once, waits for the running one and returns 0; the next run never
- * happens.
+ * "The function callout_drain() is identical to callout_stop() except that
+ * it will wait", and callout_stop(): "If the callout is currently being
+ * serviced and cannot be stopped, and at the same time a next invocation
+ * of the same callout is also scheduled, then callout_stop() unschedules
+ * the next run and returns zero."  Drain removes the next run at once,
+ * waits for the running one and returns 0; the next run never happens.
  */
 static void
 test_drain_running_with_next_run_returns_zero(void)
@@ -222,12 +225,6 @@ test_drain_stops_self_rescheduling_callout(void)
 	callout_shutdown();
 }
 
-/*
- * The same with the drain at random moments against a callout that
- * reschedules itself every tick from two CPUs' worth of load: whatever
- * drain found (pending: 1; running with a next run: 0; running: -1),
- * nothing runs after it returns.  The outcomes are counted.
- */
 struct free_periodic {
 	struct callout c;
 	int calls;
@@ -242,6 +239,13 @@ free_periodic_fn(void *arg)
 	callout_schedule(&p->c, 1);
 }
 
+/*
+ * "the callout subsystem does guarantee that the callout will be fully
+ * stopped before callout_drain() returns": drained at random moments, a
+ * callout that reschedules itself every tick, on both CPUs: whatever
+ * drain found (pending: 1; running with a next run: 0; running: -1),
+ * nothing runs after it returns.  The outcomes are counted.
+ */
 static void
 test_drain_at_random_moments(void)
 {
@@ -278,18 +282,6 @@ test_drain_at_random_moments(void)
 	callout_shutdown();
 }
 
-/*
- * A drain belongs to the invocation it waits for.  Manual page: "it will
- * wait for the callout c to complete"; DESIGN.md §2 lets a drain in
- * progress refuse to reschedule *that* callout.  It must not refuse to
- * reschedule another callout that the softclock runs next in the same
- * execution slot while the drainer of the first has not yet woken up.
- *
- * The drainer is frozen in a signal handler while it waits (it holds no
- * lock there), so the window between "c's call ended" and "the drainer
- * noticed" stays open for as long as the test needs; d then runs in the
- * same slot and reschedules itself.
- */
 static int frozen_in_handler, unfreeze;
 
 static void
@@ -318,6 +310,19 @@ resched_once_fn(void *arg)
 	ainc(&r->calls);
 }
 
+
+/*
+ * A drain belongs to the invocation it waits for.  Manual page: "it will
+ * wait for the callout c to complete"; DESIGN.md §2 lets a drain in
+ * progress refuse to reschedule *that* callout.  It must not refuse to
+ * reschedule another callout that the softclock runs next in the same
+ * execution slot while the drainer of the first has not yet woken up.
+ *
+ * The drainer is frozen in a signal handler while it waits (it holds no
+ * lock there), so the window between "c's call ended" and "the drainer
+ * noticed" stays open for as long as the test needs; d then runs in the
+ * same slot and reschedules itself.
+ */
 static void
 test_drain_of_one_callout_does_not_stop_another(void)
 {
@@ -383,9 +388,11 @@ cancelled_count(void)
 }
 
 /*
- * DESIGN.md: a drain finding an invocation that still waits for its lock
- * cancels it: the function is never called and drain returns 1 (it
- * removed a call that had not begun).
+ * Manual page: "If the callout was cancelled while the callout subsystem
+ * waited for the associated lock, the callout function is not called, and
+ * the associated lock is released."  README (settling DESIGN.md's open
+ * point): "callout_drain of a call waiting for its lock: cancels it, waits
+ * until the base is done with it, returns 1".
  */
 static void
 test_drain_cancels_invocation_waiting_for_lock(void)
@@ -554,9 +561,10 @@ self_resched_fn(void *arg)
 }
 
 /*
- * An async drain in progress also wins over the function rescheduling
- * itself: the reset is refused, the drain function is called once and
- * nothing runs after it.
+ * DESIGN.md §2: async drain "of a running one, returns 0 and calls the
+ * drain function once, after the running function returns" - also when
+ * that function reschedules itself meanwhile: the reset is refused, the
+ * drain function is called once and nothing runs after it.
  */
 static void
 test_async_drain_beats_self_reschedule(void)

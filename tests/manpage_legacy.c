@@ -175,12 +175,6 @@ test_recycled_handle_validated_by_func_and_arg(void)
 	callout_shutdown();
 }
 
-/*
- * "Timeouts are executed from softclock() with the Giant lock held. Thus
- * they are protected from re-entrancy."  On the manual clock Giant is held
- * inside; on the real clock, timeouts and Giant callouts on both CPUs,
- * all due together, never overlap.
- */
 static int inside, max_inside, calls;
 
 static void
@@ -199,6 +193,13 @@ exclusive_fn(void *arg)
 	ainc(&calls);
 }
 
+
+/*
+ * "Timeouts are executed from softclock() with the Giant lock held. Thus
+ * they are protected from re-entrancy."  On the manual clock Giant is held
+ * inside; on the real clock, timeouts and Giant callouts on both CPUs,
+ * all due together, never overlap.
+ */
 static void
 test_timeouts_run_with_giant(void)
 {

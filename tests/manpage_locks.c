@@ -132,7 +132,11 @@ test_callout_init_giant_or_none(void)
 	callout_shutdown();
 }
 
-/* The same on the softclock thread: Giant is taken there, and released. */
+/*
+ * "If the mpsafe argument is zero ... the Giant lock will be acquired
+ * before calling the callout function and released when the callout
+ * function returns", on the softclock thread (real clock).
+ */
 static void
 test_callout_init_giant_on_softclock(void)
 {

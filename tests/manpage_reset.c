@@ -196,11 +196,6 @@ test_nonpositive_ticks_are_one(void)
 	callout_shutdown();
 }
 
-/*
- * The same sentence on the real clock, where deadlines may also move
- * later to coalesce wake-ups: a callout never runs before ticks/hz
- * seconds have passed.
- */
 struct early {
 	struct callout c;
 	sbintime_t set_at, min_delay, ran_at;
@@ -216,6 +211,13 @@ early_fn(void *arg)
 	astore(&e->ran, 1);
 }
 
+
+/*
+ * "When ticks is used, the callout is scheduled to execute after ticks/hz
+ * seconds", and "The callout is scheduled to execute in a time window
+ * which begins at the time specified in sbt", on the real clock, where
+ * deadlines may also move later to coalesce wake-ups: never early.
+ */
 static void
 test_real_clock_never_early(void)
 {
@@ -441,8 +443,10 @@ blocking_fn(void *arg)
 }
 
 /*
- * The return value while the function runs: it was not pending (0); the
- * next run it scheduled is pending and a second reset cancels it (1).
+ * "These functions return a value of one if a pending callout was
+ * cancelled and zero if there was no pending callout", while the function
+ * runs: not pending (0); the next run that reset scheduled is pending, and
+ * a second reset cancels it (1); exactly one next run happens.
  */
 static void
 test_reset_while_running(void)

@@ -129,9 +129,12 @@ blocking_fn(void *arg)
 }
 
 /*
- * The same two sentences with the function running on the softclock
- * thread (real clock) while another thread stops it: 0, and a next run
- * scheduled meanwhile is unscheduled and never happens.
+ * "If the callout is currently being serviced and cannot be stopped, then
+ * zero will be returned. If the callout is currently being serviced and
+ * cannot be stopped, and at the same time a next invocation of the same
+ * callout is also scheduled, then callout_stop() unschedules the next run
+ * and returns zero."  The function runs on the softclock thread (real
+ * clock) while another thread stops it; the next run never happens.
  */
 static void
 test_stop_while_running_on_softclock(void)
@@ -342,9 +345,13 @@ test_stop_shared_lock_running_returns_zero(void)
 }
 
 /*
- * The same with the read lock held by the stopper while the softclock
- * takes the callout: the softclock can get the read lock too, so the stop
- * races with the call.  Whatever the timing, the return value tells the
+ * "If the callout is pending and successfully stopped, then callout_stop()
+ * returns a value of one. If the callout is not set, or has already been
+ * serviced, then negative one is returned. If the callout is currently
+ * being serviced and cannot be stopped, then zero will be returned."
+ * With CALLOUT_SHAREDLOCK and the read lock held by the stopper while the
+ * softclock takes the callout: the softclock can get the read lock too, so
+ * the stop races with the call.  Whatever the timing, the return value tells the
  * truth: 1, the function was never called; 0 (being serviced) or -1
  * (already serviced), it was called exactly once.  The outcomes are
  * counted; the deterministic tests above force each of them.

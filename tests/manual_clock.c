@@ -138,9 +138,10 @@ chain_fn(void *arg)
 }
 
 /*
- * A callout scheduled from a callout function for the current instant
- * (relative 0) is due now: it runs in the same callout_advance, at the
- * same simulated time, whichever CPU it is on.
+ * DESIGN.md §1: "After callout_advance returns, every callout whose time
+ * has come has run exactly once" - also one scheduled from a callout
+ * function for the current instant (relative 0): it runs in the same
+ * callout_advance, at the same simulated time, whichever CPU it is on.
  */
 static void
 test_scheduled_for_now_from_a_function(void)

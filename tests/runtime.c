@@ -57,8 +57,9 @@ test_startup_errors(void)
 }
 
 /*
- * DESIGN.md §1: "callout_backend_names(void); /" "* NULL-terminated *" "/",
- * config.backend "NULL: $CALLOUT_BACKEND, else the default", and every
+ * DESIGN.md §1: callout_backend_names() is "NULL-terminated"; backend
+ * names "list", "wheel", "hierarchical", "heap" (those compiled in);
+ * config.backend "NULL: $CALLOUT_BACKEND, else the default"; and every
  * backend name starts a runtime that reports that name.
  */
 static void
@@ -134,9 +135,10 @@ test_lazy_start_with_defaults(void)
 }
 
 /*
- * The same after a runtime with another hz: the lazy start uses the
- * defaults for everything, including the first callout_reset's ticks
- * (10 ticks are 10 ms at the default hz = 1000, not 100 ms as at hz = 100).
+ * callout.h: "Calling the API without callout_startup() starts it with a
+ * zeroed config on first use", and DESIGN.md §1: config.hz "0: 1000" - also
+ * after a runtime with another hz, including the first callout_reset's
+ * ticks (10 ticks are 10 ms at hz = 1000, not 100 ms as at hz = 100).
  */
 static void
 test_lazy_start_after_other_hz(void)
@@ -181,8 +183,11 @@ lazy_racer_main(void *arg)
 	return NULL;
 }
 
-/* Two threads racing to start the runtime lazily: one runtime, both
- * callouts run (and under TSan, no data race on hz or tick_sbt). */
+/*
+ * callout.h: "Calling the API without callout_startup() starts it with a
+ * zeroed config on first use" - from two threads at once: one runtime,
+ * both callouts run (and under TSan, no data race on hz or tick_sbt).
+ */
 static void
 test_concurrent_lazy_start(void)
 {
@@ -305,8 +310,10 @@ test_shutdown_waits_for_running_function(void)
 }
 
 /*
- * The counters (callout.h, struct callout_stats): scheduled, fired,
- * pending, on the manual clock where every number is known.
+ * callout.h: "Runtime counters, summed over the per-CPU bases": scheduled,
+ * "successful resets and schedules"; fired, "callout functions called";
+ * pending, "callouts pending now" - on the manual clock, where every
+ * number is known.
  */
 static void
 test_stats(void)
@@ -354,7 +361,10 @@ reset_on_missing_cpu(void *arg)
 	callout_reset_on(&c, 1, count_fn, &calls, 3);	/* there is no fourth */
 }
 
-/* config.ncpus: that many bases, and a CPU outside them is a panic. */
+/*
+ * DESIGN.md §1, config.ncpus: "per-CPU bases and softclock threads; 0:
+ * online CPUs": that many bases, and a CPU outside them is a panic.
+ */
 static void
 test_ncpus(void)
 {
@@ -386,8 +396,10 @@ test_ticks_on_the_real_clock(void)
 }
 
 /*
- * A callout last assigned to a CPU that a later runtime does not have
- * (restarted with fewer CPUs) is adopted by CPU 0 and works as before.
+ * callout.h: callout_shutdown() leaves a dropped callout "not pending";
+ * a new callout_startup() follows.  A callout last assigned to a CPU that
+ * the new runtime does not have (restarted with fewer CPUs) is adopted by
+ * CPU 0 and works as before.
  */
 static void
 test_restart_with_fewer_cpus(void)
