@@ -66,8 +66,8 @@ test_technique1_lock_association(void)
 		mtx_lock(&s.m);
 		if (what == 3 && s.armed && i % 7 == 0) {
 			/* Force the race: the softclock waits for our lock. */
-			if (WAIT_FOR(!callout_pending(&s.c)))
-				waited++;
+			CHECK(WAIT_FOR(!callout_pending(&s.c)));
+			waited++;
 		}
 		if (what == 0 && s.armed == 0) {
 			;	/* idle */
@@ -251,7 +251,7 @@ test_technique2_return_value(void)
 		sleep_us((long)rng_below(&seed, 1500));
 		mtx_lock(&sc.sc_mtx);
 		if (i % 5 == 0 && (sc.sc_flags & SCFLG_CALLOUT_RUNNING))
-			WAIT_FOR(!callout_pending(&sc.sc_callout));
+			CHECK(WAIT_FOR(!callout_pending(&sc.sc_callout)));
 		int r = t2_stop(&sc);
 		stopped += r == 1;
 		about_to_run += r == 0 && !told;
@@ -426,8 +426,8 @@ test_technique3_random(void)
 		mtx_lock(&sc.sc_mtx);
 		t3_check_active(&sc);
 		if (i % 9 == 0 && sc.enabled)
-			WAIT_FOR(!callout_pending(&sc.sc_callout) ||
-			    !callout_active(&sc.sc_callout));
+			CHECK(WAIT_FOR(!callout_pending(&sc.sc_callout) ||
+			    !callout_active(&sc.sc_callout)));
 		if (what == 0) {
 			callout_stop(&sc.sc_callout);
 			stopped += sc.enabled;

@@ -7,6 +7,7 @@
 #include <limits.h>
 
 #include "manpage.h"
+#include "rng.h"
 
 struct rec {
 	int n;
@@ -467,6 +468,110 @@ test_reset_while_running(void)
 	callout_shutdown();
 }
 
+
+/* ----------------------------------- rescheduling never loses a wake-up */
+
+#define NR	48
+#define LATE_S	4	/* a lost clock wake-up shows as up to 10 s late */
+
+struct rr {
+	struct callout c;
+	struct mtx *m;
+	sbintime_t deadline;	/* m: the shadow, 0 when not armed */
+	int fired;		/* m */
+	int early, late;	/* m */
+	sbintime_t worst;	/* m */
+};
+
+static void
+rr_fn(void *arg)
+{
+	struct rr *r = arg;
+	sbintime_t now = sbinuptime();
+
+	mtx_assert(r->m, MA_OWNED);
+	if (r->deadline == 0 || now < r->deadline)
+		r->early++;
+	else if (now - r->deadline > LATE_S * SBT_1S)
+		r->late++;
+	if (r->deadline != 0 && now - r->deadline > r->worst)
+		r->worst = now - r->deadline;
+	r->deadline = 0;
+	r->fired++;
+}
+
+/*
+ * "Pending function calls can be cancelled or rescheduled to a different
+ * time" and "If c already has a pending callout, it is cancelled before
+ * the new invocation is scheduled": rescheduled earlier, later, onto the
+ * other CPU or after it fired, at random, a callout still runs at its new
+ * time: never before it, and never seconds after it (a clock thread that
+ * missed the new, earlier deadline would sleep up to 10 s).
+ */
+static void
+test_rescheduling_keeps_every_deadline(void)
+{
+	static struct rr r[NR];
+	struct mtx m;
+	uint64_t s = 21;
+	int armed = 0, early = 0, late = 0;
+	sbintime_t worst = 0;
+	double end;
+
+	start_real(2, 0);
+	mtx_init(&m, "rr", NULL, MTX_DEF);
+	for (int i = 0; i < NR; i++) {
+		memset(&r[i], 0, sizeof(r[i]));
+		r[i].m = &m;
+		callout_init_mtx(&r[i].c, &m, 0);
+	}
+	end = mono_s() + 1.5;
+	while (mono_s() < end) {
+		struct rr *x = &r[rng_below(&s, NR)];
+		sbintime_t d = (sbintime_t)(1 + rng_below(&s, 40)) * SBT_1MS / 4;
+		int cpu = (int)rng_below(&s, 2);
+
+		mtx_lock(&m);
+		if (rng_below(&s, 8) == 0) {
+			callout_stop(&x->c);
+			x->deadline = 0;
+		} else {
+			/* The deadline at the latest: a relative sbt counts from
+			 * a clock read inside the call, after this one. */
+			x->deadline = sbinuptime() + d;
+			callout_reset_sbt_on(&x->c, d, 0, rr_fn, x, cpu, C_PREL(30));
+		}
+		mtx_unlock(&m);
+		if (rng_below(&s, 4) == 0)
+			sleep_us((long)rng_below(&s, 3000));
+	}
+	/* Whatever is still armed must fire within LATE_S seconds. */
+	double give_up = mono_s() + LATE_S + 1;
+	for (;;) {
+		armed = 0;
+		mtx_lock(&m);
+		for (int i = 0; i < NR; i++)
+			armed += r[i].deadline != 0;
+		mtx_unlock(&m);
+		if (armed == 0 || mono_s() > give_up)
+			break;
+		sleep_us(1000);
+	}
+	CHECK_EQ(armed, 0);
+	for (int i = 0; i < NR; i++) {
+		CHECK_EQ(callout_drain(&r[i].c), -1);
+		early += r[i].early;
+		late += r[i].late;
+		if (r[i].worst > worst)
+			worst = r[i].worst;
+	}
+	CHECK_EQ(early, 0);
+	CHECK_EQ(late, 0);
+	printf("  worst lateness %.3f ms\n", (double)worst * 1000 / SBT_1S);
+	mtx_destroy(&m);
+	callout_shutdown();
+}
+
 int
 main(void)
 {
@@ -480,5 +585,6 @@ main(void)
 	RUN(test_reset_is_reset_sbt_hardclock);
 	RUN(test_reset_under_lock_cancels_waiting_invocation);
 	RUN(test_reset_while_running);
+	RUN(test_rescheduling_keeps_every_deadline);
 	return CHECK_EXIT();
 }
