@@ -5,11 +5,14 @@
 #   make test           the whole test suite: plain, TSan, ASan+UBSan
 #   make test CONFIGS=plain       one configuration only
 #   make install [PREFIX=/usr/local]
+#   make fuzz [FUZZ_SECONDS=60]   each libFuzzer target for that long (clang,
+#                       build-fuzz/; new inputs in fuzz-out/, not the repo)
 
 CONFIGS ?= plain tsan asan
 PREFIX ?= /usr/local
+FUZZ_SECONDS ?= 60
 
-.PHONY: all deps test install clean
+.PHONY: all deps test install fuzz clean stress
 
 all:
 	@./scripts/install-deps.sh build
@@ -20,6 +23,10 @@ test:
 	@./scripts/install-deps.sh test
 	@./scripts/test.sh $(CONFIGS)
 
+fuzz:
+	@./scripts/install-deps.sh fuzz
+	@./scripts/fuzz.sh $(FUZZ_SECONDS)
+
 install:
 	@./scripts/install-deps.sh build
 	@[ -f build-release/build.ninja ] || \
@@ -28,4 +35,9 @@ install:
 	meson install -C build-release
 
 clean:
-	rm -rf build build-tsan build-asan build-release
+	rm -rf build build-tsan build-asan build-release build-fuzz fuzz-out
+
+# Concurrency stress under TSan and ASan+UBSan (QUICK=1: under a minute).
+stress:
+	@./scripts/install-deps.sh test
+	@./scripts/stress.sh $(if $(QUICK),QUICK)

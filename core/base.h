@@ -28,6 +28,7 @@
 #include <pthread.h>
 #include <stdbool.h>
 
+#include "baselock.h"
 #include "callout_backend.h"
 #include "callout_build.h"
 
@@ -35,7 +36,8 @@
 #define CI_LOCKFLAGS	(CALLOUT_RETURNUNLOCKED | CALLOUT_SHAREDLOCK)
 #define CI_DIRECT	0x0100	/* scheduled with C_DIRECT_EXEC */
 #define CI_QUEUED	0x0200	/* expired: on a due queue, not in the backend */
-#define CI_DFRMIGRATION	0x0400	/* pending as a deferred migration */
+#define CI_DFRMIGRATION	0x0400	/* pending in ce_migr_*: deferred until the
+					 * running call returns */
 #define CI_LOCAL_ALLOC	0x0800	/* handed out by timeout(9), not in the pool */
 
 #define CPUBLOCK	(-1)	/* c_cpu while a callout moves between bases */
@@ -58,6 +60,12 @@
  * CALLOUT_SHAREDLOCK function whose lock is read-held by the canceller
  * cannot slip through.  ce_curr stays set until the base no longer touches
  * the callout or its lock, which is what drain waits for.
+ *
+ * ce_waiting and ce_drain describe the call in ce_curr, not the slot: a
+ * drainer sets ce_waiting before it sleeps, and the base clears it (and
+ * wakes the drainers) in the same critical section that clears ce_curr,
+ * as FreeBSD does with cc_exec_waiting.  While either is set, a reset of
+ * ce_curr does not arm it ("a drain in progress wins").
  */
 enum { CE_WAITING = 1, CE_RUNNING, CE_CANCELLED };
 enum { CE_SOFT = 0, CE_DIRECT = 1, CE_NSLOTS };
@@ -68,9 +76,11 @@ struct cc_exec {
 	pthread_t ce_thread;		/* base lock: who runs ce_curr */
 	void *ce_arg;			/* base lock: argument of that call */
 	callout_func_t *ce_drain;	/* base lock: callout_async_drain's function */
-	int ce_waiters;			/* base lock: callout_drain calls waiting
-					 * for this call; zeroed when it ends */
-	/* A reset onto another CPU while running waits here (base lock). */
+	bool ce_waiting;		/* base lock: a callout_drain waits for
+					 * ce_curr; cleared with ce_curr */
+	/* A reset while running, onto another CPU or for the other slot of
+	 * this base (C_DIRECT_EXEC or not), waits here until the call
+	 * returns, so that a callout never runs twice at once (base lock). */
 	int ce_migr_cpu;		/* CPUBLOCK: no migration pending */
 	sbintime_t ce_migr_time;
 	sbintime_t ce_migr_prec;
@@ -78,7 +88,7 @@ struct cc_exec {
 };
 
 struct callout_cpu {
-	pthread_mutex_t cc_lock;		/* the base lock */
+	struct cc_spin cc_lock;			/* the base lock */
 	int cc_cpu;				/* constant */
 	void *cc_be;				/* base lock: the backend */
 	/* Expired callouts waiting to run, in deadline order (base lock). */
@@ -87,10 +97,11 @@ struct callout_cpu {
 	struct cc_exec cc_exec[CE_NSLOTS];	/* base lock (ce_state: atomic) */
 	sbintime_t cc_lastexpire;		/* base lock: the backend's clock */
 	sbintime_t cc_wake;			/* base lock: clock thread sleeps until */
-	bool cc_exiting;			/* base lock */
-	pthread_cond_t cc_clock_cv;		/* wakes the clock thread */
-	pthread_cond_t cc_soft_cv;		/* wakes the softclock thread */
-	pthread_cond_t cc_drain_cv;		/* wakes callout_drain callers */
+	bool cc_exiting;			/* base lock: shutdown; the threads
+						 * finish the call in progress only */
+	struct cc_event cc_clock_ev;		/* wakes the clock thread */
+	struct cc_event cc_soft_ev;		/* wakes the softclock thread */
+	struct cc_event cc_drain_ev;		/* wakes callout_drain callers */
 	pthread_t cc_clock_thr, cc_soft_thr;	/* real clock only */
 	struct callout_stats cc_stats;		/* base lock */
 } __attribute__((aligned(64)));
@@ -122,13 +133,13 @@ _Noreturn void callout__panic(const char *fmt, ...)
 static inline void
 cc_lock(struct callout_cpu *cc)
 {
-	pthread_mutex_lock(&cc->cc_lock);
+	cc_spin_lock(&cc->cc_lock);
 }
 
 static inline void
 cc_unlock(struct callout_cpu *cc)
 {
-	pthread_mutex_unlock(&cc->cc_lock);
+	cc_spin_unlock(&cc->cc_lock);
 }
 
 /* c_iflags has one writer at a time (the base lock holder) and lock-free
@@ -168,9 +179,27 @@ callout__ensure(void)
 }
 
 /* Lock the base c is assigned to, following migrations. */
-struct callout_cpu *callout__lock(struct callout *c);
+struct callout_cpu *callout__lock_slow(struct callout *c);
 
-/* The execution slot running c on cc, or NULL. */
+static inline struct callout_cpu *
+callout__lock(struct callout *c)
+{
+	int cpu = __atomic_load_n(&c->c_cpu, __ATOMIC_ACQUIRE);
+
+	if (cpu >= 0 && cpu < callout__rt.ncpus) {
+		struct callout_cpu *cc = &callout__rt.cpus[cpu];
+
+		cc_lock(cc);
+		if (__atomic_load_n(&c->c_cpu, __ATOMIC_RELAXED) == cpu)
+			return cc;
+		cc_unlock(cc);
+	}
+	return callout__lock_slow(c);
+}
+
+/* The execution slot running c on cc, or NULL.  At most one slot of one
+ * base holds a callout: a reset while it runs that would start a second
+ * call elsewhere is deferred (ce_migr_*). */
 static inline struct cc_exec *
 cc_exec_of(struct callout_cpu *cc, const struct callout *c)
 {
@@ -180,8 +209,11 @@ cc_exec_of(struct callout_cpu *cc, const struct callout *c)
 	return NULL;
 }
 
-/* Insert c into cc's backend (base lock held); see callout.c. */
-void callout__insert(struct callout_cpu *cc, struct callout *c,
+/* Make c pending on cc (base lock held); see callout.c.  0, or
+ * ENOMEM: c is left not pending, stats.failed counted, errno set.  The
+ * caller decides about CALLOUT_ACTIVE: cc_reset (under the callout's lock)
+ * clears it; a deferred migration (callout__run, no such lock) cannot. */
+int callout__insert(struct callout_cpu *cc, struct callout *c,
     sbintime_t when, sbintime_t prec, bool direct);
 /* Move c from cc to another base; returns the new base, locked. */
 struct callout_cpu *callout__cpu_switch(struct callout *c,
@@ -198,8 +230,69 @@ sbintime_t callout__queue_first(struct callout_cpu *cc);
 void *callout__clock_thread(void *arg);
 void *callout__softclock_thread(void *arg);
 
-/* Time: time.c. */
-sbintime_t callout__coalesce(sbintime_t when, sbintime_t prec, int flags);
+/* ---- time: time.c, with the fast paths inline */
+
+sbintime_t callout__realtime(void);
+sbintime_t callout__next_tick(sbintime_t now);
+sbintime_t callout__coalesce_real(sbintime_t when, sbintime_t prec, int flags);
+
+/* Default precision of a relative timeout: sbt >> 4 (6.25%), FreeBSD's
+ * value for kern.timecounter.alloweddeviation=5. */
+#define PRECEXP_DEFAULT 4
+
+static inline sbintime_t
+callout__uptime(void)
+{
+	if (__atomic_load_n(&callout__rt.manual, __ATOMIC_RELAXED))
+		return __atomic_load_n(&callout__rt.manual_now, __ATOMIC_ACQUIRE);
+	return callout__realtime();
+}
+
+static inline sbintime_t
+callout__add_sat(sbintime_t a, sbintime_t b)
+{
+	return SBT_MAX - a < b ? SBT_MAX : a + b;
+}
+
+/* callout_when(): the deadline and the precision window. */
+static inline void
+callout__when(sbintime_t sbt, sbintime_t precision, int flags,
+    sbintime_t *sbt_res, sbintime_t *precision_res)
+{
+	sbintime_t base, pr;
+	int prel;
+
+	if (flags & (C_ABSOLUTE | C_PRECALC)) {
+		*sbt_res = sbt;
+		*precision_res = precision;
+		return;
+	}
+	if (sbt < 0)
+		sbt = 0;
+	base = callout__uptime();
+	if (flags & C_HARDCLOCK) {
+		/* "after ticks/hz seconds", on a tick boundary. */
+		if (sbt < tick_sbt)
+			sbt = tick_sbt;
+		base = callout__next_tick(base);
+	}
+	*sbt_res = callout__add_sat(base, sbt);
+	prel = C_PRELGET(flags);
+	if (prel < 0)
+		prel = PRECEXP_DEFAULT;
+	pr = prel >= 63 ? 0 : sbt >> prel;
+	*precision_res = pr > precision ? pr : precision;
+}
+
+/* Where in its window a deadline goes; the manual clock keeps it exact. */
+static inline sbintime_t
+callout__coalesce(sbintime_t when, sbintime_t prec, int flags)
+{
+	if (__atomic_load_n(&callout__rt.manual, __ATOMIC_RELAXED) || prec <= 0)
+		return when;
+	return callout__coalesce_real(when, prec, flags);
+}
+
 void callout__ticks_update(sbintime_t now);
 void callout__ticks_reset(void);
 int callout__curcpu(void);

@@ -75,8 +75,10 @@ callout_init_rw(struct callout *c, struct rwlock *rw, int flags)
 
 /* ------------------------------------------------ bases and their locks */
 
+/* callout__lock's slow path: the callout is moving between bases, or was
+ * last used before a restart with fewer CPUs. */
 struct callout_cpu *
-callout__lock(struct callout *c)
+callout__lock_slow(struct callout *c)
 {
 	struct callout_runtime *rt = &callout__rt;
 
@@ -126,7 +128,7 @@ cc_wake_clock(struct callout_cpu *cc, sbintime_t when)
 {
 	if (when < cc->cc_wake) {
 		cc->cc_wake = when;
-		pthread_cond_signal(&cc->cc_clock_cv);
+		cc_event_signal(&cc->cc_clock_ev, false);
 	}
 }
 
@@ -137,7 +139,7 @@ cc_wake_clock(struct callout_cpu *cc, sbintime_t when)
  * the manual clock it falls inside the tick already taken out of the
  * backend (see callout_advance).
  */
-void
+int
 callout__insert(struct callout_cpu *cc, struct callout *c, sbintime_t when,
     sbintime_t prec, bool direct)
 {
@@ -151,22 +153,24 @@ callout__insert(struct callout_cpu *cc, struct callout *c, sbintime_t when,
 		callout__queue_one(cc, c);
 		if (direct)
 			cc_wake_clock(cc, when);
-		else if (!__atomic_load_n(&callout__rt.manual, __ATOMIC_RELAXED))
-			pthread_cond_signal(&cc->cc_soft_cv);
+		else
+			cc_event_signal(&cc->cc_soft_ev, false);
 	} else if (callout__rt.ops->insert(cc->cc_be, c) != 0) {
 		/* Only a heap that cannot grow fails: the callout stays
 		 * stopped, the caller sees errno, the failure is counted.
-		 * A deferred migration comes here still marked pending. */
-		ci_clear(c, CALLOUT_PENDING | CI_DIRECT);
+		 * A deferred re-arm (callout__run) arrives still marked
+		 * pending: it is in no structure now, so it is not. */
+		ci_clear(c, CI_DIRECT | CALLOUT_PENDING);
 		cc->cc_stats.failed++;
 		errno = ENOMEM;
-		return;
+		return ENOMEM;
 	} else {
 		cc_wake_clock(cc, when);
 	}
 	ci_set(c, CALLOUT_PENDING);
 	cc->cc_stats.scheduled++;
 	cc->cc_stats.pending++;
+	return 0;
 }
 
 /* Re-arm c, pending in cc's backend, without taking it out when the
@@ -248,10 +252,11 @@ cc_reset(struct callout *c, sbintime_t sbt, sbintime_t pr,
 	struct cc_exec *e;
 	sbintime_t when, prec;
 	int cancelled = 0;
+	bool direct, defer;
 
 	callout__ensure();
 	check_cpu(cpu, fn);
-	callout_when(sbt, pr, flags, &when, &prec);
+	callout__when(sbt, pr, flags, &when, &prec);
 	when = callout__coalesce(when, prec, flags);
 
 	cc = callout__lock(c);
@@ -267,7 +272,7 @@ cc_reset(struct callout *c, sbintime_t sbt, sbintime_t pr,
 		 * that call is cancelled.  A drain in progress wins. */
 		if (c->c_lock != NULL && cc_cancel_waiting(cc, e))
 			cancelled = 1;
-		if (e->ce_waiters > 0 || e->ce_drain != NULL) {
+		if (e->ce_waiting || e->ce_drain != NULL) {
 			cc_unlock(cc);
 			return cancelled;
 		}
@@ -277,32 +282,44 @@ cc_reset(struct callout *c, sbintime_t sbt, sbintime_t pr,
 		c->c_arg = arg;
 	}
 	c->c_flags |= CALLOUT_ACTIVE;
+	direct = (flags & C_DIRECT_EXEC) != 0;
+	/* Never two calls at once: while c runs, a call due on another CPU,
+	 * or on the other thread of this one (clock vs softclock), waits in
+	 * ce_migr_* and is inserted when the running one returns. */
+	defer = e != NULL && (cpu != cc->cc_cpu ||
+	    e != &cc->cc_exec[direct ? CE_DIRECT : CE_SOFT]);
 	if (ci_get(c) & CALLOUT_PENDING) {
 		cancelled = 1;
-		if (cpu == cc->cc_cpu && callout__rt.ops->reschedule != NULL &&
+		if (!defer && cpu == cc->cc_cpu &&
+		    callout__rt.ops->reschedule != NULL &&
 		    !(ci_get(c) & (CI_QUEUED | CI_DFRMIGRATION)) &&
 		    when >= cc->cc_lastexpire) {
-			cc_rearm(cc, c, when, prec, (flags & C_DIRECT_EXEC) != 0);
+			cc_rearm(cc, c, when, prec, direct);
 			cc_unlock(cc);
 			return cancelled;
 		}
 		cc_unlink(cc, c);
 	}
-	if (cpu != cc->cc_cpu) {
-		if (e != NULL) {
-			/* Never on two CPUs at once: move after it returns. */
-			e->ce_migr_cpu = cpu;
-			e->ce_migr_time = when;
-			e->ce_migr_prec = prec;
-			e->ce_migr_direct = (flags & C_DIRECT_EXEC) != 0;
-			ci_set(c, CALLOUT_PENDING | CI_DFRMIGRATION);
-			cc->cc_stats.pending++;
-			cc_unlock(cc);
-			return cancelled;
-		}
-		cc = callout__cpu_switch(c, cc, cpu);
+	if (defer) {
+		e->ce_migr_cpu = cpu;
+		e->ce_migr_time = when;
+		e->ce_migr_prec = prec;
+		e->ce_migr_direct = direct;
+		ci_set(c, CALLOUT_PENDING | CI_DFRMIGRATION);
+		cc->cc_stats.pending++;
+		cc_unlock(cc);
+		return cancelled;
 	}
-	callout__insert(cc, c, when, prec, (flags & C_DIRECT_EXEC) != 0);
+	if (cpu != cc->cc_cpu)
+		cc = callout__cpu_switch(c, cc, cpu);
+	if (callout__insert(cc, c, when, prec, direct) != 0) {
+		/* Refused (ENOMEM, counted, errno set): nothing will run, so
+		 * the callout is not active either -- as after a stop.  The
+		 * return value still says whether a pending call was
+		 * cancelled on the way.  c_flags is ours: the caller holds
+		 * the callout's lock. */
+		c->c_flags &= ~CALLOUT_ACTIVE;
+	}
 	cc_unlock(cc);
 	return cancelled;
 }
@@ -546,10 +563,10 @@ callout_drain(struct callout *c)
 			cancelled = true;
 		else if (exec_state(e) == CE_RUNNING)
 			ran = true;
-		/* The base zeroes ce_waiters when the call ends; a spurious
-		 * wake-up only counts us twice until then. */
-		e->ce_waiters++;
-		pthread_cond_wait(&cc->cc_drain_cv, &cc->cc_lock);
+		/* The base clears it when it lets go of c: the slot may run
+		 * another callout before this thread is back. */
+		e->ce_waiting = true;
+		cc_event_wait(&cc->cc_drain_ev, &cc->cc_lock, NULL);
 		/* Nothing reschedules a callout being drained, but a careless
 		 * caller may have moved it: follow it. */
 		if (__atomic_load_n(&c->c_cpu, __ATOMIC_RELAXED) != cc->cc_cpu) {

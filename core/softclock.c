@@ -68,25 +68,31 @@ done:
 			cc->cc_stats.direct++;
 	}
 	e->ce_curr = NULL;
-	if (e->ce_waiters > 0) {
-		/* This call's drains are answered here, not when their threads
-		 * wake up: until then the slot may already run another callout,
-		 * whose resets a stale count would refuse. */
-		e->ce_waiters = 0;
-		pthread_cond_broadcast(&cc->cc_drain_cv);
+	if (e->ce_waiting) {
+		e->ce_waiting = false;
+		cc_event_signal(&cc->cc_drain_ev, true);
 	}
 	if (e->ce_migr_cpu != CPUBLOCK) {
+		/* Re-armed while running, for another CPU or for the other
+		 * thread of this one: insert it now that the call is over. */
 		struct callout_cpu *to;
 		int cpu = e->ce_migr_cpu;
 
 		e->ce_migr_cpu = CPUBLOCK;
 		cc->cc_stats.pending--;
-		cc->cc_stats.migrated++;
-		to = callout__cpu_switch(c, cc, cpu);
-		callout__insert(to, c, e->ce_migr_time, e->ce_migr_prec,
-		    e->ce_migr_direct);
-		cc_unlock(to);
-		cc_lock(cc);
+		/* ENOMEM: counted, c not pending; its active flag is the
+		 * lock holder's and stays set (see callout.h). */
+		if (cpu == cc->cc_cpu) {
+			(void)callout__insert(cc, c, e->ce_migr_time,
+			    e->ce_migr_prec, e->ce_migr_direct);
+		} else {
+			cc->cc_stats.migrated++;
+			to = callout__cpu_switch(c, cc, cpu);
+			(void)callout__insert(to, c, e->ce_migr_time,
+			    e->ce_migr_prec, e->ce_migr_direct);
+			cc_unlock(to);
+			cc_lock(cc);
+		}
 	}
 	if (e->ce_drain != NULL) {
 		callout_func_t *drain = e->ce_drain;
@@ -104,7 +110,9 @@ done:
 }
 
 /* Pop and run the callouts of a due queue with deadlines up to `until`;
- * returns how many were run. */
+ * returns how many were run.  Once callout_shutdown has set cc_exiting,
+ * stop after the call in progress: what is still queued is pending, and
+ * shutdown drops it (base_fini) instead of running it. */
 static long
 run_queue(struct callout_cpu *cc, struct callout_tailq *q, int slot,
     sbintime_t until)
@@ -112,7 +120,8 @@ run_queue(struct callout_cpu *cc, struct callout_tailq *q, int slot,
 	struct callout *c;
 	long n = 0;
 
-	while ((c = TAILQ_FIRST(q)) != NULL && c->c_time <= until) {
+	while (!cc->cc_exiting && (c = TAILQ_FIRST(q)) != NULL &&
+	    c->c_time <= until) {
 		TAILQ_REMOVE(q, c, c_links.tqe);
 		/* From here callout_pending() is false, as the page says. */
 		ci_clear(c, CALLOUT_PENDING | CI_QUEUED);
@@ -134,8 +143,11 @@ callout__expire(struct callout_cpu *cc, sbintime_t now)
 	cc->cc_lastexpire = now;
 #if CALLOUT_INVARIANTS
 	/* A backend that leaves a due callout behind would make the clock
-	 * spin on it for ever: say so instead. */
-	if (callout__rt.ops->next(cc->cc_be) <= now)
+	 * spin on it for ever: say so instead.  Deadlines are below SBT_MAX,
+	 * which is what an empty backend says: not a leftover when the
+	 * manual clock has reached SBT_MAX itself. */
+	if (callout__rt.ops->next(cc->cc_be) <= now &&
+	    callout__rt.ops->next(cc->cc_be) != SBT_MAX)
 		callout__panic("backend %s: expire(%lld) left a callout due at %lld",
 		    callout__rt.ops->name, (long long)now,
 		    (long long)callout__rt.ops->next(cc->cc_be));
@@ -166,7 +178,7 @@ callout__clock_thread(void *arg)
 			struct timespec ts = sbt_to_timespec(until);
 
 			cc->cc_wake = next;
-			pthread_cond_timedwait(&cc->cc_clock_cv, &cc->cc_lock, &ts);
+			cc_event_wait(&cc->cc_clock_ev, &cc->cc_lock, &ts);
 			continue;
 		}
 		/* Awake: inserts need not signal until we sleep again. */
@@ -175,7 +187,7 @@ callout__clock_thread(void *arg)
 		if (callout__expire(cc, now))
 			cc->cc_stats.wakeups++;
 		if (!TAILQ_EMPTY(&cc->cc_softq))
-			pthread_cond_signal(&cc->cc_soft_cv);
+			cc_event_signal(&cc->cc_soft_ev, false);
 		run_queue(cc, &cc->cc_directq, CE_DIRECT, SBT_MAX);
 	}
 	cc_unlock(cc);
@@ -190,7 +202,7 @@ callout__softclock_thread(void *arg)
 	cc_lock(cc);
 	while (!cc->cc_exiting) {
 		if (TAILQ_EMPTY(&cc->cc_softq)) {
-			pthread_cond_wait(&cc->cc_soft_cv, &cc->cc_lock);
+			cc_event_wait(&cc->cc_soft_ev, &cc->cc_lock, NULL);
 			continue;
 		}
 		run_queue(cc, &cc->cc_softq, CE_SOFT, SBT_MAX);

@@ -11,19 +11,19 @@ int hz = 1000;
 volatile int ticks;
 sbintime_t tick_sbt = SBT_1S / 1000;
 
-/* Default precision of a relative timeout: sbt >> 4 (6.25%), FreeBSD's
- * value for kern.timecounter.alloweddeviation=5. */
-#define PRECEXP_DEFAULT 4
+sbintime_t
+callout__realtime(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ((sbintime_t)ts.tv_sec << 32) + nstosbt(ts.tv_nsec);
+}
 
 sbintime_t
 sbinuptime(void)
 {
-	struct timespec ts;
-
-	if (__atomic_load_n(&callout__rt.manual, __ATOMIC_RELAXED))
-		return __atomic_load_n(&callout__rt.manual_now, __ATOMIC_ACQUIRE);
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ((sbintime_t)ts.tv_sec << 32) + nstosbt(ts.tv_nsec);
+	return callout__uptime();
 }
 
 /*
@@ -41,6 +41,18 @@ callout__ticks_reset(void)
 	__atomic_store_n(&ticks, 0, __ATOMIC_RELAXED);
 }
 
+/* ticks = t unless it is already later (compared modulo wrap-around). */
+static void
+ticks_forward(int t)
+{
+	int old = __atomic_load_n(&ticks, __ATOMIC_RELAXED);
+
+	while ((int)((unsigned)t - (unsigned)old) > 0 &&
+	    !__atomic_compare_exchange_n(&ticks, &old, t, false, __ATOMIC_RELAXED,
+	    __ATOMIC_RELAXED))
+		;
+}
+
 /* The start of the tick `now` falls in. */
 static sbintime_t
 tick_floor(sbintime_t now)
@@ -52,9 +64,15 @@ tick_floor(sbintime_t now)
 		return start;
 	n = (now - callout__rt.epoch) / tick_sbt;
 	start = callout__rt.epoch + n * tick_sbt;
-	if (start > __atomic_load_n(&tick_start, __ATOMIC_RELAXED)) {
-		__atomic_store_n(&tick_start, start, __ATOMIC_RELAXED);
-		__atomic_store_n(&ticks, (int)(uint64_t)n, __ATOMIC_RELAXED);
+	/* Forward only: a thread that read the clock earlier must not move
+	 * the cached tick, or ticks, back. */
+	for (sbintime_t old = __atomic_load_n(&tick_start, __ATOMIC_RELAXED);
+	    start > old;) {
+		if (__atomic_compare_exchange_n(&tick_start, &old, start, false,
+		    __ATOMIC_RELAXED, __ATOMIC_RELAXED)) {
+			ticks_forward((int)(uint64_t)n);
+			break;
+		}
 	}
 	return start;
 }
@@ -65,50 +83,22 @@ callout__ticks_update(sbintime_t now)
 	(void)tick_floor(now);
 }
 
-/* The first hardclock tick at or after `now`. */
-static sbintime_t
-next_tick(sbintime_t now)
+sbintime_t
+callout__next_tick(sbintime_t now)
 {
 	sbintime_t start = tick_floor(now);
 
-	return start == now ? now : start + tick_sbt;
-}
-
-static sbintime_t
-add_sat(sbintime_t a, sbintime_t b)
-{
-	return SBT_MAX - a < b ? SBT_MAX : a + b;
+	if (start == now)
+		return now;
+	/* The manual clock can be taken up to SBT_MAX: no tick after. */
+	return SBT_MAX - start < tick_sbt ? SBT_MAX : start + tick_sbt;
 }
 
 sbintime_t
 callout_when(sbintime_t sbt, sbintime_t precision, int flags,
     sbintime_t *sbt_res, sbintime_t *precision_res)
 {
-	sbintime_t now, base, pr;
-	int prel;
-
-	if (flags & (C_ABSOLUTE | C_PRECALC)) {
-		*sbt_res = sbt;
-		*precision_res = precision;
-		return sbt;
-	}
-	if (sbt < 0)
-		sbt = 0;
-	now = sbinuptime();
-	if (flags & C_HARDCLOCK) {
-		/* "after ticks/hz seconds", on a tick boundary. */
-		if (sbt < tick_sbt)
-			sbt = tick_sbt;
-		base = next_tick(now);
-	} else {
-		base = now;
-	}
-	*sbt_res = add_sat(base, sbt);
-	prel = C_PRELGET(flags);
-	if (prel < 0)
-		prel = PRECEXP_DEFAULT;
-	pr = prel >= 63 ? 0 : sbt >> prel;
-	*precision_res = pr > precision ? pr : precision;
+	callout__when(sbt, precision, flags, sbt_res, precision_res);
 	return *sbt_res;
 }
 
@@ -116,25 +106,23 @@ callout_when(sbintime_t sbt, sbintime_t precision, int flags,
  * Real clock only: move `when` to the end of the largest power-of-two
  * grid cell (in sbt units, or in ticks for C_HARDCLOCK) that fits in the
  * precision window, so that callouts with overlapping windows tend to
- * share a wake-up.  The result stays in [when, when + prec].  The manual
- * clock keeps deadlines exact.
+ * share a wake-up.  The result stays in [when, when + prec].
  */
 sbintime_t
-callout__coalesce(sbintime_t when, sbintime_t prec, int flags)
+callout__coalesce_real(sbintime_t when, sbintime_t prec, int flags)
 {
-	sbintime_t unit, q, off, rem;
+	sbintime_t q, rem;
 
-	if (__atomic_load_n(&callout__rt.manual, __ATOMIC_RELAXED) || prec <= 0)
-		return when;
-	unit = (flags & C_HARDCLOCK) ? tick_sbt : 1;
-	if (prec < unit)
-		return when;
-	q = unit << (63 - __builtin_clzll((unsigned long long)(prec / unit)));
-	off = (flags & C_HARDCLOCK) ? callout__rt.epoch : 0;
-	rem = (when - off) % q;
-	if (rem <= 0)
-		return when;
-	return add_sat(when, q - rem);
+	if (flags & C_HARDCLOCK) {
+		if (prec < tick_sbt)
+			return when;
+		q = tick_sbt << (63 - __builtin_clzll((unsigned long long)(prec / tick_sbt)));
+		rem = (when - callout__rt.epoch) % q;
+	} else {
+		q = (sbintime_t)1 << (63 - __builtin_clzll((unsigned long long)prec));
+		rem = when & (q - 1);
+	}
+	return rem <= 0 ? when : callout__add_sat(when, q - rem);
 }
 
 int

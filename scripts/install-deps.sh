@@ -6,6 +6,8 @@ set -eu
 pkgs_build="meson ninja-build gcc g++ pkg-config jq"
 pkgs_test="$pkgs_build libbenchmark-dev libjemalloc-dev"
 pkgs_bench="$pkgs_test gnuplot-nox libev-dev libevent-dev libuv1-dev libdpdk-dev"
+# libFuzzer: clang 14 and its runtime libraries (libclang_rt.fuzzer).
+pkgs_fuzz="$pkgs_build clang-14 clang libclang-rt-14-dev"
 
 want=""
 for group in "$@"; do
@@ -13,7 +15,8 @@ for group in "$@"; do
 	build) want="$want $pkgs_build" ;;
 	test) want="$want $pkgs_test" ;;
 	bench) want="$want $pkgs_bench" ;;
-	*) echo "install-deps.sh: unknown group '$group' (build, test, bench)" >&2; exit 2 ;;
+	fuzz) want="$want $pkgs_fuzz" ;;
+	*) echo "install-deps.sh: unknown group '$group' (build, test, bench, fuzz)" >&2; exit 2 ;;
 	esac
 done
 

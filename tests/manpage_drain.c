@@ -16,13 +16,13 @@
 
 #include "base.h"	/* white box: drain_waiters() */
 
-/* How many callout_drain() calls wait for c's current invocation. */
+/* 1 when a callout_drain() waits for c's current invocation, else 0. */
 static int
 drain_waiters(struct callout *c)
 {
 	struct callout_cpu *cc = callout__lock(c);
 	struct cc_exec *e = cc_exec_of(cc, c);
-	int n = e != NULL ? e->ce_waiters : 0;
+	int n = e != NULL && e->ce_waiting;
 
 	cc_unlock(cc);
 	return n;
