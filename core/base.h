@@ -48,8 +48,9 @@
  * holds ce_curr == c and ce_state says how far the call has got:
  *
  *   CE_WAITING    the function has a lock and the base is acquiring it.
- *                 A thread holding that lock (stop, reset, async drain)
- *                 may move it to CE_CANCELLED: the function is not called.
+ *                 A thread holding that lock (stop, reset, async drain),
+ *                 or callout_drain, may move it to CE_CANCELLED: the
+ *                 function is not called.
  *   CE_RUNNING    the base holds the lock (or there is none) and calls, or
  *                 has called, the function: it can no longer be stopped.
  *   CE_CANCELLED  cancelled while waiting; the base releases the lock and

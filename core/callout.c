@@ -10,12 +10,19 @@
 
 #include "base.h"
 
-/* Debug builds check the manual page's "that lock must be held". */
+/*
+ * Debug builds check the manual page's "that lock must be held".  Giant is
+ * exempt, as in FreeBSD's _callout_stop_safe(): for a callout_init(c, 0)
+ * callout the page only says that holding Giant prevents races ("If Giant
+ * is held when cancelling or rescheduling the callout ..."), so code that
+ * does not hold it is legal and merely races with the function.
+ */
 static inline void
 assert_lock_held(const struct callout *c, const char *fn)
 {
 #if CALLOUT_INVARIANTS
-	if (c->c_lock != NULL && !callout__lock_owned(c->c_lock))
+	if (c->c_lock != NULL && c->c_lock != &Giant.lock_object &&
+	    !callout__lock_owned(c->c_lock))
 		callout__panic("%s: callout %p: its lock \"%s\" is not held", fn,
 		    (const void *)c, c->c_lock->lo_name);
 #else
@@ -204,7 +211,10 @@ cc_unlink(struct callout_cpu *cc, struct callout *c)
 }
 
 /* WAITING -> CANCELLED: the base has not called the function yet and will
- * not.  Only a holder of the callout's lock may do this. */
+ * not.  A holder of the callout's lock finds the base blocked on it and
+ * always wins; a caller without it (callout_drain, or a Giant callout
+ * stopped without Giant) races with the base's own compare-and-swap, and
+ * exactly one of the two wins. */
 static bool
 cc_cancel_waiting(struct callout_cpu *cc, struct cc_exec *e)
 {
@@ -314,6 +324,18 @@ cc_reset(struct callout *c, sbintime_t sbt, sbintime_t pr,
 	return cancelled;
 }
 
+/*
+ * The ticks variants' delay, ticks * tick_sbt, read only once the runtime
+ * runs: a lazy start sets hz and tick_sbt, so a value read before it is
+ * the previous runtime's (or races with the start on another thread).
+ */
+static sbintime_t
+ticks_to_sbt(int to_ticks)
+{
+	callout__ensure();
+	return tick_sbt * to_ticks;
+}
+
 static void
 need_func(callout_func_t *func, const char *fn)
 {
@@ -351,7 +373,7 @@ callout_reset_on(struct callout *c, int to_ticks, callout_func_t *func,
     void *arg, int cpu)
 {
 	need_func(func, __func__);
-	return cc_reset(c, tick_sbt * to_ticks, 0, func, arg, cpu, C_HARDCLOCK,
+	return cc_reset(c, ticks_to_sbt(to_ticks), 0, func, arg, cpu, C_HARDCLOCK,
 	    __func__);
 }
 
@@ -359,7 +381,7 @@ int
 callout_reset(struct callout *c, int to_ticks, callout_func_t *func, void *arg)
 {
 	need_func(func, __func__);
-	return cc_reset(c, tick_sbt * to_ticks, 0, func, arg, -1, C_HARDCLOCK,
+	return cc_reset(c, ticks_to_sbt(to_ticks), 0, func, arg, -1, C_HARDCLOCK,
 	    __func__);
 }
 
@@ -369,7 +391,7 @@ callout_reset_curcpu(struct callout *c, int to_ticks, callout_func_t *func,
 {
 	need_func(func, __func__);
 	callout__ensure();
-	return cc_reset(c, tick_sbt * to_ticks, 0, func, arg, callout__curcpu(),
+	return cc_reset(c, ticks_to_sbt(to_ticks), 0, func, arg, callout__curcpu(),
 	    C_HARDCLOCK, __func__);
 }
 
@@ -397,14 +419,14 @@ callout_schedule_sbt_curcpu(struct callout *c, sbintime_t sbt, sbintime_t pr,
 int
 callout_schedule_on(struct callout *c, int to_ticks, int cpu)
 {
-	return cc_reset(c, tick_sbt * to_ticks, 0, NULL, NULL, cpu, C_HARDCLOCK,
+	return cc_reset(c, ticks_to_sbt(to_ticks), 0, NULL, NULL, cpu, C_HARDCLOCK,
 	    __func__);
 }
 
 int
 callout_schedule(struct callout *c, int to_ticks)
 {
-	return cc_reset(c, tick_sbt * to_ticks, 0, NULL, NULL, -1, C_HARDCLOCK,
+	return cc_reset(c, ticks_to_sbt(to_ticks), 0, NULL, NULL, -1, C_HARDCLOCK,
 	    __func__);
 }
 
@@ -412,7 +434,7 @@ int
 callout_schedule_curcpu(struct callout *c, int to_ticks)
 {
 	callout__ensure();
-	return cc_reset(c, tick_sbt * to_ticks, 0, NULL, NULL, callout__curcpu(),
+	return cc_reset(c, ticks_to_sbt(to_ticks), 0, NULL, NULL, callout__curcpu(),
 	    C_HARDCLOCK, __func__);
 }
 
