@@ -5,11 +5,19 @@
 #   make test           the whole test suite: plain, TSan, ASan+UBSan
 #   make test CONFIGS=plain       one configuration only
 #   make install [PREFIX=/usr/local]
+#   make bench          release build (build-release/), microbenchmarks, load
+#                       sweep, summary table, charts: results/HOST/DATE-GITSHA/
+#   make bench QUICK=1  the same pipeline at small sizes (under a minute)
+#   make plots [RESULTS=results/HOST/RUN]   the charts of a results folder
+#                       (default: the newest), into RESULTS/plots/
+#   make check-results [RESULTS=...]        is a results folder complete?
 
 CONFIGS ?= plain tsan asan
 PREFIX ?= /usr/local
+QUICK ?=
+RESULTS ?=
 
-.PHONY: all deps test install clean
+.PHONY: all deps test install bench plots check-results clean
 
 all:
 	@./scripts/install-deps.sh build
@@ -19,6 +27,18 @@ all:
 test:
 	@./scripts/install-deps.sh test
 	@./scripts/test.sh $(CONFIGS)
+
+bench:
+	@./scripts/install-deps.sh bench
+	@sh scripts/bench.sh $(if $(filter-out 0 no,$(QUICK)),QUICK)
+
+plots:
+	@./scripts/install-deps.sh plots
+	@sh scripts/plots.sh $(RESULTS)
+
+check-results:
+	@./scripts/install-deps.sh plots
+	@sh scripts/check-results.sh $(RESULTS)
 
 install:
 	@./scripts/install-deps.sh build

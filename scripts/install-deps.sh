@@ -5,7 +5,9 @@ set -eu
 
 pkgs_build="meson ninja-build gcc g++ pkg-config jq"
 pkgs_test="$pkgs_build libbenchmark-dev libjemalloc-dev"
-pkgs_bench="$pkgs_test gnuplot-nox libev-dev libevent-dev libuv1-dev libdpdk-dev"
+# Charts: gnuplot's cairo terminals need a font; jq extracts their data.
+pkgs_plots="jq gnuplot-nox fonts-dejavu-core"
+pkgs_bench="$pkgs_test $pkgs_plots libev-dev libevent-dev libuv1-dev libdpdk-dev"
 
 want=""
 for group in "$@"; do
@@ -13,7 +15,8 @@ for group in "$@"; do
 	build) want="$want $pkgs_build" ;;
 	test) want="$want $pkgs_test" ;;
 	bench) want="$want $pkgs_bench" ;;
-	*) echo "install-deps.sh: unknown group '$group' (build, test, bench)" >&2; exit 2 ;;
+	plots) want="$want $pkgs_plots" ;;
+	*) echo "install-deps.sh: unknown group '$group' (build, test, bench, plots)" >&2; exit 2 ;;
 	esac
 done
 
