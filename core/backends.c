@@ -8,12 +8,14 @@
 
 extern const struct callout_backend_ops callout_backend_list;
 extern const struct callout_backend_ops callout_backend_wheel;
+extern const struct callout_backend_ops callout_backend_hierarchical;
 extern const struct callout_backend_ops callout_backend_heap;
 
 /* In the order the README's table lists them. */
 const struct callout_backend_ops *const callout_backends[] = {
 	&callout_backend_list,
 	&callout_backend_wheel,
+	&callout_backend_hierarchical,
 	&callout_backend_heap,
 	NULL,
 };

@@ -13,6 +13,10 @@
  *   coalescing       real clock: a deadline moves to the latest multiple of
  *                    the largest power-of-two time unit that fits in its
  *                    precision window; manual clock: exact deadlines
+ *   manual clock     takes one tick at a time out of the backend into the
+ *                    sorted due queues, then runs them one deadline at a
+ *                    time: a backend sweeps once per tick, callouts still
+ *                    run at their exact deadlines
  *
  * Lock order: associated lock (mtx/rw/rm, Giant) -> base lock -> timeout
  * pool lock.  Two base locks are never held at once (callout_cpu_switch
@@ -24,6 +28,7 @@
 #include <pthread.h>
 #include <stdbool.h>
 
+#include "baselock.h"
 #include "callout_backend.h"
 #include "callout_build.h"
 
@@ -72,18 +77,19 @@ struct cc_exec {
 };
 
 struct callout_cpu {
-	pthread_mutex_t cc_lock;		/* the base lock */
+	struct cc_spin cc_lock;			/* the base lock */
 	int cc_cpu;				/* constant */
 	void *cc_be;				/* base lock: the backend */
-	struct callout_tailq cc_softq;		/* base lock: expired, for softclock */
-	struct callout_tailq cc_directq;	/* base lock: expired C_DIRECT_EXEC */
+	/* Expired callouts waiting to run, in deadline order (base lock). */
+	struct callout_tailq cc_softq;		/* for the softclock */
+	struct callout_tailq cc_directq;	/* C_DIRECT_EXEC, for the clock */
 	struct cc_exec cc_exec[CE_NSLOTS];	/* base lock (ce_state: atomic) */
 	sbintime_t cc_lastexpire;		/* base lock: the backend's clock */
 	sbintime_t cc_wake;			/* base lock: clock thread sleeps until */
 	bool cc_exiting;			/* base lock */
-	pthread_cond_t cc_clock_cv;		/* wakes the clock thread */
-	pthread_cond_t cc_soft_cv;		/* wakes the softclock thread */
-	pthread_cond_t cc_drain_cv;		/* wakes callout_drain callers */
+	struct cc_event cc_clock_ev;		/* wakes the clock thread */
+	struct cc_event cc_soft_ev;		/* wakes the softclock thread */
+	struct cc_event cc_drain_ev;		/* wakes callout_drain callers */
 	pthread_t cc_clock_thr, cc_soft_thr;	/* real clock only */
 	struct callout_stats cc_stats;		/* base lock */
 } __attribute__((aligned(64)));
@@ -115,13 +121,13 @@ _Noreturn void callout__panic(const char *fmt, ...)
 static inline void
 cc_lock(struct callout_cpu *cc)
 {
-	pthread_mutex_lock(&cc->cc_lock);
+	cc_spin_lock(&cc->cc_lock);
 }
 
 static inline void
 cc_unlock(struct callout_cpu *cc)
 {
-	pthread_mutex_unlock(&cc->cc_lock);
+	cc_spin_unlock(&cc->cc_lock);
 }
 
 /* c_iflags has one writer at a time (the base lock holder) and lock-free
@@ -161,7 +167,23 @@ callout__ensure(void)
 }
 
 /* Lock the base c is assigned to, following migrations. */
-struct callout_cpu *callout__lock(struct callout *c);
+struct callout_cpu *callout__lock_slow(struct callout *c);
+
+static inline struct callout_cpu *
+callout__lock(struct callout *c)
+{
+	int cpu = __atomic_load_n(&c->c_cpu, __ATOMIC_ACQUIRE);
+
+	if (cpu >= 0 && cpu < callout__rt.ncpus) {
+		struct callout_cpu *cc = &callout__rt.cpus[cpu];
+
+		cc_lock(cc);
+		if (__atomic_load_n(&c->c_cpu, __ATOMIC_RELAXED) == cpu)
+			return cc;
+		cc_unlock(cc);
+	}
+	return callout__lock_slow(c);
+}
 
 /* The execution slot running c on cc, or NULL. */
 static inline struct cc_exec *
@@ -182,13 +204,80 @@ struct callout_cpu *callout__cpu_switch(struct callout *c,
 
 /* Run expired callouts: softclock.c. */
 void callout__run(struct callout_cpu *cc, struct callout *c, int slot);
-void callout__expire(struct callout_cpu *cc, sbintime_t now);
+bool callout__expire(struct callout_cpu *cc, sbintime_t now);
+
+/* The sorted due queues: duequeue.c. */
+void callout__queue_batch(struct callout_cpu *cc, struct callout_tailq *batch);
+void callout__queue_one(struct callout_cpu *cc, struct callout *c);
+sbintime_t callout__queue_first(struct callout_cpu *cc);
 void *callout__clock_thread(void *arg);
 void *callout__softclock_thread(void *arg);
 
-/* Time: time.c. */
-sbintime_t callout__coalesce(sbintime_t when, sbintime_t prec, int flags);
+/* ---- time: time.c, with the fast paths inline */
+
+sbintime_t callout__realtime(void);
+sbintime_t callout__next_tick(sbintime_t now);
+sbintime_t callout__coalesce_real(sbintime_t when, sbintime_t prec, int flags);
+
+/* Default precision of a relative timeout: sbt >> 4 (6.25%), FreeBSD's
+ * value for kern.timecounter.alloweddeviation=5. */
+#define PRECEXP_DEFAULT 4
+
+static inline sbintime_t
+callout__uptime(void)
+{
+	if (__atomic_load_n(&callout__rt.manual, __ATOMIC_RELAXED))
+		return __atomic_load_n(&callout__rt.manual_now, __ATOMIC_ACQUIRE);
+	return callout__realtime();
+}
+
+static inline sbintime_t
+callout__add_sat(sbintime_t a, sbintime_t b)
+{
+	return SBT_MAX - a < b ? SBT_MAX : a + b;
+}
+
+/* callout_when(): the deadline and the precision window. */
+static inline void
+callout__when(sbintime_t sbt, sbintime_t precision, int flags,
+    sbintime_t *sbt_res, sbintime_t *precision_res)
+{
+	sbintime_t base, pr;
+	int prel;
+
+	if (flags & (C_ABSOLUTE | C_PRECALC)) {
+		*sbt_res = sbt;
+		*precision_res = precision;
+		return;
+	}
+	if (sbt < 0)
+		sbt = 0;
+	base = callout__uptime();
+	if (flags & C_HARDCLOCK) {
+		/* "after ticks/hz seconds", on a tick boundary. */
+		if (sbt < tick_sbt)
+			sbt = tick_sbt;
+		base = callout__next_tick(base);
+	}
+	*sbt_res = callout__add_sat(base, sbt);
+	prel = C_PRELGET(flags);
+	if (prel < 0)
+		prel = PRECEXP_DEFAULT;
+	pr = prel >= 63 ? 0 : sbt >> prel;
+	*precision_res = pr > precision ? pr : precision;
+}
+
+/* Where in its window a deadline goes; the manual clock keeps it exact. */
+static inline sbintime_t
+callout__coalesce(sbintime_t when, sbintime_t prec, int flags)
+{
+	if (__atomic_load_n(&callout__rt.manual, __ATOMIC_RELAXED) || prec <= 0)
+		return when;
+	return callout__coalesce_real(when, prec, flags);
+}
+
 void callout__ticks_update(sbintime_t now);
+void callout__ticks_reset(void);
 int callout__curcpu(void);
 
 /* Locks: locks.c. */

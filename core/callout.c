@@ -68,8 +68,10 @@ callout_init_rw(struct callout *c, struct rwlock *rw, int flags)
 
 /* ------------------------------------------------ bases and their locks */
 
+/* callout__lock's slow path: the callout is moving between bases, or was
+ * last used before a restart with fewer CPUs. */
 struct callout_cpu *
-callout__lock(struct callout *c)
+callout__lock_slow(struct callout *c)
 {
 	struct callout_runtime *rt = &callout__rt;
 
@@ -106,14 +108,10 @@ callout__cpu_switch(struct callout *c, struct callout_cpu *cc, int cpu)
 	return cc;
 }
 
-/* The deadline a backend may take: not before its clock (a deadline in
- * the past is due now: "the window is adjusted to start at the current
- * time"), and below SBT_MAX, which is what an empty backend's next() says. */
+/* Below SBT_MAX, which is what an empty backend's next() says. */
 static inline sbintime_t
-cc_deadline(const struct callout_cpu *cc, sbintime_t when)
+cc_deadline(sbintime_t when)
 {
-	if (when < cc->cc_lastexpire)
-		return cc->cc_lastexpire;
 	return when == SBT_MAX ? SBT_MAX - 1 : when;
 }
 
@@ -123,29 +121,46 @@ cc_wake_clock(struct callout_cpu *cc, sbintime_t when)
 {
 	if (when < cc->cc_wake) {
 		cc->cc_wake = when;
-		pthread_cond_signal(&cc->cc_clock_cv);
+		cc_event_signal(&cc->cc_clock_ev, false);
 	}
 }
 
+/*
+ * Make c pending on cc.  A deadline before the backend's clock skips the
+ * backend and joins the due queue at its place: on the real clock it is
+ * in the past ("the window is adjusted to start at the current time"); on
+ * the manual clock it falls inside the tick already taken out of the
+ * backend (see callout_advance).
+ */
 void
 callout__insert(struct callout_cpu *cc, struct callout *c, sbintime_t when,
     sbintime_t prec, bool direct)
 {
-	when = cc_deadline(cc, when);
+	when = cc_deadline(when);
 	c->c_time = when;
 	c->c_precision = prec;
 	ci_clear(c, CI_DIRECT | CI_QUEUED | CI_DFRMIGRATION);
-	if (callout__rt.ops->insert(cc->cc_be, c) != 0) {
+	if (direct)
+		ci_set(c, CI_DIRECT);
+	if (when < cc->cc_lastexpire) {
+		callout__queue_one(cc, c);
+		if (direct)
+			cc_wake_clock(cc, when);
+		else
+			cc_event_signal(&cc->cc_soft_ev, false);
+	} else if (callout__rt.ops->insert(cc->cc_be, c) != 0) {
 		/* Only a heap that cannot grow fails: the callout stays
 		 * stopped, the caller sees errno, the failure is counted. */
+		ci_clear(c, CI_DIRECT);
 		cc->cc_stats.failed++;
 		errno = ENOMEM;
 		return;
+	} else {
+		cc_wake_clock(cc, when);
 	}
-	ci_set(c, CALLOUT_PENDING | (direct ? CI_DIRECT : 0));
+	ci_set(c, CALLOUT_PENDING);
 	cc->cc_stats.scheduled++;
 	cc->cc_stats.pending++;
-	cc_wake_clock(cc, when);
 }
 
 /* Re-arm c, pending in cc's backend, without taking it out when the
@@ -154,7 +169,7 @@ static void
 cc_rearm(struct callout_cpu *cc, struct callout *c, sbintime_t when,
     sbintime_t prec, bool direct)
 {
-	when = cc_deadline(cc, when);
+	when = cc_deadline(when);
 	callout__rt.ops->reschedule(cc->cc_be, c, when);
 	c->c_precision = prec;
 	if (direct != ((ci_get(c) & CI_DIRECT) != 0)) {
@@ -227,7 +242,7 @@ cc_reset(struct callout *c, sbintime_t sbt, sbintime_t pr,
 
 	callout__ensure();
 	check_cpu(cpu, fn);
-	callout_when(sbt, pr, flags, &when, &prec);
+	callout__when(sbt, pr, flags, &when, &prec);
 	when = callout__coalesce(when, prec, flags);
 
 	cc = callout__lock(c);
@@ -256,7 +271,8 @@ cc_reset(struct callout *c, sbintime_t sbt, sbintime_t pr,
 	if (ci_get(c) & CALLOUT_PENDING) {
 		cancelled = 1;
 		if (cpu == cc->cc_cpu && callout__rt.ops->reschedule != NULL &&
-		    !(ci_get(c) & (CI_QUEUED | CI_DFRMIGRATION))) {
+		    !(ci_get(c) & (CI_QUEUED | CI_DFRMIGRATION)) &&
+		    when >= cc->cc_lastexpire) {
 			cc_rearm(cc, c, when, prec, (flags & C_DIRECT_EXEC) != 0);
 			cc_unlock(cc);
 			return cancelled;
@@ -510,7 +526,7 @@ callout_drain(struct callout *c)
 		else if (exec_state(e) == CE_RUNNING)
 			ran = true;
 		e->ce_waiters++;
-		pthread_cond_wait(&cc->cc_drain_cv, &cc->cc_lock);
+		cc_event_wait(&cc->cc_drain_ev, &cc->cc_lock, NULL);
 		e->ce_waiters--;
 		/* Nothing reschedules a callout being drained, but a careless
 		 * caller may have moved it: follow it. */

@@ -45,17 +45,6 @@ backend_name(const struct callout_config *cfg)
 	return name;
 }
 
-static void
-cond_init_monotonic(pthread_cond_t *cv)
-{
-	pthread_condattr_t a;
-
-	pthread_condattr_init(&a);
-	pthread_condattr_setclock(&a, CLOCK_MONOTONIC);
-	pthread_cond_init(cv, &a);
-	pthread_condattr_destroy(&a);
-}
-
 static int
 base_init(struct callout_cpu *cc, int cpu, sbintime_t now)
 {
@@ -64,16 +53,12 @@ base_init(struct callout_cpu *cc, int cpu, sbintime_t now)
 	cc->cc_be = callout__rt.ops->create(now);
 	if (cc->cc_be == NULL)
 		return ENOMEM;
-	pthread_mutex_init(&cc->cc_lock, NULL);
 	TAILQ_INIT(&cc->cc_softq);
 	TAILQ_INIT(&cc->cc_directq);
 	for (int i = 0; i < CE_NSLOTS; i++)
 		cc->cc_exec[i].ce_migr_cpu = CPUBLOCK;
 	cc->cc_lastexpire = now;
 	cc->cc_wake = CC_AWAKE;
-	cond_init_monotonic(&cc->cc_clock_cv);
-	cond_init_monotonic(&cc->cc_soft_cv);
-	cond_init_monotonic(&cc->cc_drain_cv);
 	return 0;
 }
 
@@ -98,10 +83,6 @@ base_fini(struct callout_cpu *cc)
 		}
 	}
 	callout__rt.ops->destroy(cc->cc_be);
-	pthread_mutex_destroy(&cc->cc_lock);
-	pthread_cond_destroy(&cc->cc_clock_cv);
-	pthread_cond_destroy(&cc->cc_soft_cv);
-	pthread_cond_destroy(&cc->cc_drain_cv);
 }
 
 static int
@@ -133,8 +114,8 @@ stop_threads(int nstarted)
 
 		cc_lock(cc);
 		cc->cc_exiting = true;
-		pthread_cond_signal(&cc->cc_clock_cv);
-		pthread_cond_signal(&cc->cc_soft_cv);
+		cc_event_signal(&cc->cc_clock_ev, true);
+		cc_event_signal(&cc->cc_soft_ev, true);
 		cc_unlock(cc);
 	}
 	for (int i = 0; i < nstarted; i++) {
@@ -164,7 +145,7 @@ start_threads(int pin)
 				stop_threads(i);
 				cc_lock(cc);
 				cc->cc_exiting = true;
-				pthread_cond_signal(&cc->cc_clock_cv);
+				cc_event_signal(&cc->cc_clock_ev, true);
 				cc_unlock(cc);
 				pthread_join(cc->cc_clock_thr, NULL);
 				return error;
@@ -206,7 +187,7 @@ startup_locked(const struct callout_config *cfg)
 	__atomic_store_n(&rt->manual_now, 0, __ATOMIC_RELAXED);
 	now = sbinuptime();
 	rt->epoch = now;
-	callout__ticks_update(now);
+	callout__ticks_reset();
 	memset(&rt->final, 0, sizeof(rt->final));
 
 	rt->cpus = aligned_alloc(64, sizeof(*rt->cpus) * (size_t)ncpus);

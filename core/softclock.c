@@ -69,7 +69,7 @@ done:
 	}
 	e->ce_curr = NULL;
 	if (e->ce_waiters > 0)
-		pthread_cond_broadcast(&cc->cc_drain_cv);
+		cc_event_signal(&cc->cc_drain_ev, true);
 	if (e->ce_migr_cpu != CPUBLOCK) {
 		struct callout_cpu *to;
 		int cpu = e->ce_migr_cpu;
@@ -98,27 +98,32 @@ done:
 	}
 }
 
-/* Pop and run every callout on a due queue. */
-static void
-run_queue(struct callout_cpu *cc, struct callout_tailq *q, int slot)
+/* Pop and run the callouts of a due queue with deadlines up to `until`;
+ * returns how many were run. */
+static long
+run_queue(struct callout_cpu *cc, struct callout_tailq *q, int slot,
+    sbintime_t until)
 {
 	struct callout *c;
+	long n = 0;
 
-	while ((c = TAILQ_FIRST(q)) != NULL) {
+	while ((c = TAILQ_FIRST(q)) != NULL && c->c_time <= until) {
 		TAILQ_REMOVE(q, c, c_links.tqe);
 		/* From here callout_pending() is false, as the page says. */
 		ci_clear(c, CALLOUT_PENDING | CI_QUEUED);
 		cc->cc_stats.pending--;
 		callout__run(cc, c, slot);
+		n++;
 	}
+	return n;
 }
 
-/* Move everything due at `now` from the backend to the due queues. */
-void
+/* Move everything due at `now` from the backend to the due queues;
+ * true when there was something. */
+bool
 callout__expire(struct callout_cpu *cc, sbintime_t now)
 {
 	struct callout_tailq due = TAILQ_HEAD_INITIALIZER(due);
-	struct callout *c;
 
 	callout__rt.ops->expire(cc->cc_be, now, &due);
 	cc->cc_lastexpire = now;
@@ -131,14 +136,9 @@ callout__expire(struct callout_cpu *cc, sbintime_t now)
 		    (long long)callout__rt.ops->next(cc->cc_be));
 #endif
 	if (TAILQ_EMPTY(&due))
-		return;
-	cc->cc_stats.wakeups++;
-	while ((c = TAILQ_FIRST(&due)) != NULL) {
-		TAILQ_REMOVE(&due, c, c_links.tqe);
-		ci_set(c, CI_QUEUED);
-		TAILQ_INSERT_TAIL((ci_get(c) & CI_DIRECT) ? &cc->cc_directq :
-		    &cc->cc_softq, c, c_links.tqe);
-	}
+		return false;
+	callout__queue_batch(cc, &due);
+	return true;
 }
 
 /* Longest single sleep: bounds the effect of a missed wake-up and keeps
@@ -161,16 +161,17 @@ callout__clock_thread(void *arg)
 			struct timespec ts = sbt_to_timespec(until);
 
 			cc->cc_wake = next;
-			pthread_cond_timedwait(&cc->cc_clock_cv, &cc->cc_lock, &ts);
+			cc_event_wait(&cc->cc_clock_ev, &cc->cc_lock, &ts);
 			continue;
 		}
 		/* Awake: inserts need not signal until we sleep again. */
 		cc->cc_wake = CC_AWAKE;
 		callout__ticks_update(now);
-		callout__expire(cc, now);
+		if (callout__expire(cc, now))
+			cc->cc_stats.wakeups++;
 		if (!TAILQ_EMPTY(&cc->cc_softq))
-			pthread_cond_signal(&cc->cc_soft_cv);
-		run_queue(cc, &cc->cc_directq, CE_DIRECT);
+			cc_event_signal(&cc->cc_soft_ev, false);
+		run_queue(cc, &cc->cc_directq, CE_DIRECT, SBT_MAX);
 	}
 	cc_unlock(cc);
 	return NULL;
@@ -184,10 +185,10 @@ callout__softclock_thread(void *arg)
 	cc_lock(cc);
 	while (!cc->cc_exiting) {
 		if (TAILQ_EMPTY(&cc->cc_softq)) {
-			pthread_cond_wait(&cc->cc_soft_cv, &cc->cc_lock);
+			cc_event_wait(&cc->cc_soft_ev, &cc->cc_lock, NULL);
 			continue;
 		}
-		run_queue(cc, &cc->cc_softq, CE_SOFT);
+		run_queue(cc, &cc->cc_softq, CE_SOFT, SBT_MAX);
 	}
 	cc_unlock(cc);
 	return NULL;
@@ -195,6 +196,7 @@ callout__softclock_thread(void *arg)
 
 /* ---------------------------------------------------------- manual clock */
 
+/* The earliest deadline over every base: queued or in the backend. */
 static sbintime_t
 earliest_due(void)
 {
@@ -202,15 +204,32 @@ earliest_due(void)
 
 	for (int i = 0; i < callout__rt.ncpus; i++) {
 		struct callout_cpu *cc = &callout__rt.cpus[i];
-		sbintime_t n;
+		sbintime_t n, q;
 
 		cc_lock(cc);
 		n = callout__rt.ops->next(cc->cc_be);
+		q = callout__queue_first(cc);
 		cc_unlock(cc);
+		if (q < n)
+			n = q;
 		if (n < t)
 			t = n;
 	}
 	return t;
+}
+
+/* Run what is due at `now` on cc (locked), taking the backend's callouts
+ * one tick ahead at a time; true when something ran. */
+static bool
+advance_base(struct callout_cpu *cc, sbintime_t now, sbintime_t target)
+{
+	if (callout__rt.ops->next(cc->cc_be) <= now) {
+		sbintime_t ahead = target - now < tick_sbt ? target : now + tick_sbt;
+
+		callout__expire(cc, ahead);
+	}
+	return run_queue(cc, &cc->cc_directq, CE_DIRECT, now) +
+	    run_queue(cc, &cc->cc_softq, CE_SOFT, now) > 0;
 }
 
 void
@@ -229,7 +248,8 @@ callout_advance(sbintime_t delta)
 	now = __atomic_load_n(&rt->manual_now, __ATOMIC_RELAXED);
 	target = SBT_MAX - now < delta ? SBT_MAX : now + delta;
 	/* One deadline at a time, so that every callout runs at its own
-	 * time and sees it in sbinuptime(). */
+	 * time and sees it in sbinuptime(); the backend is asked a tick at
+	 * a time (advance_base). */
 	while ((t = earliest_due()) <= target && t != SBT_MAX) {
 		if (t > now) {
 			now = t;
@@ -240,9 +260,8 @@ callout_advance(sbintime_t delta)
 			struct callout_cpu *cc = &rt->cpus[i];
 
 			cc_lock(cc);
-			callout__expire(cc, now);
-			run_queue(cc, &cc->cc_directq, CE_DIRECT);
-			run_queue(cc, &cc->cc_softq, CE_SOFT);
+			if (advance_base(cc, now, target))
+				cc->cc_stats.wakeups++;
 			cc_unlock(cc);
 		}
 	}

@@ -73,3 +73,9 @@ alloc_allocated(void)
 }
 
 #endif
+
+void *
+alloc_lines(size_t n)
+{
+	return aligned_alloc(64, (n + 63) & ~(size_t)63);
+}

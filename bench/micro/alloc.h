@@ -16,6 +16,9 @@ const char *alloc_version(void);	/* mallctl "version", or glibc's */
 /* Bytes currently allocated by the application (jemalloc stats.allocated,
  * or mallinfo2: arena in use + mmapped chunks). */
 size_t alloc_allocated(void);
+/* n bytes on a cache-line boundary (aligned_alloc wants the size rounded
+ * up to a multiple of the alignment); NULL when out of memory. */
+void *alloc_lines(size_t n);
 
 #ifdef __cplusplus
 }

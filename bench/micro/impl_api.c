@@ -15,6 +15,7 @@
 
 #include "callout_backend.h"
 #include "fire_log.h"
+#include "alloc.h"
 #include "impl.h"
 
 struct api_ctx {
@@ -65,7 +66,7 @@ api_create(const struct impl *im, size_t ntimers)
 	}
 	x = calloc(1, sizeof(*x));
 	if (x != NULL)
-		x->c = aligned_alloc(64, ntimers * sizeof(*x->c));
+		x->c = alloc_lines(ntimers * sizeof(*x->c));
 	if (x == NULL || x->c == NULL) {
 		free(x);
 		callout_shutdown();

@@ -12,6 +12,7 @@
 
 #include "callout_backend.h"
 #include "fire_log.h"
+#include "alloc.h"
 #include "impl.h"
 
 struct be_ctx {
@@ -31,7 +32,7 @@ be_create(const struct impl *im, size_t ntimers)
 	if (x == NULL)
 		goto nomem;
 	x->ops = im->priv;
-	x->c = aligned_alloc(64, ntimers * sizeof(*x->c));
+	x->c = alloc_lines(ntimers * sizeof(*x->c));
 	x->be = x->ops->create(0);
 	if (x->c == NULL || x->be == NULL) {
 		if (x->be != NULL)

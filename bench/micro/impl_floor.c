@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alloc.h"
 #include "impl.h"
 
 #define FLOOR_RECORD_BYTES 64
@@ -38,7 +39,7 @@ floor_create(const struct impl *im, size_t ntimers)
 
 	(void)im;
 	if (x != NULL)
-		x->conn = aligned_alloc(64, ntimers * sizeof(*x->conn));
+		x->conn = alloc_lines(ntimers * sizeof(*x->conn));
 	if (x == NULL || x->conn == NULL) {
 		free(x);
 		snprintf(impl_error, sizeof(impl_error), "floor: out of memory");

@@ -27,6 +27,7 @@
 #include <rte_timer.h>
 #include <rte_version.h>
 
+#include "alloc.h"
 #include "impl.h"
 
 struct dpdk_ctx {
@@ -92,7 +93,7 @@ dpdk_create(const struct impl *im, size_t ntimers)
 		return NULL;
 	x = calloc(1, sizeof(*x));
 	if (x != NULL)
-		x->t = aligned_alloc(64, ntimers * sizeof(*x->t));
+		x->t = alloc_lines(ntimers * sizeof(*x->t));
 	if (x == NULL || x->t == NULL) {
 		free(x);
 		snprintf(impl_error, sizeof(impl_error), "dpdk: out of memory");

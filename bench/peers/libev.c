@@ -22,6 +22,7 @@
 
 #include <ev.h>
 
+#include "alloc.h"
 #include "impl.h"
 
 struct libev_ctx {
@@ -48,7 +49,7 @@ libev_create(const struct impl *im, size_t ntimers)
 	(void)im;
 	if (x == NULL)
 		goto nomem;
-	x->t = aligned_alloc(64, ntimers * sizeof(*x->t));
+	x->t = alloc_lines(ntimers * sizeof(*x->t));
 	x->loop = ev_loop_new(EVFLAG_AUTO);
 	if (x->t == NULL || x->loop == NULL) {
 		if (x->loop != NULL)

@@ -23,6 +23,7 @@
 #include <event2/event.h>
 #include <event2/event_struct.h>
 
+#include "alloc.h"
 #include "impl.h"
 
 struct libevent_ctx {
@@ -49,7 +50,7 @@ libevent_create(const struct impl *im, size_t ntimers)
 	(void)im;
 	if (x == NULL)
 		goto nomem;
-	x->ev = aligned_alloc(64, (ntimers * sizeof(*x->ev) + 63) & ~(size_t)63);
+	x->ev = alloc_lines(ntimers * sizeof(*x->ev));
 	x->base = event_base_new();
 	if (x->ev == NULL || x->base == NULL) {
 		if (x->base != NULL)

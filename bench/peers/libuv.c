@@ -23,6 +23,7 @@
 
 #include <uv.h>
 
+#include "alloc.h"
 #include "impl.h"
 
 struct libuv_ctx {
@@ -49,7 +50,7 @@ libuv_create(const struct impl *im, size_t ntimers)
 	(void)im;
 	if (x == NULL)
 		goto fail;
-	x->t = aligned_alloc(64, ntimers * sizeof(*x->t));
+	x->t = alloc_lines(ntimers * sizeof(*x->t));
 	if (x->t == NULL || (error = uv_loop_init(&x->loop)) != 0) {
 		free(x->t);
 		free(x);
