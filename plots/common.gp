@@ -23,6 +23,7 @@ term(fmt) = fmt eq "svg" ? term_svg : term_png
 output(name, fmt) = sprintf('set output "%s%s.%s"', out, name, fmt)
 
 set encoding utf8
+set micro
 set grid xtics ytics mxtics mytics lc rgb "#dddddd" lw 0.6
 set border 3
 set tics nomirror
@@ -45,8 +46,8 @@ nodata = 'unset logscale; unset key; set xrange [0:1]; set yrange [0:1]; unset x
 term_svg2 = 'set terminal svg size 1500,650 dynamic noenhanced font "DejaVu Sans,14" background rgb "white" linewidth 1.4'
 term_png2 = 'set terminal pngcairo size 1500,650 noenhanced font "DejaVu Sans,11" background rgb "white" linewidth 1.4'
 term2(fmt) = fmt eq "svg" ? term_svg2 : term_png2
-panel_left = 'set tmargin at screen 0.86; set bmargin at screen 0.12; set lmargin at screen 0.06; set rmargin at screen 0.42; unset key'
-panel_right = 'set tmargin at screen 0.86; set bmargin at screen 0.12; set lmargin at screen 0.47; set rmargin at screen 0.83; set key at screen 0.995, screen 0.86 right top box opaque Left reverse'
+panel_left = 'set tmargin at screen 0.86; set bmargin at screen 0.12; set lmargin at screen 0.065; set rmargin at screen 0.40; unset key'
+panel_right = 'set tmargin at screen 0.86; set bmargin at screen 0.12; set lmargin at screen 0.485; set rmargin at screen 0.83; set key at screen 0.995, screen 0.86 right top box opaque Left reverse'
 
 # Times read best with an SI prefix: plot seconds (ns * 1e-9) with this
 # format, and the axis reads 500 ns, 20 µs, 3 ms.
