@@ -5,6 +5,8 @@
 #   make test           the whole test suite: plain, TSan, ASan+UBSan
 #   make test CONFIGS=plain       one configuration only
 #   make install [PREFIX=/usr/local]
+#   make fuzz [FUZZ_SECONDS=60]   each libFuzzer target for that long (clang,
+#                       build-fuzz/; new inputs in fuzz-out/, not the repo)
 #   make bench          release build (build-release/), microbenchmarks, load
 #                       sweep, summary table, charts: results/HOST/DATE-GITSHA/
 #   make bench QUICK=1  the same pipeline at small sizes (under a minute)
@@ -14,10 +16,11 @@
 
 CONFIGS ?= plain tsan asan
 PREFIX ?= /usr/local
+FUZZ_SECONDS ?= 60
 QUICK ?=
 RESULTS ?=
 
-.PHONY: all deps test install bench plots check-results clean
+.PHONY: all deps test install fuzz clean stress bench plots check-results
 
 all:
 	@./scripts/install-deps.sh build
@@ -27,6 +30,10 @@ all:
 test:
 	@./scripts/install-deps.sh test
 	@./scripts/test.sh $(CONFIGS)
+
+fuzz:
+	@./scripts/install-deps.sh fuzz
+	@./scripts/fuzz.sh $(FUZZ_SECONDS)
 
 bench:
 	@./scripts/install-deps.sh bench
@@ -48,4 +55,9 @@ install:
 	meson install -C build-release
 
 clean:
-	rm -rf build build-tsan build-asan build-release
+	rm -rf build build-tsan build-asan build-release build-fuzz fuzz-out
+
+# Concurrency stress under TSan and ASan+UBSan (QUICK=1: under a minute).
+stress:
+	@./scripts/install-deps.sh test
+	@./scripts/stress.sh $(if $(QUICK),QUICK)

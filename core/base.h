@@ -86,7 +86,8 @@ struct callout_cpu {
 	struct cc_exec cc_exec[CE_NSLOTS];	/* base lock (ce_state: atomic) */
 	sbintime_t cc_lastexpire;		/* base lock: the backend's clock */
 	sbintime_t cc_wake;			/* base lock: clock thread sleeps until */
-	bool cc_exiting;			/* base lock */
+	bool cc_exiting;			/* base lock: shutdown; the threads
+						 * finish the call in progress only */
 	struct cc_event cc_clock_ev;		/* wakes the clock thread */
 	struct cc_event cc_soft_ev;		/* wakes the softclock thread */
 	struct cc_event cc_drain_ev;		/* wakes callout_drain callers */
@@ -195,8 +196,11 @@ cc_exec_of(struct callout_cpu *cc, const struct callout *c)
 	return NULL;
 }
 
-/* Insert c into cc's backend (base lock held); see callout.c. */
-void callout__insert(struct callout_cpu *cc, struct callout *c,
+/* Make c pending on cc (base lock held); see callout.c.  0, or
+ * ENOMEM: c is left not pending, stats.failed counted, errno set.  The
+ * caller decides about CALLOUT_ACTIVE: cc_reset (under the callout's lock)
+ * clears it; a deferred migration (callout__run, no such lock) cannot. */
+int callout__insert(struct callout_cpu *cc, struct callout *c,
     sbintime_t when, sbintime_t prec, bool direct);
 /* Move c from cc to another base; returns the new base, locked. */
 struct callout_cpu *callout__cpu_switch(struct callout *c,

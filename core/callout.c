@@ -132,7 +132,7 @@ cc_wake_clock(struct callout_cpu *cc, sbintime_t when)
  * the manual clock it falls inside the tick already taken out of the
  * backend (see callout_advance).
  */
-void
+int
 callout__insert(struct callout_cpu *cc, struct callout *c, sbintime_t when,
     sbintime_t prec, bool direct)
 {
@@ -150,17 +150,21 @@ callout__insert(struct callout_cpu *cc, struct callout *c, sbintime_t when,
 			cc_event_signal(&cc->cc_soft_ev, false);
 	} else if (callout__rt.ops->insert(cc->cc_be, c) != 0) {
 		/* Only a heap that cannot grow fails: the callout stays
-		 * stopped, the caller sees errno, the failure is counted. */
-		ci_clear(c, CI_DIRECT);
+		 * stopped, the caller sees errno, the failure is counted.
+		 * A deferred migration arrives here still marked pending:
+		 * clear that too, or the next stop or reset would take it
+		 * out of a backend it is not in. */
+		ci_clear(c, CALLOUT_PENDING | CI_DIRECT);
 		cc->cc_stats.failed++;
 		errno = ENOMEM;
-		return;
+		return ENOMEM;
 	} else {
 		cc_wake_clock(cc, when);
 	}
 	ci_set(c, CALLOUT_PENDING);
 	cc->cc_stats.scheduled++;
 	cc->cc_stats.pending++;
+	return 0;
 }
 
 /* Re-arm c, pending in cc's backend, without taking it out when the
@@ -293,7 +297,14 @@ cc_reset(struct callout *c, sbintime_t sbt, sbintime_t pr,
 		}
 		cc = callout__cpu_switch(c, cc, cpu);
 	}
-	callout__insert(cc, c, when, prec, (flags & C_DIRECT_EXEC) != 0);
+	if (callout__insert(cc, c, when, prec, (flags & C_DIRECT_EXEC) != 0) != 0) {
+		/* Refused (ENOMEM, counted, errno set): nothing will run, so
+		 * the callout is not active either -- as after a stop.  The
+		 * return value still says whether a pending call was
+		 * cancelled on the way.  c_flags is ours: the caller holds
+		 * the callout's lock. */
+		c->c_flags &= ~CALLOUT_ACTIVE;
+	}
 	cc_unlock(cc);
 	return cancelled;
 }

@@ -78,7 +78,9 @@ done:
 		cc->cc_stats.pending--;
 		cc->cc_stats.migrated++;
 		to = callout__cpu_switch(c, cc, cpu);
-		callout__insert(to, c, e->ce_migr_time, e->ce_migr_prec,
+		/* ENOMEM: counted, c not pending; its active flag is the
+		 * lock holder's and stays set (see callout.h). */
+		(void)callout__insert(to, c, e->ce_migr_time, e->ce_migr_prec,
 		    e->ce_migr_direct);
 		cc_unlock(to);
 		cc_lock(cc);
@@ -99,7 +101,9 @@ done:
 }
 
 /* Pop and run the callouts of a due queue with deadlines up to `until`;
- * returns how many were run. */
+ * returns how many were run.  Once callout_shutdown has set cc_exiting,
+ * stop after the call in progress: what is still queued is pending, and
+ * shutdown drops it (base_fini) instead of running it. */
 static long
 run_queue(struct callout_cpu *cc, struct callout_tailq *q, int slot,
     sbintime_t until)
@@ -107,7 +111,8 @@ run_queue(struct callout_cpu *cc, struct callout_tailq *q, int slot,
 	struct callout *c;
 	long n = 0;
 
-	while ((c = TAILQ_FIRST(q)) != NULL && c->c_time <= until) {
+	while (!cc->cc_exiting && (c = TAILQ_FIRST(q)) != NULL &&
+	    c->c_time <= until) {
 		TAILQ_REMOVE(q, c, c_links.tqe);
 		/* From here callout_pending() is false, as the page says. */
 		ci_clear(c, CALLOUT_PENDING | CI_QUEUED);
@@ -129,8 +134,11 @@ callout__expire(struct callout_cpu *cc, sbintime_t now)
 	cc->cc_lastexpire = now;
 #if CALLOUT_INVARIANTS
 	/* A backend that leaves a due callout behind would make the clock
-	 * spin on it for ever: say so instead. */
-	if (callout__rt.ops->next(cc->cc_be) <= now)
+	 * spin on it for ever: say so instead.  Deadlines are below SBT_MAX,
+	 * which is what an empty backend says: not a leftover when the
+	 * manual clock has reached SBT_MAX itself. */
+	if (callout__rt.ops->next(cc->cc_be) <= now &&
+	    callout__rt.ops->next(cc->cc_be) != SBT_MAX)
 		callout__panic("backend %s: expire(%lld) left a callout due at %lld",
 		    callout__rt.ops->name, (long long)now,
 		    (long long)callout__rt.ops->next(cc->cc_be));

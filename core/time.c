@@ -41,6 +41,18 @@ callout__ticks_reset(void)
 	__atomic_store_n(&ticks, 0, __ATOMIC_RELAXED);
 }
 
+/* ticks = t unless it is already later (compared modulo wrap-around). */
+static void
+ticks_forward(int t)
+{
+	int old = __atomic_load_n(&ticks, __ATOMIC_RELAXED);
+
+	while ((int)((unsigned)t - (unsigned)old) > 0 &&
+	    !__atomic_compare_exchange_n(&ticks, &old, t, false, __ATOMIC_RELAXED,
+	    __ATOMIC_RELAXED))
+		;
+}
+
 /* The start of the tick `now` falls in. */
 static sbintime_t
 tick_floor(sbintime_t now)
@@ -52,9 +64,15 @@ tick_floor(sbintime_t now)
 		return start;
 	n = (now - callout__rt.epoch) / tick_sbt;
 	start = callout__rt.epoch + n * tick_sbt;
-	if (start > __atomic_load_n(&tick_start, __ATOMIC_RELAXED)) {
-		__atomic_store_n(&tick_start, start, __ATOMIC_RELAXED);
-		__atomic_store_n(&ticks, (int)(uint64_t)n, __ATOMIC_RELAXED);
+	/* Forward only: a thread that read the clock earlier must not move
+	 * the cached tick, or ticks, back. */
+	for (sbintime_t old = __atomic_load_n(&tick_start, __ATOMIC_RELAXED);
+	    start > old;) {
+		if (__atomic_compare_exchange_n(&tick_start, &old, start, false,
+		    __ATOMIC_RELAXED, __ATOMIC_RELAXED)) {
+			ticks_forward((int)(uint64_t)n);
+			break;
+		}
 	}
 	return start;
 }
@@ -70,7 +88,10 @@ callout__next_tick(sbintime_t now)
 {
 	sbintime_t start = tick_floor(now);
 
-	return start == now ? now : start + tick_sbt;
+	if (start == now)
+		return now;
+	/* The manual clock can be taken up to SBT_MAX: no tick after. */
+	return SBT_MAX - start < tick_sbt ? SBT_MAX : start + tick_sbt;
 }
 
 sbintime_t

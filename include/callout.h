@@ -248,6 +248,18 @@ int callout_schedule_on(struct callout *c, int to_ticks, int cpu);
 int callout_schedule(struct callout *c, int to_ticks);
 int callout_schedule_curcpu(struct callout *c, int to_ticks);
 
+/*
+ * Scheduling can fail.  A backend that allocates (the heap growing its
+ * array) may be refused memory.  Then a callout_reset or callout_schedule
+ * call leaves the callout not pending and not active, sets errno to ENOMEM
+ * and counts the failure in callout_stats.failed; its return value still
+ * says whether a pending call was cancelled (1) or not (0).  To tell, set
+ * errno to 0 before the call and test it after.  A reset made by a running
+ * callout onto another CPU is carried out when the function returns; if it
+ * is refused then, the callout is not pending and the failure is counted,
+ * but its active flag stays set.
+ */
+
 int callout_stop(struct callout *c);
 int callout_drain(struct callout *c);
 int callout_async_drain(struct callout *c, callout_func_t *drain);
@@ -301,7 +313,8 @@ struct callout_stats {
 	uint64_t cancelled;	/* invocations cancelled while waiting for their lock */
 	uint64_t migrated;	/* deferred migrations carried out */
 	uint64_t wakeups;	/* clock wake-ups that expired callouts */
-	uint64_t failed;	/* resets refused for lack of memory (heap growth) */
+	uint64_t failed;	/* resets refused for lack of memory (heap growth):
+				 * see "Scheduling can fail" above */
 	uint64_t pending;	/* callouts pending now */
 	uint64_t discarded;	/* pending callouts dropped by callout_shutdown */
 	uint64_t backend_bytes;	/* memory the backends hold beyond the callouts */

@@ -8,6 +8,8 @@ pkgs_test="$pkgs_build libbenchmark-dev libjemalloc-dev"
 # Charts: gnuplot's cairo terminals need a font; jq extracts their data.
 pkgs_plots="jq gnuplot-nox fonts-dejavu-core"
 pkgs_bench="$pkgs_test $pkgs_plots libev-dev libevent-dev libuv1-dev libdpdk-dev"
+# libFuzzer: clang 14 and its runtime libraries (libclang_rt.fuzzer).
+pkgs_fuzz="$pkgs_build clang-14 clang libclang-rt-14-dev"
 
 want=""
 for group in "$@"; do
@@ -16,7 +18,8 @@ for group in "$@"; do
 	test) want="$want $pkgs_test" ;;
 	bench) want="$want $pkgs_bench" ;;
 	plots) want="$want $pkgs_plots" ;;
-	*) echo "install-deps.sh: unknown group '$group' (build, test, bench, plots)" >&2; exit 2 ;;
+	fuzz) want="$want $pkgs_fuzz" ;;
+	*) echo "install-deps.sh: unknown group '$group' (build, test, bench, plots, fuzz)" >&2; exit 2 ;;
 	esac
 done
 

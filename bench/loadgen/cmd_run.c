@@ -1,0 +1,158 @@
+/*
+ * cmd_run.c - `calloutlab run` (the TCP model through the callout API) and
+ * `calloutlab record` (the same, also writing its operations as a trace).
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "commands.h"
+#include "model.h"
+#include "options.h"
+#include "session.h"
+#include "trace.h"
+#include "util.h"
+
+#define MODEL_OPTIONS \
+	O_BACKEND, O_THREADS, O_CONNS, O_DURATION, O_RATE, O_CHURN, O_CROSS_CPU, \
+	O_DRAIN, O_HZ, O_PRECISION, O_SEED, O_TIME_WAIT, O_RTO, O_DELACK, \
+	O_PERSIST, O_KEEPIDLE, O_MSL, O_MANUAL_CLOCK, O_JSON
+
+#define MODEL_ABOUT \
+    "Connections with the five timers of a TCP control block (rexmt, delack,\n" \
+    "persist, keep, 2msl), each a callout tied to the connection's mutex.\n" \
+    "Segments arrive at --rate per connection; almost every one re-arms or\n" \
+    "stops a timer long before it fires.  Connections close and are replaced\n" \
+    "at --churn: every timer is stopped under the lock, then drained (or\n" \
+    "async-drained) before the connection is freed.  Each thread owns its\n" \
+    "connections, is pinned to a CPU and follows a constant-rate plan; the\n" \
+    "latency of an operation counts from its planned time.  At the end the\n" \
+    "timers are accounted for: armed = fired + stopped + rearmed + pending,\n" \
+    "or the exit status is 1."
+
+static bool
+source_model(void *src, struct op *op)
+{
+	return model_next(src, op);
+}
+
+static int
+model_session(const char *command, const struct lg_config *cfg)
+{
+	struct worker **ws = session_workers(cfg);
+	struct model **models = xcalloc((size_t)cfg->threads, sizeof(*models));
+	int status;
+
+	for (int i = 0; i < cfg->threads; i++) {
+		models[i] = model_new(cfg, i);
+		ws[i]->next = source_model;
+		ws[i]->src = models[i];
+	}
+	status = session_run(command, cfg, ws, cfg->conns, cfg->duration_ns);
+	for (int i = 0; i < cfg->threads; i++)
+		model_free(models[i]);
+	free(models);
+	return status;
+}
+
+int
+cmd_run(int argc, char **argv)
+{
+	static const enum opt_id opts[] = { MODEL_OPTIONS, O_END };
+	static const struct subcommand_usage usage = {
+		"[OPTIONS]", MODEL_ABOUT, opts, 0, NULL,
+	};
+	struct lg_config cfg;
+
+	options_defaults(&cfg);
+	switch (options_parse(argc, argv, &usage, &cfg, NULL)) {
+	case OPTS_HELP:
+		return 0;
+	case OPTS_ERROR:
+		return 2;
+	}
+	return model_session("run", &cfg);
+}
+
+/* The threads' operations merged in planned-time order (the lower thread
+ * first on ties), as the manual clock carries them out. */
+static void
+write_trace(FILE *f, const struct lg_config *cfg)
+{
+	struct model **m = xcalloc((size_t)cfg->threads, sizeof(*m));
+	struct op *la = xcalloc((size_t)cfg->threads, sizeof(*la));
+	bool *ok = xcalloc((size_t)cfg->threads, sizeof(*ok));
+	char prec[32];
+
+	fprintf(f, "%s\n# calloutlab record: threads %d conns %" PRIu64
+	    " duration_ns %" PRIu64 " rate %g churn %g cross-cpu %g drain %s"
+	    " precision %s seed %" PRIu64 " time-wait %g\n", TRACE_HEADER,
+	    cfg->threads, cfg->conns, cfg->duration_ns, cfg->rate, cfg->churn,
+	    cfg->cross_cpu, cfg->drain == DRAIN_ASYNC ? "async" : "sync",
+	    options_precision_name(cfg->prec, prec, sizeof(prec)), cfg->seed,
+	    cfg->time_wait);
+	for (int i = 0; i < cfg->threads; i++) {
+		m[i] = model_new(cfg, i);
+		ok[i] = model_next(m[i], &la[i]);
+	}
+	for (;;) {
+		int next = -1;
+
+		for (int i = 0; i < cfg->threads; i++)
+			if (ok[i] && (next < 0 || la[i].t < la[next].t))
+				next = i;
+		if (next < 0)
+			break;
+		if ((uint64_t)la[next].conn * (uint64_t)cfg->threads + (uint64_t)next >
+		    LG_MAX_CONN_ID)
+			lg_die("more connections than a trace can name (ids up to %d)",
+			    LG_MAX_CONN_ID);
+		trace_write_op(f, &la[next]);
+		ok[next] = model_next(m[next], &la[next]);
+	}
+	trace_write_end(f, cfg->duration_ns);
+	for (int i = 0; i < cfg->threads; i++)
+		model_free(m[i]);
+	free(m);
+	free(la);
+	free(ok);
+}
+
+int
+cmd_record(int argc, char **argv)
+{
+	static const enum opt_id opts[] = { O_OUT, MODEL_OPTIONS, O_END };
+	static const struct subcommand_usage usage = {
+		"--out FILE [OPTIONS]",
+		"Write the operations of a model run to FILE as a trace (see TRACE.md),\n"
+		"then carry out that run and report it as `run` does.  `replay FILE`\n"
+		"repeats exactly these operations, on any backend.\n\n" MODEL_ABOUT,
+		opts, 0, NULL,
+	};
+	struct lg_config cfg;
+	FILE *f;
+
+	options_defaults(&cfg);
+	switch (options_parse(argc, argv, &usage, &cfg, NULL)) {
+	case OPTS_HELP:
+		return 0;
+	case OPTS_ERROR:
+		return 2;
+	}
+	if (cfg.out == NULL) {
+		fprintf(stderr, "%s: missing --out FILE (see %s --help)\n", lg_prog, lg_prog);
+		return 2;
+	}
+	if ((f = fopen(cfg.out, "w")) == NULL) {
+		fprintf(stderr, "%s: %s: %s\n", lg_prog, cfg.out, strerror(errno));
+		return 1;
+	}
+	write_trace(f, &cfg);
+	if (fclose(f) != 0) {
+		fprintf(stderr, "%s: %s: %s\n", lg_prog, cfg.out, strerror(errno));
+		return 1;
+	}
+	return model_session("record", &cfg);
+}

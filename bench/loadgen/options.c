@@ -1,0 +1,440 @@
+/*
+ * options.c - see options.h.
+ */
+#include <callout.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "options.h"
+#include "util.h"
+
+struct opt_def {
+	const char *name;
+	const char *metavar;	/* NULL: takes no value */
+	const char *help;
+};
+
+static const struct opt_def defs[] = {
+	[O_BACKEND] = { "backend", "NAME",
+	    "timer backend (default: the library's default)" },
+	[O_THREADS] = { "threads", "N",
+	    "load threads, one callout base each; thread i is\n"
+	    "pinned to CPU i % online CPUs (default: the online\n"
+	    "CPUs; replay: the trace's threads)" },
+	[O_HZ] = { "hz", "N", "ticks per second (default 1000)" },
+	[O_MANUAL_CLOCK] = { "manual-clock", NULL,
+	    "simulated time: one thread carries out every\n"
+	    "operation and moves the clock with callout_advance\n"
+	    "(deterministic)" },
+	[O_JSON] = { "json", NULL, "print the results as one JSON object" },
+	[O_CONNS] = { "conns", "N",
+	    "connections, spread over the threads (default 1000)" },
+	[O_DURATION] = { "duration", "TIME", "length of the run (default 10s)" },
+	[O_RATE] = { "rate", "R",
+	    "segments per second per connection (default 10)" },
+	[O_CHURN] = { "churn", "R",
+	    "connections closed and replaced per second, in\n"
+	    "total (default 100)" },
+	[O_CROSS_CPU] = { "cross-cpu", "F",
+	    "fraction of resets onto another thread's CPU, with\n"
+	    "callout_reset_sbt_on (default 0)" },
+	[O_DRAIN] = { "drain", "sync|async",
+	    "free a closed connection after callout_drain of\n"
+	    "each timer, or from the last callout_async_drain\n"
+	    "function (default sync)" },
+	[O_PRECISION] = { "precision", "P",
+	    "precision of every reset: 0 or exact (none), 1/N\n"
+	    "for N a power of two (C_PREL(log2 N)), default\n"
+	    "(the core's), or ticks (callout_reset_curcpu in\n"
+	    "ticks of --hz, as TCP does) (default: default)" },
+	[O_SEED] = { "seed", "N", "seed of the model (default 1)" },
+	[O_TIME_WAIT] = { "time-wait", "F",
+	    "fraction of closes that are active: arm 2msl, free\n"
+	    "the connection 2MSL later (default 0.5)" },
+	[O_RTO] = { "rto", "TIME",
+	    "retransmit timeout, +-25% per connection\n"
+	    "(default 200ms)" },
+	[O_DELACK] = { "delack", "TIME", "delayed-ACK timeout (default 40ms)" },
+	[O_PERSIST] = { "persist", "TIME", "persist timeout (default 5s)" },
+	[O_KEEPIDLE] = { "keepidle", "TIME", "keepalive idle time (default 2h)" },
+	[O_MSL] = { "msl", "TIME",
+	    "maximum segment lifetime; 2msl is twice it\n"
+	    "(default 30s)" },
+	[O_OUT] = { "out", "FILE", "write the trace to FILE (required)" },
+	[O_SPEED] = { "speed", "real|max",
+	    "real: each operation at its planned time; max:\n"
+	    "back to back (default real)" },
+};
+
+#define NDEFS ((int)(sizeof(defs) / sizeof(defs[0])))
+/* getopt_long's values: option id + VAL_BASE (0 means "unknown" in optopt). */
+#define VAL_BASE 256
+#define HELP_VAL (VAL_BASE + NDEFS)
+
+void
+options_defaults(struct lg_config *cfg)
+{
+	long online = sysconf(_SC_NPROCESSORS_ONLN);
+
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->threads = online > 0 ? (int)(online < LG_MAX_THREADS ? online : LG_MAX_THREADS) : 1;
+	cfg->hz = 1000;
+	cfg->speed = SPEED_REAL;
+	cfg->conns = 1000;
+	cfg->duration_ns = 10000000000ULL;
+	cfg->rate = 10;
+	cfg->churn = 100;
+	cfg->time_wait = 0.5;
+	cfg->drain = DRAIN_SYNC;
+	cfg->prec = PREC_DEFAULT;
+	cfg->seed = 1;
+	/* FreeBSD's defaults (tcp_timer.h), except the RTO: a typical one,
+	 * RTT + 4 RTTVAR above FreeBSD's 30 ms floor. */
+	cfg->timer_ns[T_REXMT] = 200000000;
+	cfg->timer_ns[T_DELACK] = 40000000;
+	cfg->timer_ns[T_PERSIST] = 5000000000LL;
+	cfg->timer_ns[T_KEEP] = 7200000000000LL;
+	cfg->timer_ns[T_2MSL] = 30000000000LL;
+}
+
+/* ----------------------------------------------------------- values */
+
+static int
+bad(const char *opt, const char *val, const char *why)
+{
+	fprintf(stderr, "%s: --%s %s: %s\n", lg_prog, opt, val, why);
+	return -1;
+}
+
+static int
+parse_uint(const char *opt, const char *val, uint64_t min, uint64_t max, uint64_t *out)
+{
+	char why[80];
+	uint64_t v;
+
+	switch (parse_decimal(val, strlen(val), &v)) {
+	case PARSE_NOT_NUMBER:
+		return bad(opt, *val ? val : "''", *val == '-' ? "must not be negative" :
+		    "not a whole number");
+	case PARSE_TOO_BIG:
+		return bad(opt, val, "too large");
+	}
+	if (v < min || v > max) {
+		snprintf(why, sizeof(why), "must be from %llu to %llu",
+		    (unsigned long long)min, (unsigned long long)max);
+		return bad(opt, val, why);
+	}
+	*out = v;
+	return 0;
+}
+
+/* A non-negative decimal number: digits first (no sign, no inf or nan). */
+static int
+parse_real(const char *opt, const char *val, double max, double *out)
+{
+	char *end;
+	double v;
+
+	if (*val == '-')
+		return bad(opt, val, "must not be negative");
+	if ((unsigned char)(*val - '0') > 9)
+		return bad(opt, val, "not a number");
+	v = strtod(val, &end);
+	if (*end != '\0' || !isfinite(v))
+		return bad(opt, val, "not a number");
+	if (v > max) {
+		char why[64];
+
+		snprintf(why, sizeof(why), "must be at most %g", max);
+		return bad(opt, val, why);
+	}
+	*out = v;
+	return 0;
+}
+
+/* A number with a unit: ns, us, ms, s, m or h; a bare number is seconds. */
+static int
+parse_time(const char *opt, const char *val, uint64_t *out_ns)
+{
+	static const struct { const char *unit; double ns; } units[] = {
+		{ "ns", 1 }, { "us", 1e3 }, { "ms", 1e6 }, { "s", 1e9 }, { "", 1e9 },
+		{ "m", 60e9 }, { "h", 3600e9 },
+	};
+	char *end;
+	double v;
+
+	if (*val == '-')
+		return bad(opt, val, "must not be negative");
+	if ((unsigned char)(*val - '0') > 9)
+		return bad(opt, val, "not a time (a number, then ns, us, ms, s, m or h)");
+	v = strtod(val, &end);
+	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
+		if (strcmp(end, units[i].unit) == 0 && isfinite(v)) {
+			v *= units[i].ns;
+			if (v > (double)LG_MAX_DELAY_NS)
+				return bad(opt, val, "longer than a year");
+			*out_ns = (uint64_t)llround(v);
+			return 0;
+		}
+	}
+	return bad(opt, val, "not a time (a number, then ns, us, ms, s, m or h)");
+}
+
+static int
+parse_precision(const char *opt, const char *val, int *prec)
+{
+	static const char why[] =
+	    "not 0, exact, default, ticks, or 1/N with N a power of two";
+	double inv;
+
+	if (strcmp(val, "exact") == 0 || strcmp(val, "0") == 0) {
+		*prec = PREC_EXACT;
+		return 0;
+	}
+	if (strcmp(val, "default") == 0 || strcmp(val, "ticks") == 0) {
+		*prec = val[0] == 'd' ? PREC_DEFAULT : PREC_TICKS;
+		return 0;
+	}
+	if (strncmp(val, "1/", 2) == 0) {
+		uint64_t n;
+		char *end;
+
+		if ((unsigned char)(val[2] - '0') > 9)
+			return bad(opt, val, why);
+		n = strtoull(val + 2, &end, 10);
+		if (*end != '\0' || n == 0 || (n & (n - 1)) != 0 || n > (1ULL << 62))
+			return bad(opt, val, why);
+		*prec = __builtin_ctzll(n);
+		return 0;
+	}
+	/* A decimal such as 0.125: its inverse must be a power of two. */
+	if (parse_real(opt, val, 1, &inv) != 0)
+		return -1;
+	if (inv <= 0)
+		return bad(opt, val, why);
+	inv = 1 / inv;
+	if (inv != ldexp(1, ilogb(inv)) || ilogb(inv) > 62)
+		return bad(opt, val, why);
+	*prec = ilogb(inv);
+	return 0;
+}
+
+const char *
+options_precision_name(int prec, char *buf, size_t len)
+{
+	if (prec == PREC_EXACT)
+		return "exact";
+	if (prec == PREC_DEFAULT)
+		return "default";
+	if (prec == PREC_TICKS)
+		return "ticks";
+	snprintf(buf, len, "1/%llu", 1ULL << prec);
+	return buf;
+}
+
+static int
+parse_backend(const char *opt, const char *val, const char **out)
+{
+	const char *const *names = callout_backend_names();
+	char why[256];
+	size_t n;
+
+	for (int i = 0; names[i] != NULL; i++) {
+		if (strcmp(names[i], val) == 0) {
+			*out = names[i];
+			return 0;
+		}
+	}
+	n = (size_t)snprintf(why, sizeof(why), "unknown backend (known:");
+	for (int i = 0; names[i] != NULL && n < sizeof(why); i++)
+		n += (size_t)snprintf(why + n, sizeof(why) - n, " %s", names[i]);
+	if (n < sizeof(why))
+		snprintf(why + n, sizeof(why) - n, ")");
+	return bad(opt, val, why);
+}
+
+static int
+parse_choice(const char *opt, const char *val, const char *a, const char *b, int *out)
+{
+	char why[64];
+
+	if (strcmp(val, a) == 0 || strcmp(val, b) == 0) {
+		*out = strcmp(val, b) == 0;
+		return 0;
+	}
+	snprintf(why, sizeof(why), "must be %s or %s", a, b);
+	return bad(opt, val, why);
+}
+
+static int
+set_option(struct lg_config *cfg, enum opt_id id, const char *val)
+{
+	const char *opt = defs[id].name;
+	uint64_t u;
+	int choice;
+
+	switch (id) {
+	case O_BACKEND:
+		return parse_backend(opt, val, &cfg->backend);
+	case O_THREADS:
+		if (parse_uint(opt, val, 1, LG_MAX_THREADS, &u) != 0)
+			return -1;
+		cfg->threads = (int)u;
+		return 0;
+	case O_HZ:
+		if (parse_uint(opt, val, 1, 1000000, &u) != 0)
+			return -1;
+		cfg->hz = (int)u;
+		return 0;
+	case O_MANUAL_CLOCK:
+		cfg->manual_clock = true;
+		return 0;
+	case O_JSON:
+		cfg->json = true;
+		return 0;
+	case O_CONNS:
+		return parse_uint(opt, val, 1, 10000000, &cfg->conns);
+	case O_DURATION:
+		if (parse_time(opt, val, &cfg->duration_ns) != 0)
+			return -1;
+		return cfg->duration_ns == 0 ? bad(opt, val, "must be more than 0") : 0;
+	case O_RATE:
+		return parse_real(opt, val, 1e9, &cfg->rate);
+	case O_CHURN:
+		return parse_real(opt, val, 1e9, &cfg->churn);
+	case O_CROSS_CPU:
+		return parse_real(opt, val, 1, &cfg->cross_cpu);
+	case O_TIME_WAIT:
+		return parse_real(opt, val, 1, &cfg->time_wait);
+	case O_DRAIN:
+		if (parse_choice(opt, val, "sync", "async", &choice) != 0)
+			return -1;
+		cfg->drain = choice ? DRAIN_ASYNC : DRAIN_SYNC;
+		return 0;
+	case O_PRECISION:
+		return parse_precision(opt, val, &cfg->prec);
+	case O_SEED:
+		return parse_uint(opt, val, 0, UINT64_MAX, &cfg->seed);
+	case O_RTO:
+	case O_DELACK:
+	case O_PERSIST:
+	case O_KEEPIDLE:
+	case O_MSL:
+		if (parse_time(opt, val, &u) != 0)
+			return -1;
+		cfg->timer_ns[id == O_RTO ? T_REXMT : id == O_DELACK ? T_DELACK :
+		    id == O_PERSIST ? T_PERSIST : id == O_KEEPIDLE ? T_KEEP : T_2MSL] =
+		    (int64_t)u;
+		return 0;
+	case O_OUT:
+		cfg->out = val;
+		return 0;
+	case O_SPEED:
+		if (parse_choice(opt, val, "real", "max", &choice) != 0)
+			return -1;
+		cfg->speed = choice ? SPEED_MAX : SPEED_REAL;
+		return 0;
+	case O_END:
+		break;
+	}
+	return -1;
+}
+
+/* ------------------------------------------------------------- help */
+
+static void
+print_help(const struct subcommand_usage *u)
+{
+	const char *const *names = callout_backend_names();
+
+	printf("usage: %s %s\n\n%s\n\noptions:\n", lg_prog, u->args, u->about);
+	for (const enum opt_id *id = u->opts; *id != O_END; id++) {
+		const struct opt_def *d = &defs[*id];
+		char left[40];
+		const char *h = d->help;
+
+		snprintf(left, sizeof(left), "--%s%s%s", d->name, d->metavar ? " " : "",
+		    d->metavar ? d->metavar : "");
+		printf("  %-22s ", left);
+		/* Continuation lines of the help text line up. */
+		for (; *h; h++) {
+			putchar(*h);
+			if (*h == '\n')
+				printf("  %-22s ", "");
+		}
+		putchar('\n');
+	}
+	printf("  %-22s show this help\n", "--help");
+	printf("\nbackends:");
+	for (int i = 0; names[i] != NULL; i++)
+		printf(" %s", names[i]);
+	putchar('\n');
+	for (const enum opt_id *id = u->opts; *id != O_END; id++) {
+		if (defs[*id].metavar != NULL && strcmp(defs[*id].metavar, "TIME") == 0) {
+			printf("TIME is a number and a unit (ns, us, ms, s, m, h); a "
+			    "bare number is seconds.\n");
+			break;
+		}
+	}
+}
+
+/* ------------------------------------------------------------ parse */
+
+int
+options_parse(int argc, char **argv, const struct subcommand_usage *u,
+    struct lg_config *cfg, char **positional)
+{
+	struct option longopts[NDEFS + 2];
+	int n = 0, c, npos = 0;
+
+	for (const enum opt_id *id = u->opts; *id != O_END; id++)
+		longopts[n++] = (struct option){ defs[*id].name,
+		    defs[*id].metavar ? required_argument : no_argument, NULL,
+		    VAL_BASE + *id };
+	longopts[n++] = (struct option){ "help", no_argument, NULL, HELP_VAL };
+	longopts[n] = (struct option){ NULL, 0, NULL, 0 };
+
+	opterr = 0;	/* our messages, one line each */
+	optind = 1;
+	while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'h':
+		case HELP_VAL:
+			print_help(u);
+			return OPTS_HELP;
+		case ':':
+			fprintf(stderr, "%s: option %s needs a value (see %s --help)\n",
+			    lg_prog, argv[optind - 1], lg_prog);
+			return OPTS_ERROR;
+		case '?':
+			if (optopt >= VAL_BASE && optopt < VAL_BASE + NDEFS)
+				fprintf(stderr, "%s: option --%s takes no value: %s\n",
+				    lg_prog, defs[optopt - VAL_BASE].name, argv[optind - 1]);
+			else
+				fprintf(stderr, "%s: unknown option %s (see %s --help)\n",
+				    lg_prog, argv[optind - 1], lg_prog);
+			return OPTS_ERROR;
+		default:
+			if (set_option(cfg, (enum opt_id)(c - VAL_BASE), optarg) != 0)
+				return OPTS_ERROR;
+		}
+	}
+	for (; optind < argc; optind++) {
+		if (npos == u->npositional) {
+			fprintf(stderr, "%s: unexpected argument '%s' (see %s --help)\n",
+			    lg_prog, argv[optind], lg_prog);
+			return OPTS_ERROR;
+		}
+		positional[npos++] = argv[optind];
+	}
+	if (npos < u->npositional) {
+		fprintf(stderr, "%s: missing %s (see %s --help)\n", lg_prog,
+		    u->positional_name, lg_prog);
+		return OPTS_ERROR;
+	}
+	return OPTS_OK;
+}

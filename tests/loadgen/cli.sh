@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# cli.sh CALLOUTLAB TRACE - --help documents every option; bad options and
+# operands give one line on stderr naming the option and the value, and
+# exit status 2.
+set -uo pipefail
+lab=$1 trace=$2
+fails=0
+
+fail() { echo "FAIL $*"; fails=$((fails + 1)); }
+
+"$lab" --help | grep -q '^  replay' || fail "calloutlab --help lists no replay"
+for cmd in run record replay; do
+	help=$("$lab" $cmd --help) || fail "$cmd --help exit status"
+	want="--backend --threads --hz --manual-clock --json --help"
+	case $cmd in
+	run|record) want="$want --conns --duration --rate --churn --cross-cpu --drain
+		--precision --seed --time-wait --rto --delack --persist --keepidle --msl" ;;&
+	record) want="$want --out" ;;
+	replay) want="$want --speed" ;;
+	esac
+	for o in $want; do
+		grep -q -- "^  $o\b" <<<"$help" || fail "$cmd --help does not document $o"
+	done
+done
+echo "ok   --help of every command"
+
+bad() {	# bad WORD-THE-ERROR-NAMES ARGS...
+	local word=$1
+	shift
+	err=$("$lab" "$@" 2>&1 >/dev/null)
+	status=$?
+	if [ "$status" -ne 2 ] || [ "$(printf '%s\n' "$err" | wc -l)" -ne 1 ] ||
+	   [[ $err != *"$word"* ]]; then
+		fail "calloutlab $*: status $status: $err"
+	else
+		echo "ok   calloutlab $*: $err"
+	fi
+}
+
+bad "--backend nosuch" run --backend nosuch
+bad "--threads 0" run --threads 0
+bad "--threads -1" run --threads -1
+bad "--threads two" run --threads two
+bad "--threads 99999" run --threads 99999
+bad "--conns -5" run --conns -5
+bad "--rate -5" run --rate -5
+bad "--rate fast" run --rate fast
+bad "--churn nan" run --churn nan
+bad "--duration 0" run --duration 0
+bad "--duration 5parsecs" run --duration 5parsecs
+bad "--rto -1ms" run --rto -1ms
+bad "--cross-cpu 1.5" run --cross-cpu 1.5
+bad "--drain later" run --drain later
+bad "--precision 1/3" run --precision 1/3
+bad "--precision -1" run --precision -1
+bad "--hz 0" run --hz 0
+bad "--seed x" run --seed x
+bad "--frobnicate" run --frobnicate
+bad "--threads" run --threads
+bad "--json" run --json=yes
+bad "surplus" run surplus
+bad "--out" record --duration 1
+bad "FILE" replay
+bad "--speed warp" replay "$trace" --speed warp
+bad "--threads 0" replay "$trace" --threads 0
+bad "--backend nosuch" replay "$trace" --backend nosuch
+bad "nosuch" nosuch
+bad "COMMAND"
+exit $((fails > 0))
