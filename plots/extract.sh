@@ -165,7 +165,7 @@ def gp($k; $v): "\($k) = \($v | tostring | tojson)";
   gp("load_config"; if $r0 == null then "no load runs"
       else "\($c) conns, 1 thread, drain sync, precision \($r0.precision // "?"), \($r0.duration_s // "?") s" end),
   gp("prec_config"; if $p0 == null then "no precision runs"
-      else "\($p0.conns) conns, \($p0.threads) thread(s), drain \($p0.drain // "?"), \($p0.duration_s // "?") s" end),
+      else "\($p0.conns) conns, \($p0.threads) thread\(if $p0.threads == 1 then "" else "s" end), drain \($p0.drain // "?"), \($p0.duration_s // "?") s" end),
   gp("ticks_busy_n"; [$tk[] | select(.case == "tick_busy") | .n] | max | sci),
   gp("ticks_empty_n"; [$tk[] | select(.case == "tick_empty") | .n] | max | sci),
   gp("ticks_count"; ($tk[0].ticks // "?")),

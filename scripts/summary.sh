@@ -117,7 +117,7 @@ def to_ns: if $metric == "cpu"
 
   "calloutlab benchmark summary: \($m.host.name // "?") (\($m.host.cpu_model // "?"), \($m.host.online_cpus // "?") CPUs), commit \($m.git.short // $mi.context.git_commit // "?"), \($m.started // $mi.context.run_date // "?"), \($m.mode // "?") run",
 "  micro: \(if $medians then "median of \($mi.context.repetitions // "?") repetitions" else "single run" end), \(if $metric == "cpu" then "thread CPU time" else "wall time" end), API level (callout_reset_sbt / callout_advance on the manual clock)",
-"  load: \(if $lc == null then "no load-generator runs in this folder" else "calloutlab run, \($lc) conns, \($lt) threads, drain sync, \($runs[0].duration_s // "?") s" end)",
+"  load: \(if $lc == null then "no load-generator runs in this folder" else "calloutlab run, \($lc) conns, \($lt) thread\(if $lt == 1 then "" else "s" end), drain sync, \(first($runs[] | select(.conns == $lc) | .duration_s) // "?") s planned" end)",
 (if ($m.mode // $mi.context.run_mode) == "QUICK" then
   "  QUICK: a smoke run at small sizes; its numbers check the plumbing, not the structures" else empty end),
 "",
