@@ -35,7 +35,7 @@ fmt_pow = "1e%T"
 
 # The percentile-spectrum x axis: x = -log10(1 - p); a line's last point is
 # its maximum, at log10(samples).
-nines_tics = 'set xtics ("0%%" 0, "50%%" 0.30103, "90%%" 1, "99%%" 2, "99.9%%" 3, "99.99%%" 4, "99.999%%" 5, "99.9999%%" 6)'
+nines_tics = 'set xtics ("" 0, "50%%" 0.30103, "90%%" 1, "99%%" 2, "99.9%%" 3, "99.99%%" 4, "99.999%%" 5, "" 6); set autoscale xfixmax'
 
 # A panel with nothing to show says why, and shows no number.
 nodata_note = ""
@@ -46,9 +46,26 @@ nodata = 'unset logscale; unset key; set xrange [0:1]; set yrange [0:1]; unset x
 term_svg2 = 'set terminal svg size 1500,650 dynamic noenhanced font "DejaVu Sans,14" background rgb "white" linewidth 1.4'
 term_png2 = 'set terminal pngcairo size 1500,650 noenhanced font "DejaVu Sans,11" background rgb "white" linewidth 1.4'
 term2(fmt) = fmt eq "svg" ? term_svg2 : term_png2
-panel_left = 'set tmargin at screen 0.86; set bmargin at screen 0.12; set lmargin at screen 0.065; set rmargin at screen 0.40; unset key'
-panel_right = 'set tmargin at screen 0.86; set bmargin at screen 0.12; set lmargin at screen 0.485; set rmargin at screen 0.83; set key at screen 0.995, screen 0.86 right top box opaque Left reverse'
+panel_left = 'set tmargin at screen 0.86; set bmargin at screen 0.12; set lmargin at screen 0.065; set rmargin at screen 0.395; unset key'
+key_right = 'set key at screen 0.995, screen 0.86 right top box opaque Left reverse'
+panel_right = 'set tmargin at screen 0.86; set bmargin at screen 0.12; set lmargin at screen 0.475; set rmargin at screen 0.80; '.key_right
 
 # Times read best with an SI prefix: plot seconds (ns * 1e-9) with this
 # format, and the axis reads 500 ns, 20 µs, 3 ms.
 fmt_time = "%.0s %cs"
+
+# Up to 4 panels (1 row for 1 or 2, else 2 x 2) with one key at the right,
+# drawn by the first panel: `eval grid_panel(k, np)` before panel k's plot.
+term_svg4 = 'set terminal svg size 1500,1000 dynamic noenhanced font "DejaVu Sans,14" background rgb "white" linewidth 1.4'
+term_png4 = 'set terminal pngcairo size 1500,1000 noenhanced font "DejaVu Sans,11" background rgb "white" linewidth 1.4'
+term4(fmt, np) = np > 2 ? (fmt eq "svg" ? term_svg4 : term_png4) : term2(fmt)
+grid_cols(np) = np > 1 ? 2 : 1
+grid_rows(np) = np > 2 ? 2 : 1
+grid_top(np) = np > 2 ? 0.90 : 0.86
+grid_w(np) = 0.74 / grid_cols(np)
+grid_h(np) = (grid_top(np) - 0.04) / grid_rows(np)
+grid_l(k, np) = 0.065 + ((k - 1) % grid_cols(np)) * grid_w(np)
+grid_t(k, np) = grid_top(np) - ((k - 1) / grid_cols(np)) * grid_h(np)
+grid_panel(k, np) = sprintf('set lmargin at screen %g; set rmargin at screen %g; set tmargin at screen %g; set bmargin at screen %g; %s', \
+    grid_l(k, np), grid_l(k, np) + grid_w(np) - 0.075, grid_t(k, np) - 0.035, grid_t(k, np) - grid_h(np) + 0.07, \
+    k == 1 ? sprintf('set key at screen 0.995, screen %g right top box opaque Left reverse', grid_top(np) - 0.035) : 'unset key')

@@ -11,15 +11,15 @@ do for [fmt in formats] {
 	eval output("expire_vs_n", fmt)
 	set title "Expiry cost per fired timer vs timers due (N deadlines within 1 s, expired at once)\n".subtitle
 	set xlabel "N, timers due (log)"
-	set ylabel "ns per fired timer (log; ".micro_config.")"
+	set ylabel "time per fired timer (log; ".micro_config.")"
 	set logscale xy
 	set format x fmt_pow
-	set format y "%g"
+	set format y fmt_time
 	if (expire_n == 0) {
 		nodata_note = expire_note
 		eval nodata
 	} else {
-		plot for [i=1:expire_n] data."expire.dat" index (i-1) using 1:2 \
+		plot for [i=1:expire_n] data."expire.dat" index (i-1) using 1:($2 * 1e-9) \
 		    with linespoints lc rgb expire_color[i] dt expire_dt[i] pt expire_pt[i] \
 		    title expire_title[i]
 	}

@@ -89,6 +89,10 @@ def rep_run($runs; $b; $conns):
   first($runs[] | select(.backend == $b and .conns == $conns and .threads == 1
                          and (.drain // "sync") == "sync")) // null;
 
+# The connection counts of the one-thread, sync-drain runs, in order.
+def panel_conns($runs):
+  [ $runs[] | select(.threads == 1 and (.drain // "sync") == "sync") | .conns ] | unique;
+
 def backends_of($runs): [$runs[].backend] | unique | sort_by(impl_rank(.));
 
 def sci: if . == null then "?" else

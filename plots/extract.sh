@@ -67,7 +67,12 @@ write_set() {	# name jq-expression-of-a-set
 	    (if (.series | length) > 0 then
 	        (.series | arr("title"; .title), arr("color"; .color),
 	                   arr("dt"; .dt), arr("pt"; .pt))
-	     else empty end)' "$tmp/set_$1.json" >"$OUT/$1.inc"
+	     else empty end),
+	    (if (.panels // []) | length > 0 then
+	        "\($n)_np = \(.panels | length)",
+	        (.panels | arr("panels"; .)),
+	        (.series | if length > 0 then arr("panel"; .panel) else empty end)
+	     else "\($n)_np = 0" end)' "$tmp/set_$1.json" >"$OUT/$1.inc"
 }
 
 # ------------------------------------------------------------ micro
@@ -100,36 +105,46 @@ write_set bytes '{series: [ ($bytes[0].bytes // []) | group_by([level_rank(.leve
 
 # ------------------------------------------------------------ loadgen
 
-# Reset latency and firing lateness per backend, at one configuration.
+# Reset latency and firing lateness per backend: one panel per connection
+# count, the runs with one thread and sync drain.
 write_set reset_latency '
-    rep_conns($runs) as $c
-    | {series: [ backends_of($runs)[] as $b | rep_run($runs; $b; $c)
+    panel_conns($runs) as $pc
+    | {panels: $pc,
+       series: [ range(0; $pc | length) as $k | backends_of($runs)[] as $b
+        | rep_run($runs; $b; $pc[$k])
         | select(. != null and .latency_ns.reset != null)
-        | series("api"; $b; $b; pct_points(.latency_ns.reset)) ],
+        | series("api"; $b; $b; pct_points(.latency_ns.reset)) | .panel = $k + 1 ],
        note: "no load-generator runs in this folder"}'
 write_set lateness '
-    rep_conns($runs) as $c
-    | {series: [ backends_of($runs)[] as $b | rep_run($runs; $b; $c)
+    panel_conns($runs) as $pc
+    | {panels: $pc,
+       series: [ range(0; $pc | length) as $k | backends_of($runs)[] as $b
+        | rep_run($runs; $b; $pc[$k])
         | select(. != null and .lateness_ns != null)
-        | series("api"; $b; $b; lateness_points(.)) ],
+        | series("api"; $b; $b; lateness_points(.)) | .panel = $k + 1 ],
        note: "no load-generator runs in this folder"}'
 
-# Throughput vs connections, 1 and 2 threads (dash type: threads).
+# Throughput vs connections, 1 and 2 threads (dash type: threads); a run
+# that took more than 1.1 times its planned duration (the machine could not
+# keep up with the plan) is marked.
 for d in sync async; do
 	write_set "throughput_$d" "
 	    [\$runs[] | select((.drain // \"sync\") == \"$d\")] as \$r
-	    | {series: ([ \$r | group_by([impl_rank(.backend), .backend, .threads])[]
+	    | {series: [ \$r | group_by([impl_rank(.backend), .backend, .threads])[]
 	        | .[0] as \$f
 	        | series(\"api\"; \$f.backend; \"\(\$f.backend), \(\$f.threads) thread\(if \$f.threads > 1 then \"s\" else \"\" end)\";
 	                 sort_by(.conns) | map(select(.ops_per_sec != null) | [.conns, .ops_per_sec]))
 	        | .dt = (if \$f.threads > 1 then 2 else 1 end)
-	        | .pt = (if \$f.threads > 1 then 6 else 7 end) ]
-	        + [ [\$r[] | select(.rate != null)] | unique_by(.conns)
-	            | select(length > 0)
-	            | series(\"floor\"; \"offered\"; \"offered: rate x conns\";
-	                     map([.conns, .rate * .conns]))
-	            | .color = \"#999999\" | .pt = 0 ]),
+	        | .pt = (if \$f.threads > 1 then 6 else 7 end) ],
 	       note: \"no load-generator runs with drain $d in this folder\"}"
+	write_set "behind_$d" "
+	    [\$runs[] | select((.drain // \"sync\") == \"$d\" and .ops_per_sec != null
+	                       and .elapsed_s != null and .duration_s != null
+	                       and .elapsed_s > 1.1 * .duration_s)] as \$r
+	    | {series: [ \$r | select(length > 0)
+	        | series(\"floor\"; \"behind\"; \"behind its plan: elapsed > 1.1 x duration\";
+	                 map([.conns, .ops_per_sec, .elapsed_s / .duration_s]))
+	        | .color = \"#000000\" | .pt = 4 ], note: \"\"}"
 done
 
 # Coalescing: wake-ups/s and p99 lateness vs precision (the precision sweep).
@@ -163,12 +178,14 @@ def gp($k; $v): "\($k) = \($v | tostring | tojson)";
       then "median of \($mi.context.repetitions // "?") repetitions" else "single run" end)
       + ", " + (if $metric == "cpu" then "thread CPU time" else "wall time" end)),
   gp("load_config"; if $r0 == null then "no load runs"
-      else "\($c) conns, 1 thread, drain sync, precision \($r0.precision // "?"), \($r0.duration_s // "?") s" end),
+      else "1 thread, drain sync, precision \($r0.precision // "?"), hz \($r0.hz // "?")" end),
   gp("prec_config"; if $p0 == null then "no precision runs"
       else "\($p0.conns) conns, \($p0.threads) thread\(if $p0.threads == 1 then "" else "s" end), drain \($p0.drain // "?"), \($p0.duration_s // "?") s" end),
   gp("ticks_busy_n"; [$tk[] | select(.case == "tick_busy") | .n] | max | sci),
   gp("ticks_empty_n"; [$tk[] | select(.case == "tick_empty") | .n] | max | sci),
   gp("ticks_count"; ($tk[0].ticks // "?")),
   gp("ticks_preempted"; ([$tk[] | select(.case == "tick_busy") | .preempted] | add // 0)),
-  gp("bytes_alloc"; $bytes[0].context.allocator // "?")
+  gp("bytes_alloc"; $bytes[0].context.allocator // "?"),
+  "sweep_conns_min = \([$runs[].conns] | min // 1000)",
+  "sweep_conns_max = \([$runs[].conns] | max // 1000)"
 ' >"$OUT/labels.gp"

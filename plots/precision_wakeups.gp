@@ -47,7 +47,7 @@ do for [fmt in formats] {
 		    with linespoints lc rgb precision_color[i] dt precision_dt[i] \
 		    pt precision_pt[i] title precision_title[i], \
 		    for [i=1:precision_n] data."precision.dat" index (i-1) using 2:($3 * 1e-6):4 \
-		    with labels offset char 0.6, char 0.6 left tc rgb precision_color[i] notitle
+		    with labels offset char 0.7, char (1.1 * i - 0.6) left tc rgb precision_color[i] notitle
 	}
 	unset multiplot
 	unset output

@@ -15,9 +15,9 @@ do for [fmt in formats] {
 	set multiplot title "Cost of one tick vs pending timers (mean of 64-tick batches; ".micro_config.")\n".subtitle
 	set logscale xy
 	set format x fmt_pow
-	set format y "%g"
+	set format y fmt_time
 	set xlabel "N, pending timers (log)"
-	set ylabel "ns per tick (log)"
+	set ylabel "time per tick (log)"
 
 	eval panel_left
 	set title "busy: N periodic 1 s timers, N/1000 fire per tick"
@@ -25,19 +25,20 @@ do for [fmt in formats] {
 		nodata_note = tick_busy_note
 		eval nodata
 	} else {
-		plot for [i=1:tick_busy_n] data."tick_busy.dat" index (i-1) using 1:2 \
+		plot for [i=1:tick_busy_n] data."tick_busy.dat" index (i-1) using 1:($2 * 1e-9) \
 		    with linespoints lc rgb tick_busy_color[i] dt tick_busy_dt[i] \
 		    pt tick_busy_pt[i] title tick_busy_title[i]
 	}
 
 	eval panel_right
 	set logscale xy
+	set format y fmt_time
 	set title "empty: N timers 30-60 days away, none fires"
 	if (tick_empty_n == 0) {
 		nodata_note = tick_empty_note
 		eval nodata
 	} else {
-		plot for [i=1:tick_empty_n] data."tick_empty.dat" index (i-1) using 1:2 \
+		plot for [i=1:tick_empty_n] data."tick_empty.dat" index (i-1) using 1:($2 * 1e-9) \
 		    with linespoints lc rgb tick_empty_color[i] dt tick_empty_dt[i] \
 		    pt tick_empty_pt[i] title tick_empty_title[i]
 	}
