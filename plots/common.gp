@@ -11,6 +11,12 @@ if (!exists("results")) {
 }
 data = results."/plots/data/"
 out = results."/plots/"
+# The data step (plots/extract.sh, jq), when it has not run on this folder.
+last_slash(s, i) = i < 1 ? 0 : (s[i:i] eq "/" ? i : last_slash(s, i - 1))
+plots_dir = last_slash(ARG0, strlen(ARG0)) == 0 ? "." : ARG0[1:last_slash(ARG0, strlen(ARG0)) - 1]
+if (system(sprintf("test -f '%slabels.gp' && echo yes", data)) ne "yes") {
+	print system(sprintf("sh '%s/extract.sh' '%s' 2>&1 && echo 'extracted the data of %s'", plots_dir, results, results))
+}
 load data."labels.gp"
 
 subtitle = sprintf("%s | commit %s | %s | %s run", machine, commit, run_date, run_mode)
