@@ -36,7 +36,8 @@
 #define CI_LOCKFLAGS	(CALLOUT_RETURNUNLOCKED | CALLOUT_SHAREDLOCK)
 #define CI_DIRECT	0x0100	/* scheduled with C_DIRECT_EXEC */
 #define CI_QUEUED	0x0200	/* expired: on a due queue, not in the backend */
-#define CI_DFRMIGRATION	0x0400	/* pending as a deferred migration */
+#define CI_DFRMIGRATION	0x0400	/* pending in ce_migr_*: deferred until the
+					 * running call returns */
 #define CI_LOCAL_ALLOC	0x0800	/* handed out by timeout(9), not in the pool */
 
 #define CPUBLOCK	(-1)	/* c_cpu while a callout moves between bases */
@@ -47,8 +48,9 @@
  * holds ce_curr == c and ce_state says how far the call has got:
  *
  *   CE_WAITING    the function has a lock and the base is acquiring it.
- *                 A thread holding that lock (stop, reset, async drain)
- *                 may move it to CE_CANCELLED: the function is not called.
+ *                 A thread holding that lock (stop, reset, async drain),
+ *                 or callout_drain, may move it to CE_CANCELLED: the
+ *                 function is not called.
  *   CE_RUNNING    the base holds the lock (or there is none) and calls, or
  *                 has called, the function: it can no longer be stopped.
  *   CE_CANCELLED  cancelled while waiting; the base releases the lock and
@@ -58,6 +60,12 @@
  * CALLOUT_SHAREDLOCK function whose lock is read-held by the canceller
  * cannot slip through.  ce_curr stays set until the base no longer touches
  * the callout or its lock, which is what drain waits for.
+ *
+ * ce_waiting and ce_drain describe the call in ce_curr, not the slot: a
+ * drainer sets ce_waiting before it sleeps, and the base clears it (and
+ * wakes the drainers) in the same critical section that clears ce_curr,
+ * as FreeBSD does with cc_exec_waiting.  While either is set, a reset of
+ * ce_curr does not arm it ("a drain in progress wins").
  */
 enum { CE_WAITING = 1, CE_RUNNING, CE_CANCELLED };
 enum { CE_SOFT = 0, CE_DIRECT = 1, CE_NSLOTS };
@@ -68,8 +76,11 @@ struct cc_exec {
 	pthread_t ce_thread;		/* base lock: who runs ce_curr */
 	void *ce_arg;			/* base lock: argument of that call */
 	callout_func_t *ce_drain;	/* base lock: callout_async_drain's function */
-	int ce_waiters;			/* base lock: threads in callout_drain */
-	/* A reset onto another CPU while running waits here (base lock). */
+	bool ce_waiting;		/* base lock: a callout_drain waits for
+					 * ce_curr; cleared with ce_curr */
+	/* A reset while running, onto another CPU or for the other slot of
+	 * this base (C_DIRECT_EXEC or not), waits here until the call
+	 * returns, so that a callout never runs twice at once (base lock). */
 	int ce_migr_cpu;		/* CPUBLOCK: no migration pending */
 	sbintime_t ce_migr_time;
 	sbintime_t ce_migr_prec;
@@ -186,7 +197,9 @@ callout__lock(struct callout *c)
 	return callout__lock_slow(c);
 }
 
-/* The execution slot running c on cc, or NULL. */
+/* The execution slot running c on cc, or NULL.  At most one slot of one
+ * base holds a callout: a reset while it runs that would start a second
+ * call elsewhere is deferred (ce_migr_*). */
 static inline struct cc_exec *
 cc_exec_of(struct callout_cpu *cc, const struct callout *c)
 {

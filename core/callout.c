@@ -10,12 +10,19 @@
 
 #include "base.h"
 
-/* Debug builds check the manual page's "that lock must be held". */
+/*
+ * Debug builds check the manual page's "that lock must be held".  Giant is
+ * exempt, as in FreeBSD's _callout_stop_safe(): for a callout_init(c, 0)
+ * callout the page only says that holding Giant prevents races ("If Giant
+ * is held when cancelling or rescheduling the callout ..."), so code that
+ * does not hold it is legal and merely races with the function.
+ */
 static inline void
 assert_lock_held(const struct callout *c, const char *fn)
 {
 #if CALLOUT_INVARIANTS
-	if (c->c_lock != NULL && !callout__lock_owned(c->c_lock))
+	if (c->c_lock != NULL && c->c_lock != &Giant.lock_object &&
+	    !callout__lock_owned(c->c_lock))
 		callout__panic("%s: callout %p: its lock \"%s\" is not held", fn,
 		    (const void *)c, c->c_lock->lo_name);
 #else
@@ -151,10 +158,9 @@ callout__insert(struct callout_cpu *cc, struct callout *c, sbintime_t when,
 	} else if (callout__rt.ops->insert(cc->cc_be, c) != 0) {
 		/* Only a heap that cannot grow fails: the callout stays
 		 * stopped, the caller sees errno, the failure is counted.
-		 * A deferred migration arrives here still marked pending:
-		 * clear that too, or the next stop or reset would take it
-		 * out of a backend it is not in. */
-		ci_clear(c, CALLOUT_PENDING | CI_DIRECT);
+		 * A deferred re-arm (callout__run) arrives still marked
+		 * pending: it is in no structure now, so it is not. */
+		ci_clear(c, CI_DIRECT | CALLOUT_PENDING);
 		cc->cc_stats.failed++;
 		errno = ENOMEM;
 		return ENOMEM;
@@ -205,7 +211,10 @@ cc_unlink(struct callout_cpu *cc, struct callout *c)
 }
 
 /* WAITING -> CANCELLED: the base has not called the function yet and will
- * not.  Only a holder of the callout's lock may do this. */
+ * not.  A holder of the callout's lock finds the base blocked on it and
+ * always wins; a caller without it (callout_drain, or a Giant callout
+ * stopped without Giant) races with the base's own compare-and-swap, and
+ * exactly one of the two wins. */
 static bool
 cc_cancel_waiting(struct callout_cpu *cc, struct cc_exec *e)
 {
@@ -243,6 +252,7 @@ cc_reset(struct callout *c, sbintime_t sbt, sbintime_t pr,
 	struct cc_exec *e;
 	sbintime_t when, prec;
 	int cancelled = 0;
+	bool direct, defer;
 
 	callout__ensure();
 	check_cpu(cpu, fn);
@@ -262,7 +272,7 @@ cc_reset(struct callout *c, sbintime_t sbt, sbintime_t pr,
 		 * that call is cancelled.  A drain in progress wins. */
 		if (c->c_lock != NULL && cc_cancel_waiting(cc, e))
 			cancelled = 1;
-		if (e->ce_waiters > 0 || e->ce_drain != NULL) {
+		if (e->ce_waiting || e->ce_drain != NULL) {
 			cc_unlock(cc);
 			return cancelled;
 		}
@@ -272,32 +282,37 @@ cc_reset(struct callout *c, sbintime_t sbt, sbintime_t pr,
 		c->c_arg = arg;
 	}
 	c->c_flags |= CALLOUT_ACTIVE;
+	direct = (flags & C_DIRECT_EXEC) != 0;
+	/* Never two calls at once: while c runs, a call due on another CPU,
+	 * or on the other thread of this one (clock vs softclock), waits in
+	 * ce_migr_* and is inserted when the running one returns. */
+	defer = e != NULL && (cpu != cc->cc_cpu ||
+	    e != &cc->cc_exec[direct ? CE_DIRECT : CE_SOFT]);
 	if (ci_get(c) & CALLOUT_PENDING) {
 		cancelled = 1;
-		if (cpu == cc->cc_cpu && callout__rt.ops->reschedule != NULL &&
+		if (!defer && cpu == cc->cc_cpu &&
+		    callout__rt.ops->reschedule != NULL &&
 		    !(ci_get(c) & (CI_QUEUED | CI_DFRMIGRATION)) &&
 		    when >= cc->cc_lastexpire) {
-			cc_rearm(cc, c, when, prec, (flags & C_DIRECT_EXEC) != 0);
+			cc_rearm(cc, c, when, prec, direct);
 			cc_unlock(cc);
 			return cancelled;
 		}
 		cc_unlink(cc, c);
 	}
-	if (cpu != cc->cc_cpu) {
-		if (e != NULL) {
-			/* Never on two CPUs at once: move after it returns. */
-			e->ce_migr_cpu = cpu;
-			e->ce_migr_time = when;
-			e->ce_migr_prec = prec;
-			e->ce_migr_direct = (flags & C_DIRECT_EXEC) != 0;
-			ci_set(c, CALLOUT_PENDING | CI_DFRMIGRATION);
-			cc->cc_stats.pending++;
-			cc_unlock(cc);
-			return cancelled;
-		}
-		cc = callout__cpu_switch(c, cc, cpu);
+	if (defer) {
+		e->ce_migr_cpu = cpu;
+		e->ce_migr_time = when;
+		e->ce_migr_prec = prec;
+		e->ce_migr_direct = direct;
+		ci_set(c, CALLOUT_PENDING | CI_DFRMIGRATION);
+		cc->cc_stats.pending++;
+		cc_unlock(cc);
+		return cancelled;
 	}
-	if (callout__insert(cc, c, when, prec, (flags & C_DIRECT_EXEC) != 0) != 0) {
+	if (cpu != cc->cc_cpu)
+		cc = callout__cpu_switch(c, cc, cpu);
+	if (callout__insert(cc, c, when, prec, direct) != 0) {
 		/* Refused (ENOMEM, counted, errno set): nothing will run, so
 		 * the callout is not active either -- as after a stop.  The
 		 * return value still says whether a pending call was
@@ -307,6 +322,18 @@ cc_reset(struct callout *c, sbintime_t sbt, sbintime_t pr,
 	}
 	cc_unlock(cc);
 	return cancelled;
+}
+
+/*
+ * The ticks variants' delay, ticks * tick_sbt, read only once the runtime
+ * runs: a lazy start sets hz and tick_sbt, so a value read before it is
+ * the previous runtime's (or races with the start on another thread).
+ */
+static sbintime_t
+ticks_to_sbt(int to_ticks)
+{
+	callout__ensure();
+	return tick_sbt * to_ticks;
 }
 
 static void
@@ -346,7 +373,7 @@ callout_reset_on(struct callout *c, int to_ticks, callout_func_t *func,
     void *arg, int cpu)
 {
 	need_func(func, __func__);
-	return cc_reset(c, tick_sbt * to_ticks, 0, func, arg, cpu, C_HARDCLOCK,
+	return cc_reset(c, ticks_to_sbt(to_ticks), 0, func, arg, cpu, C_HARDCLOCK,
 	    __func__);
 }
 
@@ -354,7 +381,7 @@ int
 callout_reset(struct callout *c, int to_ticks, callout_func_t *func, void *arg)
 {
 	need_func(func, __func__);
-	return cc_reset(c, tick_sbt * to_ticks, 0, func, arg, -1, C_HARDCLOCK,
+	return cc_reset(c, ticks_to_sbt(to_ticks), 0, func, arg, -1, C_HARDCLOCK,
 	    __func__);
 }
 
@@ -364,7 +391,7 @@ callout_reset_curcpu(struct callout *c, int to_ticks, callout_func_t *func,
 {
 	need_func(func, __func__);
 	callout__ensure();
-	return cc_reset(c, tick_sbt * to_ticks, 0, func, arg, callout__curcpu(),
+	return cc_reset(c, ticks_to_sbt(to_ticks), 0, func, arg, callout__curcpu(),
 	    C_HARDCLOCK, __func__);
 }
 
@@ -392,14 +419,14 @@ callout_schedule_sbt_curcpu(struct callout *c, sbintime_t sbt, sbintime_t pr,
 int
 callout_schedule_on(struct callout *c, int to_ticks, int cpu)
 {
-	return cc_reset(c, tick_sbt * to_ticks, 0, NULL, NULL, cpu, C_HARDCLOCK,
+	return cc_reset(c, ticks_to_sbt(to_ticks), 0, NULL, NULL, cpu, C_HARDCLOCK,
 	    __func__);
 }
 
 int
 callout_schedule(struct callout *c, int to_ticks)
 {
-	return cc_reset(c, tick_sbt * to_ticks, 0, NULL, NULL, -1, C_HARDCLOCK,
+	return cc_reset(c, ticks_to_sbt(to_ticks), 0, NULL, NULL, -1, C_HARDCLOCK,
 	    __func__);
 }
 
@@ -407,7 +434,7 @@ int
 callout_schedule_curcpu(struct callout *c, int to_ticks)
 {
 	callout__ensure();
-	return cc_reset(c, tick_sbt * to_ticks, 0, NULL, NULL, callout__curcpu(),
+	return cc_reset(c, ticks_to_sbt(to_ticks), 0, NULL, NULL, callout__curcpu(),
 	    C_HARDCLOCK, __func__);
 }
 
@@ -536,9 +563,10 @@ callout_drain(struct callout *c)
 			cancelled = true;
 		else if (exec_state(e) == CE_RUNNING)
 			ran = true;
-		e->ce_waiters++;
+		/* The base clears it when it lets go of c: the slot may run
+		 * another callout before this thread is back. */
+		e->ce_waiting = true;
 		cc_event_wait(&cc->cc_drain_ev, &cc->cc_lock, NULL);
-		e->ce_waiters--;
 		/* Nothing reschedules a callout being drained, but a careless
 		 * caller may have moved it: follow it. */
 		if (__atomic_load_n(&c->c_cpu, __ATOMIC_RELAXED) != cc->cc_cpu) {

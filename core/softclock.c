@@ -68,22 +68,31 @@ done:
 			cc->cc_stats.direct++;
 	}
 	e->ce_curr = NULL;
-	if (e->ce_waiters > 0)
+	if (e->ce_waiting) {
+		e->ce_waiting = false;
 		cc_event_signal(&cc->cc_drain_ev, true);
+	}
 	if (e->ce_migr_cpu != CPUBLOCK) {
+		/* Re-armed while running, for another CPU or for the other
+		 * thread of this one: insert it now that the call is over. */
 		struct callout_cpu *to;
 		int cpu = e->ce_migr_cpu;
 
 		e->ce_migr_cpu = CPUBLOCK;
 		cc->cc_stats.pending--;
-		cc->cc_stats.migrated++;
-		to = callout__cpu_switch(c, cc, cpu);
 		/* ENOMEM: counted, c not pending; its active flag is the
 		 * lock holder's and stays set (see callout.h). */
-		(void)callout__insert(to, c, e->ce_migr_time, e->ce_migr_prec,
-		    e->ce_migr_direct);
-		cc_unlock(to);
-		cc_lock(cc);
+		if (cpu == cc->cc_cpu) {
+			(void)callout__insert(cc, c, e->ce_migr_time,
+			    e->ce_migr_prec, e->ce_migr_direct);
+		} else {
+			cc->cc_stats.migrated++;
+			to = callout__cpu_switch(c, cc, cpu);
+			(void)callout__insert(to, c, e->ce_migr_time,
+			    e->ce_migr_prec, e->ce_migr_direct);
+			cc_unlock(to);
+			cc_lock(cc);
+		}
 	}
 	if (e->ce_drain != NULL) {
 		callout_func_t *drain = e->ce_drain;

@@ -326,6 +326,8 @@ set_option(struct lg_config *cfg, enum opt_id id, const char *val)
 	case O_MSL:
 		if (parse_time(opt, val, &u) != 0)
 			return -1;
+		if (u == 0)	/* a timer armed with no delay is no TCP timer */
+			return bad(opt, val, "must be more than 0");
 		cfg->timer_ns[id == O_RTO ? T_REXMT : id == O_DELACK ? T_DELACK :
 		    id == O_PERSIST ? T_PERSIST : id == O_KEEPIDLE ? T_KEEP : T_2MSL] =
 		    (int64_t)u;

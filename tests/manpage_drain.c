@@ -1,0 +1,883 @@
+/*
+ * manpage_drain.c - callout_drain() and callout_async_drain(): waiting for
+ * a running function, the return values of DESIGN.md §2, a callout that
+ * reschedules itself, invocations waiting for their lock, and the last
+ * race of the page: draining before the lock or the memory goes away
+ * (the TCP close of the freebsd-arch thread, under ASan).
+ *
+ * Where a test needs to know that a callout_drain() caller is really
+ * blocked (not merely about to call), it asks the core (drain_waiters()
+ * below, white box): the outcome then never depends on timing.
+ */
+#include <stdint.h>
+
+#include "manpage.h"
+#include "rng.h"
+
+#include "base.h"	/* white box: drain_waiters() */
+
+/* 1 when a callout_drain() waits for c's current invocation, else 0. */
+static int
+drain_waiters(struct callout *c)
+{
+	struct callout_cpu *cc = callout__lock(c);
+	struct cc_exec *e = cc_exec_of(cc, c);
+	int n = e != NULL && e->ce_waiting;
+
+	cc_unlock(cc);
+	return n;
+}
+
+static void
+count_fn(void *arg)
+{
+	ainc(arg);
+}
+
+struct blocker {
+	struct callout c;
+	int calls, started, gate, done;
+	pthread_t thr;
+};
+
+static void
+blocking_fn(void *arg)
+{
+	struct blocker *b = arg;
+
+	b->thr = pthread_self();
+	ainc(&b->calls);
+	astore(&b->started, 1);
+	CHECK(WAIT_FOR(aload(&b->gate)));
+	astore(&b->done, 1);
+}
+
+struct drainer {
+	pthread_t t;
+	struct callout *c;
+	int ret;
+	int returned;
+	struct blocker *b;
+	int done_at_return;	/* b->done when callout_drain returned */
+};
+
+static void *
+drainer_main(void *arg)
+{
+	struct drainer *d = arg;
+
+	d->ret = callout_drain(d->c);
+	if (d->b != NULL)
+		d->done_at_return = aload(&d->b->done);
+	astore(&d->returned, 1);
+	return NULL;
+}
+
+static void
+drainer_start(struct drainer *d, struct callout *c, struct blocker *b)
+{
+	memset(d, 0, sizeof(*d));
+	d->c = c;
+	d->b = b;
+	pthread_create(&d->t, NULL, drainer_main, d);
+}
+
+/* --------------------------------------------------------- callout_drain */
+
+/*
+ * "The function callout_drain() is identical to callout_stop() except that
+ * it will wait for the callout c to complete if it is already in
+ * progress."  Pending: 1; not set or serviced: -1 (manual clock).
+ */
+static void
+test_drain_pending_and_idle(void)
+{
+	struct callout c;
+	int n = 0;
+
+	start_manual(1, 0);
+	callout_init(&c, 1);
+	CHECK_EQ(callout_drain(&c), -1);
+	callout_reset(&c, 2, count_fn, &n);
+	CHECK_EQ(callout_drain(&c), 1);
+	CHECK(!callout_pending(&c) && !callout_active(&c));
+	callout_advance(SBT_1S);
+	CHECK_EQ(n, 0);
+	callout_reset(&c, 2, count_fn, &n);
+	callout_advance(SBT_1S);
+	CHECK_EQ(n, 1);
+	CHECK(callout_active(&c));
+	CHECK_EQ(callout_drain(&c), -1);
+	CHECK(!callout_active(&c));
+	callout_shutdown();
+}
+
+/*
+ * "... it will wait for the callout c to complete if it is already in
+ * progress."  DESIGN.md §2: "callout_drain() of a callout whose function
+ * is running waits for it and then returns 0 or -1 (FreeBSD returns -1:
+ * by then it has completed)".
+ */
+static void
+test_drain_waits_for_running_function(void)
+{
+	struct blocker b = { 0 };
+	struct drainer d;
+
+	start_real(2, 0);
+	callout_init(&b.c, 1);
+	callout_reset(&b.c, 1, blocking_fn, &b);
+	CHECK(WAIT_FOR(aload(&b.started)));
+	drainer_start(&d, &b.c, &b);
+	CHECK(WAIT_FOR(drain_waiters(&b.c) == 1));	/* blocked in drain */
+	sleep_us(2000);
+	CHECK(!aload(&d.returned));
+	astore(&b.gate, 1);
+	pthread_join(d.t, NULL);
+	CHECK_EQ(d.ret, -1);
+	CHECK_EQ(d.done_at_return, 1);	/* complete before drain returned */
+	CHECK_EQ(aload(&b.calls), 1);
+	callout_shutdown();
+}
+
+/*
+ * "The function callout_drain() is identical to callout_stop() except that
+ * it will wait", and callout_stop(): "If the callout is currently being
+ * serviced and cannot be stopped, and at the same time a next invocation
+ * of the same callout is also scheduled, then callout_stop() unschedules
+ * the next run and returns zero."  Drain removes the next run at once,
+ * waits for the running one and returns 0; the next run never happens.
+ */
+static void
+test_drain_running_with_next_run_returns_zero(void)
+{
+	struct blocker b = { 0 };
+	struct drainer d;
+
+	start_real(2, 0);
+	callout_init(&b.c, 1);
+	callout_reset(&b.c, 1, blocking_fn, &b);
+	CHECK(WAIT_FOR(aload(&b.started)));
+	CHECK_EQ(callout_reset(&b.c, 1, blocking_fn, &b), 0);
+	drainer_start(&d, &b.c, &b);
+	CHECK(WAIT_FOR(drain_waiters(&b.c) == 1));
+	CHECK(!callout_pending(&b.c));		/* the next run is gone */
+	CHECK(!aload(&d.returned));
+	astore(&b.gate, 1);
+	pthread_join(d.t, NULL);
+	CHECK_EQ(d.ret, 0);
+	CHECK_EQ(d.done_at_return, 1);
+	sleep_us(5000);				/* it would have been due */
+	CHECK_EQ(aload(&b.calls), 1);
+	callout_shutdown();
+}
+
+struct periodic {
+	struct callout c;
+	int calls;
+	int block_at;		/* this call waits until drain waits */
+	int reset_ret, pending_after;
+};
+
+static void
+periodic_fn(void *arg)
+{
+	struct periodic *p = arg;
+	int n = ainc(&p->calls);
+
+	if (n == p->block_at) {
+		CHECK(WAIT_FOR(drain_waiters(&p->c) == 1));
+		p->reset_ret = callout_reset(&p->c, 1, periodic_fn, p);
+		p->pending_after = callout_pending(&p->c) != 0;
+		return;
+	}
+	callout_reset(&p->c, 1, periodic_fn, p);
+}
+
+/*
+ * DESIGN.md §2: "A callout that reschedules itself from its own function
+ * is stopped for good by callout_drain(): nothing runs after drain
+ * returns."  Manual page: "the callout subsystem does guarantee that the
+ * callout will be fully stopped before callout_drain() returns."  Here the
+ * function reschedules itself while a drain certainly waits for it.
+ */
+static void
+test_drain_stops_self_rescheduling_callout(void)
+{
+	struct periodic p = { .block_at = 5 };
+	struct drainer d;
+
+	start_real(2, 0);
+	callout_init(&p.c, 1);
+	callout_reset(&p.c, 1, periodic_fn, &p);
+	CHECK(WAIT_FOR(aload(&p.calls) >= 5));
+	drainer_start(&d, &p.c, NULL);
+	pthread_join(d.t, NULL);
+	CHECK_EQ(d.ret, -1);
+	CHECK_EQ(p.reset_ret, 0);
+	CHECK_EQ(p.pending_after, 0);	/* the reset was refused */
+	CHECK(!callout_pending(&p.c));
+	CHECK(!callout_active(&p.c));
+	int calls = aload(&p.calls);
+	sleep_us(10000);		/* ten periods */
+	CHECK_EQ(aload(&p.calls), calls);
+	CHECK_EQ(calls, 5);
+	callout_shutdown();
+}
+
+struct free_periodic {
+	struct callout c;
+	int calls;
+};
+
+static void
+free_periodic_fn(void *arg)
+{
+	struct free_periodic *p = arg;
+
+	ainc(&p->calls);
+	callout_schedule(&p->c, 1);
+}
+
+/*
+ * "the callout subsystem does guarantee that the callout will be fully
+ * stopped before callout_drain() returns": drained at random moments, a
+ * callout that reschedules itself every tick, on both CPUs: whatever
+ * drain found (pending: 1; running with a next run: 0; running: -1),
+ * nothing runs after it returns.  The outcomes are counted.
+ */
+static void
+test_drain_at_random_moments(void)
+{
+	enum { N = 8 };
+	static struct free_periodic p[N];
+	int outcome[3] = { 0 }, frozen[N];
+	uint64_t s = 7;
+
+	start_real(2, 0);
+	for (int round = 0; round < 6; round++) {
+		for (int i = 0; i < N; i++) {
+			memset(&p[i], 0, sizeof(p[i]));
+			callout_init(&p[i].c, 1);
+			callout_reset_on(&p[i].c, 1, free_periodic_fn, &p[i], i % 2);
+		}
+		for (int i = 0; i < N; i++) {
+			sleep_us((long)rng_below(&s, 1500));
+			int r = callout_drain(&p[i].c);
+
+			CHECK(r >= -1 && r <= 1);
+			outcome[r + 1]++;
+			frozen[i] = aload(&p[i].calls);
+		}
+		sleep_us(5000);
+		for (int i = 0; i < N; i++) {
+			CHECK(!callout_pending(&p[i].c));
+			/* Nothing ran after drain returned. */
+			CHECK_EQ(aload(&p[i].calls), frozen[i]);
+		}
+	}
+	printf("  drain found: pending %d, running+next %d, running %d\n",
+	    outcome[2], outcome[1], outcome[0]);
+	CHECK(outcome[2] > 0);
+	callout_shutdown();
+}
+
+static int frozen_in_handler, unfreeze;
+
+static void
+freeze_handler(int sig)
+{
+	(void)sig;
+	astore(&frozen_in_handler, 1);
+	while (!aload(&unfreeze))
+		sched_yield();
+}
+
+struct resched_once {
+	struct callout c;
+	int calls, ret, pending_after;
+};
+
+static void
+resched_once_fn(void *arg)
+{
+	struct resched_once *r = arg;
+
+	if (aload(&r->calls) == 0) {
+		r->ret = callout_reset(&r->c, 1000, resched_once_fn, r);
+		r->pending_after = callout_pending(&r->c) != 0;
+	}
+	ainc(&r->calls);
+}
+
+
+/*
+ * A drain belongs to the invocation it waits for.  Manual page: "it will
+ * wait for the callout c to complete"; DESIGN.md §2 lets a drain in
+ * progress refuse to reschedule *that* callout.  It must not refuse to
+ * reschedule another callout that the softclock runs next in the same
+ * execution slot while the drainer of the first has not yet woken up.
+ *
+ * The drainer is frozen in a signal handler while it waits (it holds no
+ * lock there), so the window between "c's call ended" and "the drainer
+ * noticed" stays open for as long as the test needs; d then runs in the
+ * same slot and reschedules itself.
+ */
+static void
+test_drain_of_one_callout_does_not_stop_another(void)
+{
+	struct blocker b = { 0 };
+	struct resched_once d = { 0 };
+	struct drainer dr;
+	struct sigaction sa, old;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = freeze_handler;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGUSR1, &sa, &old);
+	frozen_in_handler = unfreeze = 0;
+
+	start_real(1, 0);	/* one softclock: b and d share its slot */
+	callout_init(&b.c, 1);
+	callout_init(&d.c, 1);
+	callout_reset(&b.c, 1, blocking_fn, &b);
+	CHECK(WAIT_FOR(aload(&b.started)));
+	drainer_start(&dr, &b.c, &b);
+	CHECK(WAIT_FOR(drain_waiters(&b.c) == 1));	/* it sleeps in drain */
+	pthread_kill(dr.t, SIGUSR1);
+	CHECK(WAIT_FOR(aload(&frozen_in_handler)));	/* and stays asleep */
+
+	callout_reset(&d.c, 1, resched_once_fn, &d);	/* runs after b */
+	astore(&b.gate, 1);				/* b's call ends */
+	CHECK(WAIT_FOR(aload(&d.calls) == 1));
+	CHECK(!aload(&dr.returned));	/* the window was open while d ran */
+	CHECK_EQ(d.ret, 0);
+	CHECK_EQ(d.pending_after, 1);	/* d's own reset took effect */
+	CHECK(callout_pending(&d.c));
+
+	astore(&unfreeze, 1);
+	pthread_join(dr.t, NULL);
+	CHECK_EQ(dr.ret, -1);
+	CHECK_EQ(callout_drain(&d.c), 1);
+	sigaction(SIGUSR1, &old, NULL);
+	callout_shutdown();
+}
+
+struct locked {
+	struct callout c;
+	struct mtx m;
+	int calls;
+};
+
+static void
+locked_fn(void *arg)
+{
+	struct locked *l = arg;
+
+	mtx_assert(&l->m, MA_OWNED);
+	ainc(&l->calls);
+}
+
+static uint64_t
+cancelled_count(void)
+{
+	struct callout_stats st;
+
+	callout_stats_get(&st);
+	return st.cancelled;
+}
+
+/*
+ * Manual page: "If the callout was cancelled while the callout subsystem
+ * waited for the associated lock, the callout function is not called, and
+ * the associated lock is released."  README (settling DESIGN.md's open
+ * point): "callout_drain of a call waiting for its lock: cancels it, waits
+ * until the base is done with it, returns 1".
+ */
+static void
+test_drain_cancels_invocation_waiting_for_lock(void)
+{
+	struct locked l = { 0 };
+	struct drainer d;
+	uint64_t before;
+
+	start_real(2, 0);
+	mtx_init(&l.m, "drain", NULL, MTX_DEF);
+	callout_init_mtx(&l.c, &l.m, 0);
+	before = cancelled_count();
+	mtx_lock(&l.m);
+	callout_reset(&l.c, 1, locked_fn, &l);
+	CHECK(WAIT_FOR(!callout_pending(&l.c)));	/* waits for our lock */
+	drainer_start(&d, &l.c, NULL);
+	CHECK(WAIT_FOR(cancelled_count() == before + 1));	/* drain cancelled it */
+	CHECK(!aload(&d.returned));	/* and waits for the softclock to let go */
+	mtx_unlock(&l.m);
+	pthread_join(d.t, NULL);
+	CHECK_EQ(d.ret, 1);
+	CHECK_EQ(aload(&l.calls), 0);
+	mtx_destroy(&l.m);
+	callout_shutdown();
+}
+
+static struct callout own_c;
+
+static void
+drain_own_fn(void *arg)
+{
+	(void)arg;
+	callout_drain(&own_c);
+}
+
+static void
+drain_from_own_function(void *arg)
+{
+	(void)arg;
+	callout_init(&own_c, 1);
+	callout_reset(&own_c, 1, drain_own_fn, NULL);
+	callout_advance(SBT_1S);
+}
+
+/*
+ * "This function MUST NOT be called while holding any locks on which the
+ * callout might block, or deadlock will result."  The one such deadlock
+ * the core can see, a drain from the callout's own function, is a panic
+ * that names it instead of a hang.
+ */
+static void
+test_drain_from_own_function_panics(void)
+{
+	start_manual(1, 0);
+	CHECK_PANICS(drain_from_own_function, NULL, "drained from its own function");
+	callout_shutdown();
+}
+
+/* --------------------------------------------------- callout_async_drain */
+
+struct adrain {
+	int calls;
+	void *arg;
+	pthread_t thr;
+	int fn_done;	/* the callout function had returned */
+	struct blocker *b;
+};
+
+static struct adrain ad;
+
+static void
+async_drain_fn(void *arg)
+{
+	ad.arg = arg;
+	ad.thr = pthread_self();
+	if (ad.b != NULL)
+		ad.fn_done = aload(&ad.b->done);
+	ainc(&ad.calls);
+}
+
+/*
+ * "The function callout_async_drain() is identical to callout_stop() with
+ * one difference. When callout_async_drain() returns zero it will arrange
+ * for the function drain to be called".  DESIGN.md §2: "of a pending
+ * callout stops it, returns 1 and never calls the drain function"; and not
+ * set: -1, never called.
+ */
+static void
+test_async_drain_pending_and_idle(void)
+{
+	struct callout c;
+	int n = 0;
+
+	start_manual(1, 0);
+	memset(&ad, 0, sizeof(ad));
+	callout_init(&c, 1);
+	CHECK_EQ(callout_async_drain(&c, async_drain_fn), -1);
+	callout_reset(&c, 3, count_fn, &n);
+	CHECK_EQ(callout_async_drain(&c, async_drain_fn), 1);
+	CHECK(!callout_pending(&c) && !callout_active(&c));
+	callout_advance(SBT_1S);
+	CHECK_EQ(n, 0);
+	callout_reset(&c, 3, count_fn, &n);
+	callout_advance(SBT_1S);
+	CHECK_EQ(n, 1);
+	CHECK_EQ(callout_async_drain(&c, async_drain_fn), -1);
+	callout_advance(SBT_1S);
+	CHECK_EQ(ad.calls, 0);
+	callout_shutdown();
+}
+
+/*
+ * "When callout_async_drain() returns zero it will arrange for the
+ * function drain to be called using the same argument given to the
+ * callout_reset() function." ... "The drain function itself is called
+ * from the context of the completing callout i.e. softclock or hardclock,
+ * just like a callout itself."  DESIGN.md §2: "of a running one, returns 0
+ * and calls the drain function once, after the running function returns."
+ * Also: a next run scheduled while running is removed.
+ */
+static void
+test_async_drain_running(void)
+{
+	struct blocker b = { 0 };
+
+	start_real(2, 0);
+	memset(&ad, 0, sizeof(ad));
+	ad.b = &b;
+	callout_init(&b.c, 1);
+	callout_reset(&b.c, 1, blocking_fn, &b);
+	CHECK(WAIT_FOR(aload(&b.started)));
+	CHECK_EQ(callout_reset(&b.c, 1, blocking_fn, &b), 0);	/* next run */
+	CHECK_EQ(callout_async_drain(&b.c, async_drain_fn), 0);
+	CHECK(!callout_pending(&b.c));
+	CHECK(!callout_active(&b.c));
+	sleep_us(2000);
+	CHECK_EQ(aload(&ad.calls), 0);		/* not before the function returns */
+	astore(&b.gate, 1);
+	CHECK(WAIT_FOR(aload(&ad.calls) == 1));
+	CHECK_EQ(ad.fn_done, 1);
+	CHECK(ad.arg == &b);			/* the callout's argument */
+	CHECK(pthread_equal(ad.thr, b.thr));	/* from the softclock thread */
+	CHECK(!pthread_equal(ad.thr, pthread_self()));
+	sleep_us(5000);
+	CHECK_EQ(aload(&ad.calls), 1);		/* exactly once */
+	CHECK_EQ(aload(&b.calls), 1);		/* the next run never happened */
+	CHECK_EQ(callout_drain(&b.c), -1);
+	callout_shutdown();
+}
+
+struct self_resched {
+	struct callout c;
+	int calls, started, gate, reset_ret, pending_after;
+};
+
+static void
+self_resched_fn(void *arg)
+{
+	struct self_resched *s = arg;
+
+	ainc(&s->calls);
+	astore(&s->started, 1);
+	CHECK(WAIT_FOR(aload(&s->gate)));
+	s->reset_ret = callout_reset(&s->c, 1, self_resched_fn, s);
+	s->pending_after = callout_pending(&s->c) != 0;
+}
+
+/*
+ * DESIGN.md §2: async drain "of a running one, returns 0 and calls the
+ * drain function once, after the running function returns" - also when
+ * that function reschedules itself meanwhile: the reset is refused, the
+ * drain function is called once and nothing runs after it.
+ */
+static void
+test_async_drain_beats_self_reschedule(void)
+{
+	struct self_resched s = { 0 };
+
+	start_real(2, 0);
+	memset(&ad, 0, sizeof(ad));
+	callout_init(&s.c, 1);
+	callout_reset(&s.c, 1, self_resched_fn, &s);
+	CHECK(WAIT_FOR(aload(&s.started)));
+	CHECK_EQ(callout_async_drain(&s.c, async_drain_fn), 0);
+	astore(&s.gate, 1);
+	CHECK(WAIT_FOR(aload(&ad.calls) == 1));
+	CHECK_EQ(s.reset_ret, 0);
+	CHECK_EQ(s.pending_after, 0);
+	sleep_us(5000);
+	CHECK_EQ(aload(&s.calls), 1);
+	CHECK_EQ(aload(&ad.calls), 1);
+	callout_shutdown();
+}
+
+/*
+ * "If the callout has an associated lock, then that lock must be held when
+ * this function is called."  With the lock held while the softclock waits
+ * for it: the callout is still referenced by the softclock, so async drain
+ * returns 0; the function is never called; the drain function is called
+ * once the softclock has released the lock.
+ */
+static void
+test_async_drain_waiting_for_lock(void)
+{
+	struct locked l = { 0 };
+
+	start_real(2, 0);
+	memset(&ad, 0, sizeof(ad));
+	mtx_init(&l.m, "adrain", NULL, MTX_DEF);
+	callout_init_mtx(&l.c, &l.m, 0);
+	mtx_lock(&l.m);
+	callout_reset(&l.c, 1, locked_fn, &l);
+	CHECK(WAIT_FOR(!callout_pending(&l.c)));
+	CHECK_EQ(callout_async_drain(&l.c, async_drain_fn), 0);
+	CHECK(!callout_active(&l.c));
+	sleep_us(2000);
+	CHECK_EQ(aload(&ad.calls), 0);	/* the softclock still waits for us */
+	mtx_unlock(&l.m);
+	CHECK(WAIT_FOR(aload(&ad.calls) == 1));
+	CHECK(ad.arg == &l);
+	CHECK_EQ(aload(&l.calls), 0);
+	/* The lock is free again: the softclock released it. */
+	CHECK(mtx_trylock(&l.m));
+	mtx_unlock(&l.m);
+	CHECK_EQ(callout_drain(&l.c), -1);
+	mtx_destroy(&l.m);
+	callout_shutdown();
+}
+
+static int multi_calls;
+static void *multi_args[4];
+
+static void
+multi_drain_fn(void *arg)
+{
+	int i = ainc(&multi_calls) - 1;
+
+	if (i < 4)
+		__atomic_store_n(&multi_args[i], arg, __ATOMIC_RELEASE);
+}
+
+/*
+ * "Note that when stopping multiple callouts that use the same lock it is
+ * possible to get multiple return's of zero and multiple calls to the
+ * drain function, depending upon which CPU's the callouts are running."
+ * Two callouts on a shared lock, taken by both CPUs' softclocks.
+ */
+static void
+test_async_drain_shared_lock_two_cpus(void)
+{
+	struct mtx m;
+	struct callout c0, c1;
+	int a0 = 0, a1 = 0;
+
+	start_real(2, 0);
+	multi_calls = 0;
+	memset(multi_args, 0, sizeof(multi_args));
+	mtx_init(&m, "shared by two", NULL, MTX_DEF);
+	callout_init_mtx(&c0, &m, 0);
+	callout_init_mtx(&c1, &m, 0);
+	mtx_lock(&m);
+	callout_reset_on(&c0, 1, count_fn, &a0, 0);
+	callout_reset_on(&c1, 1, count_fn, &a1, 1);
+	CHECK(WAIT_FOR(!callout_pending(&c0) && !callout_pending(&c1)));
+	CHECK_EQ(callout_async_drain(&c0, multi_drain_fn), 0);
+	CHECK_EQ(callout_async_drain(&c1, multi_drain_fn), 0);
+	mtx_unlock(&m);
+	CHECK(WAIT_FOR(aload(&multi_calls) == 2));
+	void *x = __atomic_load_n(&multi_args[0], __ATOMIC_ACQUIRE);
+	void *y = __atomic_load_n(&multi_args[1], __ATOMIC_ACQUIRE);
+	CHECK((x == &a0 && y == &a1) || (x == &a1 && y == &a0));
+	CHECK_EQ(aload(&a0) + aload(&a1), 0);
+	CHECK_EQ(callout_drain(&c0), -1);
+	CHECK_EQ(callout_drain(&c1), -1);
+	CHECK_EQ(aload(&multi_calls), 2);
+	mtx_destroy(&m);
+	callout_shutdown();
+}
+
+/* ----------------------------------------- the last race: memory and locks */
+
+struct softc {
+	struct mtx m;
+	struct callout c;
+	int gate;
+	int touched;
+};
+
+static void
+softc_fn(void *arg)
+{
+	struct softc *sc = arg;
+
+	mtx_assert(&sc->m, MA_OWNED);
+	sc->touched++;
+}
+
+/*
+ * "There is one final race condition that must be considered when a
+ * callout is being stopped for the last time. ... To ensure that the
+ * callout is completely finished, a call to callout_drain() should be
+ * used. In particular, a callout should always be drained prior to
+ * destroying its associated lock or releasing the storage for the callout
+ * structure."  The driver pattern of the freebsd-arch thread (lock, stop,
+ * unlock, drain, destroy, free), in the three states the stop can find:
+ * pending, waiting for the lock, or already done.  ASan sees any access
+ * the core makes after drain returned.
+ */
+static void
+test_drain_before_destroy_and_free(void)
+{
+	uint64_t s = 99;
+	int waited = 0;
+
+	start_real(2, 0);
+	for (int i = 0; i < 300; i++) {
+		struct softc *sc = calloc(1, sizeof(*sc));
+
+		mtx_init(&sc->m, "softc", NULL, MTX_DEF);
+		callout_init_mtx(&sc->c, &sc->m, 0);
+		mtx_lock(&sc->m);
+		callout_reset_on(&sc->c, 1, softc_fn, sc, i % 2);
+		switch (i % 3) {
+		case 0:		/* pending */
+			break;
+		case 1:		/* the softclock waits for our lock */
+			CHECK(WAIT_FOR(!callout_pending(&sc->c)));
+			waited++;
+			break;
+		default:	/* let it run, or nearly */
+			mtx_unlock(&sc->m);
+			sleep_us((long)rng_below(&s, 1500));
+			mtx_lock(&sc->m);
+			break;
+		}
+		callout_stop(&sc->c);
+		mtx_unlock(&sc->m);
+		callout_drain(&sc->c);
+		mtx_destroy(&sc->m);
+		memset(sc, 0xa5, sizeof(*sc));	/* what reuse would do */
+		free(sc);
+	}
+	CHECK_EQ(waited, 100);
+	callout_shutdown();
+}
+
+/* The TCP close of the freebsd-arch thread: timers re-armed under the
+ * connection lock, stopped atomically under that lock from a context that
+ * cannot sleep, the memory freed by whoever lets go last. */
+#define CONN_TIMERS 4
+
+struct conn;
+struct tmr {
+	struct callout c;
+	struct conn *conn;
+	int idx;
+};
+struct conn {
+	struct mtx m;
+	struct tmr t[CONN_TIMERS];
+	int closed;	/* m */
+	int fires;	/* m */
+	int refs;	/* atomic: the closer and each drain to come */
+};
+
+static int conns_freed, conn_fires_after_close, async_zeros;
+
+static void
+conn_release(struct conn *cn)
+{
+	if (__atomic_sub_fetch(&cn->refs, 1, __ATOMIC_ACQ_REL) == 0) {
+		mtx_destroy(&cn->m);
+		memset(cn, 0xa5, sizeof(*cn));
+		free(cn);
+		ainc(&conns_freed);
+	}
+}
+
+static void
+tmr_fn(void *arg)
+{
+	struct tmr *t = arg;
+	struct conn *cn = t->conn;
+
+	mtx_assert(&cn->m, MA_OWNED);
+	if (cn->closed)
+		ainc(&conn_fires_after_close);
+	cn->fires++;
+	/* Re-arm another timer of the connection, as TCP does. */
+	struct tmr *next = &cn->t[(t->idx + 1 + cn->fires % 2) % CONN_TIMERS];
+	callout_reset_on(&next->c, 1 + cn->fires % 3, tmr_fn, next,
+	    cn->fires % 2);
+}
+
+static void
+tmr_drained(void *arg)
+{
+	struct tmr *t = arg;
+
+	conn_release(t->conn);
+}
+
+static void
+conn_close(struct conn *cn)
+{
+	mtx_lock(&cn->m);
+	cn->closed = 1;
+	for (int i = 0; i < CONN_TIMERS; i++) {
+		/* The drain function may run as soon as async drain returns:
+		 * take its reference first. */
+		__atomic_add_fetch(&cn->refs, 1, __ATOMIC_ACQ_REL);
+		if (callout_async_drain(&cn->t[i].c, tmr_drained) == 0)
+			ainc(&async_zeros);
+		else
+			__atomic_sub_fetch(&cn->refs, 1, __ATOMIC_ACQ_REL);
+	}
+	mtx_unlock(&cn->m);
+	conn_release(cn);	/* the closer's reference */
+}
+
+/*
+ * DESIGN.md (freebsd-arch thread): "TCP must stop a timer atomically,
+ * while holding the lock that the callout would take, from a context that
+ * cannot sleep, and must then free the memory safely (stop under the
+ * lock, then drain or async-drain)".  No timer function runs after the
+ * close; every connection is freed exactly once, by the closer or by the
+ * last drain function; ASan checks that nothing touches it afterwards.
+ */
+static void
+test_tcp_close_with_async_drain(void)
+{
+	enum { NCONN = 96 };
+	uint64_t s = 3;
+
+	start_real(2, 0);
+	conns_freed = conn_fires_after_close = async_zeros = 0;
+	for (int round = 0; round < 3; round++) {
+		struct conn *cs[NCONN];
+
+		for (int i = 0; i < NCONN; i++) {
+			struct conn *cn = calloc(1, sizeof(*cn));
+
+			mtx_init(&cn->m, "tcpcb", NULL, MTX_DEF);
+			cn->refs = 1;
+			for (int k = 0; k < CONN_TIMERS; k++) {
+				cn->t[k].conn = cn;
+				cn->t[k].idx = k;
+				callout_init_mtx(&cn->t[k].c, &cn->m, 0);
+			}
+			mtx_lock(&cn->m);
+			callout_reset_on(&cn->t[0].c, 1 + i % 3, tmr_fn, &cn->t[0],
+			    i % 2);
+			mtx_unlock(&cn->m);
+			cs[i] = cn;
+		}
+		for (int i = 0; i < NCONN; i++) {
+			if (i % 8 == 0)
+				sleep_us((long)rng_below(&s, 2000));
+			conn_close(cs[i]);
+		}
+	}
+	CHECK(WAIT_FOR(aload(&conns_freed) == 3 * NCONN));
+	CHECK_EQ(aload(&conn_fires_after_close), 0);
+	printf("  %d connections closed, %d timers still in the softclock's "
+	    "hands at close\n", 3 * NCONN, aload(&async_zeros));
+	callout_shutdown();
+}
+
+int
+main(void)
+{
+	RUN(test_drain_pending_and_idle);
+	RUN(test_drain_waits_for_running_function);
+	RUN(test_drain_running_with_next_run_returns_zero);
+	RUN(test_drain_stops_self_rescheduling_callout);
+	RUN(test_drain_at_random_moments);
+	RUN(test_drain_of_one_callout_does_not_stop_another);
+	RUN(test_drain_cancels_invocation_waiting_for_lock);
+	RUN(test_drain_from_own_function_panics);
+	RUN(test_async_drain_pending_and_idle);
+	RUN(test_async_drain_running);
+	RUN(test_async_drain_beats_self_reschedule);
+	RUN(test_async_drain_waiting_for_lock);
+	RUN(test_async_drain_shared_lock_two_cpus);
+	RUN(test_drain_before_destroy_and_free);
+	RUN(test_tcp_close_with_async_drain);
+	return CHECK_EXIT();
+}

@@ -1,0 +1,425 @@
+/*
+ * manpage_stop.c - callout_stop(): its three return values, the next run
+ * it unschedules, and (DESIGN.md §2) a stop under the associated lock
+ * that cancels an invocation already waiting for that lock.
+ *
+ * The deterministic cases run on the manual clock.  The ones that need the
+ * softclock thread to be inside the callout (running it, or blocked on its
+ * lock) use the real clock with two CPUs and reach that state by waiting
+ * for it, never by sleeping for it.
+ */
+#include "manpage.h"
+
+static void
+count_fn(void *arg)
+{
+	ainc(arg);
+}
+
+/*
+ * "The function callout_stop() cancels a callout c if it is currently
+ * pending. If the callout is pending and successfully stopped, then
+ * callout_stop() returns a value of one."
+ */
+static void
+test_stop_pending_returns_one(void)
+{
+	struct callout c;
+	int n = 0;
+
+	start_manual(2, 0);
+	callout_init(&c, 1);
+	CHECK_EQ(callout_reset(&c, 10, count_fn, &n), 0);
+	CHECK(callout_pending(&c));
+	CHECK_EQ(callout_stop(&c), 1);
+	CHECK(!callout_pending(&c));
+	CHECK(!callout_active(&c));
+	callout_advance(100 * tick_sbt);
+	CHECK_EQ(n, 0);		/* stopped means never called */
+
+	/* The same from the other CPU and from an sbt reset. */
+	CHECK_EQ(callout_reset_sbt_on(&c, SBT_1S, 0, count_fn, &n, 1, 0), 0);
+	CHECK_EQ(callout_stop(&c), 1);
+	callout_advance(2 * SBT_1S);
+	CHECK_EQ(n, 0);
+	callout_shutdown();
+}
+
+/*
+ * "If the callout is not set, or has already been serviced, then negative
+ * one is returned."
+ */
+static void
+test_stop_not_set_or_serviced_returns_minus_one(void)
+{
+	struct callout c;
+	int n = 0;
+
+	start_manual(1, 0);
+	callout_init(&c, 1);
+	CHECK_EQ(callout_stop(&c), -1);		/* never set */
+	callout_reset(&c, 1, count_fn, &n);
+	callout_advance(2 * tick_sbt);
+	CHECK_EQ(n, 1);
+	CHECK_EQ(callout_stop(&c), -1);		/* serviced */
+	callout_reset(&c, 1, count_fn, &n);
+	CHECK_EQ(callout_stop(&c), 1);
+	CHECK_EQ(callout_stop(&c), -1);		/* stopped already */
+	callout_shutdown();
+}
+
+static struct callout self_c;
+static int self_ret[2], self_calls;
+
+static void
+self_stop_fn(void *arg)
+{
+	(void)arg;
+	self_calls++;
+	/* Being serviced, nothing next: 0. */
+	self_ret[0] = callout_stop(&self_c);
+	/* Being serviced, and a next run scheduled: unscheduled, still 0. */
+	CHECK_EQ(callout_schedule(&self_c, 5), 0);
+	CHECK(callout_pending(&self_c));
+	self_ret[1] = callout_stop(&self_c);
+	CHECK(!callout_pending(&self_c));
+}
+
+/*
+ * "If the callout is currently being serviced and cannot be stopped, then
+ * zero will be returned. If the callout is currently being serviced and
+ * cannot be stopped, and at the same time a next invocation of the same
+ * callout is also scheduled, then callout_stop() unschedules the next run
+ * and returns zero."  Here the function stops itself (manual clock).
+ */
+static void
+test_stop_while_serviced_from_its_own_function(void)
+{
+	start_manual(1, 0);
+	self_calls = 0;
+	callout_init(&self_c, 1);
+	callout_reset(&self_c, 1, self_stop_fn, NULL);
+	callout_advance(SBT_1S);
+	CHECK_EQ(self_calls, 1);
+	CHECK_EQ(self_ret[0], 0);
+	CHECK_EQ(self_ret[1], 0);
+	CHECK(!callout_pending(&self_c));
+	CHECK_EQ(callout_stop(&self_c), -1);
+	callout_shutdown();
+}
+
+/* A function that tells the test it runs, then waits to be let go. */
+struct blocker {
+	struct callout c;
+	int calls;
+	int started;
+	int gate;
+	int done;
+};
+
+static void
+blocking_fn(void *arg)
+{
+	struct blocker *b = arg;
+
+	ainc(&b->calls);
+	astore(&b->started, 1);
+	CHECK(WAIT_FOR(aload(&b->gate)));
+	astore(&b->done, 1);
+}
+
+/*
+ * "If the callout is currently being serviced and cannot be stopped, then
+ * zero will be returned. If the callout is currently being serviced and
+ * cannot be stopped, and at the same time a next invocation of the same
+ * callout is also scheduled, then callout_stop() unschedules the next run
+ * and returns zero."  The function runs on the softclock thread (real
+ * clock) while another thread stops it; the next run never happens.
+ */
+static void
+test_stop_while_running_on_softclock(void)
+{
+	struct blocker b = { 0 };
+
+	start_real(2, 0);
+	callout_init(&b.c, 1);
+	callout_reset(&b.c, 1, blocking_fn, &b);
+	CHECK(WAIT_FOR(aload(&b.started)));
+	CHECK_EQ(callout_stop(&b.c), 0);		/* running, nothing next */
+
+	CHECK_EQ(callout_reset(&b.c, 1, blocking_fn, &b), 0);	/* next run */
+	CHECK(callout_pending(&b.c));
+	CHECK_EQ(callout_stop(&b.c), 0);		/* unscheduled, still 0 */
+	CHECK(!callout_pending(&b.c));
+	CHECK(!callout_active(&b.c));
+	CHECK(!aload(&b.done));			/* still running all along */
+
+	astore(&b.gate, 1);
+	CHECK_EQ(callout_drain(&b.c), -1);
+	CHECK(aload(&b.done));
+	sleep_us(5000);				/* the next run would be due now */
+	CHECK_EQ(aload(&b.calls), 1);
+	CHECK_EQ(callout_stop(&b.c), -1);		/* serviced */
+	callout_shutdown();
+}
+
+/* ------------------------------------ stopping under the associated lock */
+
+enum lk { LK_MTX, LK_GIANT, LK_RW, LK_RW_SHARED, LK_RM, LK_RM_SHARED, LK_N };
+static const char *const lk_name[LK_N] = {
+	"mtx", "Giant", "rw", "rw shared", "rm", "rm shared",
+};
+
+struct locked {
+	struct callout c;
+	struct mtx m;
+	struct rwlock rw;
+	struct rmlock rm;
+	enum lk kind;
+	int calls;
+	int spin_us;	/* how long the function keeps busy */
+};
+
+static void
+locked_init(struct locked *l, enum lk kind)
+{
+	memset(l, 0, sizeof(*l));
+	l->kind = kind;
+	switch (kind) {
+	case LK_MTX:
+		mtx_init(&l->m, "test mtx", NULL, MTX_DEF);
+		callout_init_mtx(&l->c, &l->m, 0);
+		break;
+	case LK_GIANT:
+		callout_init(&l->c, 0);
+		break;
+	case LK_RW:
+	case LK_RW_SHARED:
+		rw_init(&l->rw, "test rw");
+		callout_init_rw(&l->c, &l->rw,
+		    kind == LK_RW_SHARED ? CALLOUT_SHAREDLOCK : 0);
+		break;
+	default:
+		rm_init(&l->rm, "test rm");
+		callout_init_rm(&l->c, &l->rm,
+		    kind == LK_RM_SHARED ? CALLOUT_SHAREDLOCK : 0);
+		break;
+	}
+}
+
+/* Take the lock exclusively, as a consumer stopping the callout does. */
+static void
+locked_lock(struct locked *l)
+{
+	switch (l->kind) {
+	case LK_MTX: mtx_lock(&l->m); break;
+	case LK_GIANT: mtx_lock(&Giant); break;
+	case LK_RW: case LK_RW_SHARED: rw_wlock(&l->rw); break;
+	default: rm_wlock(&l->rm); break;
+	}
+}
+
+static void
+locked_unlock(struct locked *l)
+{
+	switch (l->kind) {
+	case LK_MTX: mtx_unlock(&l->m); break;
+	case LK_GIANT: mtx_unlock(&Giant); break;
+	case LK_RW: case LK_RW_SHARED: rw_wunlock(&l->rw); break;
+	default: rm_wunlock(&l->rm); break;
+	}
+}
+
+static void
+locked_fini(struct locked *l)
+{
+	switch (l->kind) {
+	case LK_MTX: mtx_destroy(&l->m); break;
+	case LK_GIANT: break;
+	case LK_RW: case LK_RW_SHARED: rw_destroy(&l->rw); break;
+	default: rm_destroy(&l->rm); break;
+	}
+}
+
+static void
+locked_fn(void *arg)
+{
+	struct locked *l = arg;
+	double end = mono_s() + l->spin_us * 1e-6;
+
+	ainc(&l->calls);
+	while (mono_s() < end)
+		;
+}
+
+static uint64_t
+cancelled_count(void)
+{
+	struct callout_stats st;
+
+	callout_stats_get(&st);
+	return st.cancelled;
+}
+
+/*
+ * Manual page: "If the callout was cancelled while the callout subsystem
+ * waited for the associated lock, the callout function is not called, and
+ * the associated lock is released. This ensures that stopping or
+ * rescheduling the callout will abort any previously scheduled
+ * invocation."  DESIGN.md §2: "callout_stop() called with the associated
+ * lock held, while the softclock has already taken the callout off the
+ * wheel and waits for that lock, cancels it: the function is never
+ * called, and callout_stop() returns 1."  For every lock kind.
+ */
+static void
+test_stop_under_lock_cancels_waiting_invocation(void)
+{
+	start_real(2, 0);
+	for (int k = 0; k < LK_N; k++) {
+		struct locked l;
+		uint64_t before = cancelled_count();
+
+		locked_init(&l, (enum lk)k);
+		locked_lock(&l);
+		callout_reset_on(&l.c, 1, locked_fn, &l, k % 2);
+		/* Not pending: the softclock took it and waits for our lock. */
+		CHECK(WAIT_FOR(!callout_pending(&l.c)));
+		CHECK_EQ(callout_stop(&l.c), 1);
+		CHECK(!callout_active(&l.c));
+		CHECK_EQ(callout_stop(&l.c), -1);	/* nothing left to stop */
+		CHECK_EQ(cancelled_count(), before + 1);	/* the race happened */
+		locked_unlock(&l);
+		/* Drain waits until the softclock has let go of it. */
+		CHECK_EQ(callout_drain(&l.c), -1);
+		CHECK_EQ(aload(&l.calls), 0);
+		if (aload(&l.calls) != 0)
+			fprintf(stderr, "  lock kind %s\n", lk_name[k]);
+		/* The lock was released by the softclock: we can take it. */
+		locked_lock(&l);
+		locked_unlock(&l);
+		locked_fini(&l);
+	}
+	callout_shutdown();
+}
+
+struct shared_blocker {
+	struct callout c;
+	struct rwlock rw;
+	int started, gate, calls;
+};
+
+static void
+shared_blocking_fn(void *arg)
+{
+	struct shared_blocker *b = arg;
+
+	ainc(&b->calls);
+	astore(&b->started, 1);
+	CHECK(WAIT_FOR(aload(&b->gate)));
+}
+
+/*
+ * "If the callout is currently being serviced and cannot be stopped, then
+ * zero will be returned", with CALLOUT_SHAREDLOCK: the function runs under
+ * a read lock, so the stopping thread can hold the lock (read mode) while
+ * the function runs.  The function is running, not waiting: 0.
+ */
+static void
+test_stop_shared_lock_running_returns_zero(void)
+{
+	struct shared_blocker b = { 0 };
+
+	start_real(2, 0);
+	rw_init(&b.rw, "shared");
+	callout_init_rw(&b.c, &b.rw, CALLOUT_SHAREDLOCK);
+	rw_rlock(&b.rw);
+	callout_reset(&b.c, 1, shared_blocking_fn, &b);
+	CHECK(WAIT_FOR(aload(&b.started)));
+	CHECK_EQ(callout_stop(&b.c), 0);
+	rw_runlock(&b.rw);
+	astore(&b.gate, 1);
+	CHECK_EQ(callout_drain(&b.c), -1);
+	CHECK_EQ(aload(&b.calls), 1);
+	rw_destroy(&b.rw);
+	callout_shutdown();
+}
+
+/*
+ * "If the callout is pending and successfully stopped, then callout_stop()
+ * returns a value of one. If the callout is not set, or has already been
+ * serviced, then negative one is returned. If the callout is currently
+ * being serviced and cannot be stopped, then zero will be returned."
+ * With CALLOUT_SHAREDLOCK and the read lock held by the stopper while the
+ * softclock takes the callout: the softclock can get the read lock too, so
+ * the stop races with the call.  Whatever the timing, the return value tells the
+ * truth: 1, the function was never called; 0 (being serviced) or -1
+ * (already serviced), it was called exactly once.  The outcomes are
+ * counted; the deterministic tests above force each of them.
+ */
+static void
+test_stop_shared_lock_race_is_exact(void)
+{
+	int outcome[3] = { 0 };
+
+	start_real(2, 0);
+	for (int i = 0; i < 200 && check_failures < 10; i++) {
+		struct locked l;
+
+		locked_init(&l, LK_RW_SHARED);
+		l.spin_us = (i % 3) * 500;
+		rw_rlock(&l.rw);
+		callout_reset(&l.c, 1, locked_fn, &l);
+		CHECK(WAIT_FOR(!callout_pending(&l.c)));
+		for (int k = i % 4; k > 0; k--)
+			sched_yield();		/* vary who wins */
+		int r = callout_stop(&l.c);
+		rw_runlock(&l.rw);
+		callout_drain(&l.c);
+		CHECK(r >= -1 && r <= 1);
+		CHECK_EQ(aload(&l.calls), r == 1 ? 0 : 1);
+		outcome[r + 1]++;
+		rw_destroy(&l.rw);
+	}
+	printf("  stopped before the call %d, while running %d, after it %d\n",
+	    outcome[2], outcome[1], outcome[0]);
+	callout_shutdown();
+}
+
+/*
+ * "The callout_stop() and callout_drain() functions always clear both the
+ * active and pending flags before returning."
+ */
+static void
+test_stop_clears_active_and_pending(void)
+{
+	struct callout c;
+	int n = 0;
+
+	start_manual(1, 0);
+	callout_init(&c, 1);
+	callout_reset(&c, 3, count_fn, &n);
+	CHECK(callout_active(&c) && callout_pending(&c));
+	callout_stop(&c);
+	CHECK(!callout_active(&c) && !callout_pending(&c));
+	callout_reset(&c, 3, count_fn, &n);
+	callout_advance(SBT_1S);
+	CHECK_EQ(n, 1);
+	CHECK(callout_active(&c));	/* survives a normal expiry... */
+	CHECK_EQ(callout_stop(&c), -1);
+	CHECK(!callout_active(&c));	/* ...but not a stop, even a late one */
+	callout_shutdown();
+}
+
+int
+main(void)
+{
+	RUN(test_stop_pending_returns_one);
+	RUN(test_stop_not_set_or_serviced_returns_minus_one);
+	RUN(test_stop_while_serviced_from_its_own_function);
+	RUN(test_stop_while_running_on_softclock);
+	RUN(test_stop_under_lock_cancels_waiting_invocation);
+	RUN(test_stop_shared_lock_running_returns_zero);
+	RUN(test_stop_shared_lock_race_is_exact);
+	RUN(test_stop_clears_active_and_pending);
+	return CHECK_EXIT();
+}
