@@ -4,17 +4,27 @@
 #   make                build the library and tools (build/, debug)
 #   make test           the whole test suite: plain, TSan, ASan+UBSan
 #   make test CONFIGS=plain       one configuration only
+#   make differential   every backend against list on 1e7 random operations
+#   make stress [QUICK=1]         concurrency stress under TSan and ASan+UBSan
 #   make install [PREFIX=/usr/local]
 #   make fuzz [FUZZ_SECONDS=60]   each libFuzzer target for that long (clang,
 #                       build-fuzz/; new inputs in fuzz-out/, not the repo)
+#   make bench          release build (build-release/), microbenchmarks, load
+#                       sweep, summary table, charts: results/HOST/DATE-GITSHA/
+#   make bench QUICK=1  the same pipeline at small sizes (under a minute)
+#   make plots [RESULTS=results/HOST/RUN]   the charts of a results folder
+#                       (default: the newest), into RESULTS/plots/
+#   make check-results [RESULTS=...]        is a results folder complete?
 #   make paper [RESULTS=results/HOST/RUN]   the paper from a results folder
 #                       (default: the newest): paper/build/calloutlab.pdf
 
 CONFIGS ?= plain tsan asan
 PREFIX ?= /usr/local
 FUZZ_SECONDS ?= 60
+QUICK ?=
+RESULTS ?=
 
-.PHONY: all deps test install fuzz clean stress paper
+.PHONY: all deps test differential install fuzz clean stress bench plots check-results paper
 
 all:
 	@./scripts/install-deps.sh build
@@ -25,9 +35,27 @@ test:
 	@./scripts/install-deps.sh test
 	@./scripts/test.sh $(CONFIGS)
 
+differential:
+	@./scripts/install-deps.sh test
+	@[ -f build/build.ninja ] || meson setup build -Dbuildtype=debug >/dev/null
+	ninja -C build
+	meson test -C build --print-errorlogs --suite differential-long
+
 fuzz:
 	@./scripts/install-deps.sh fuzz
 	@./scripts/fuzz.sh $(FUZZ_SECONDS)
+
+bench:
+	@./scripts/install-deps.sh bench
+	@sh scripts/bench.sh $(if $(filter-out 0 no,$(QUICK)),QUICK)
+
+plots:
+	@./scripts/install-deps.sh plots
+	@sh scripts/plots.sh $(RESULTS)
+
+check-results:
+	@./scripts/install-deps.sh plots
+	@sh scripts/check-results.sh $(RESULTS)
 
 install:
 	@./scripts/install-deps.sh build

@@ -5,12 +5,14 @@ set -eu
 
 pkgs_build="meson ninja-build gcc g++ pkg-config jq"
 pkgs_test="$pkgs_build libbenchmark-dev libjemalloc-dev"
-pkgs_bench="$pkgs_test gnuplot-nox libev-dev libevent-dev libuv1-dev libdpdk-dev"
+# Charts: gnuplot's cairo terminals need a font; jq extracts their data.
+pkgs_plots="jq gnuplot-nox fonts-dejavu-core"
+pkgs_bench="$pkgs_test $pkgs_plots libev-dev libevent-dev libuv1-dev libdpdk-dev"
 # libFuzzer: clang 14 and its runtime libraries (libclang_rt.fuzzer).
 pkgs_fuzz="$pkgs_build clang-14 clang libclang-rt-14-dev"
 # The paper: pdflatex and the fonts it uses, rsvg-convert for the charts'
 # SVG, gnuplot to draw charts a results folder lacks.
-pkgs_paper="jq gnuplot-nox fonts-dejavu-core librsvg2-bin texlive-latex-base texlive-latex-recommended texlive-fonts-recommended"
+pkgs_paper="$pkgs_plots librsvg2-bin texlive-latex-base texlive-latex-recommended texlive-fonts-recommended"
 
 want=""
 for group in "$@"; do
@@ -18,9 +20,10 @@ for group in "$@"; do
 	build) want="$want $pkgs_build" ;;
 	test) want="$want $pkgs_test" ;;
 	bench) want="$want $pkgs_bench" ;;
+	plots) want="$want $pkgs_plots" ;;
 	fuzz) want="$want $pkgs_fuzz" ;;
 	paper) want="$want $pkgs_paper" ;;
-	*) echo "install-deps.sh: unknown group '$group' (build, test, bench, fuzz, paper)" >&2; exit 2 ;;
+	*) echo "install-deps.sh: unknown group '$group' (build, test, bench, plots, fuzz, paper)" >&2; exit 2 ;;
 	esac
 done
 

@@ -29,6 +29,32 @@ json_percentiles(struct json *j, const char *key, const struct hist *h, bool p90
 	json_object_end(j);
 }
 
+/*
+ * A histogram as points of its distribution, for CDF plots: [{"p": share
+ * of the samples at or below ns, "ns": ...}, ...] at fixed percentiles, up
+ * to the finest one that count resolves (1/count); the maximum is the
+ * histogram's "max".  Values carry the histogram's 1/32 resolution.
+ */
+static void
+json_cdf(struct json *j, const char *key, const struct hist *h)
+{
+	static const double pct[] = {
+		1, 5, 10, 20, 25, 30, 40, 50, 60, 70, 75, 80, 90, 95, 98, 99,
+		99.5, 99.8, 99.9, 99.95, 99.98, 99.99, 99.995, 99.998, 99.999,
+	};
+
+	json_array_begin(j, key);
+	for (size_t i = 0; i < sizeof(pct) / sizeof(pct[0]); i++) {
+		if (h->count == 0 || (100 - pct[i]) * (double)h->count < 100)
+			break;
+		json_object_begin(j, NULL);
+		json_double(j, "p", pct[i] / 100);
+		json_u64(j, "ns", hist_percentile(h, pct[i]));
+		json_object_end(j);
+	}
+	json_array_end(j);
+}
+
 /* What a thread and the total both report. */
 static void
 json_metrics(struct json *j, const struct metrics *m, uint64_t elapsed_ns)
@@ -108,6 +134,7 @@ report_json(const struct results *r)
 	json_double(&j, "elapsed_s", (double)r->elapsed_ns / 1e9);
 	json_config(&j, r);
 	json_metrics(&j, &r->total, r->elapsed_ns);
+	json_cdf(&j, "lateness_cdf", &r->total.lateness);
 	json_u64(&j, "wakeups", r->wakeups);
 	json_double(&j, "wakeups_per_sec", per_sec(r->wakeups, r->duration_ns));
 	json_object_begin(&j, "memory");

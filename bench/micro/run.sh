@@ -4,6 +4,9 @@
 #                the context that produced them (git commit, backend
 #                tunables, allocator, compiler and flags, CPU, kernel, date)
 #   bytes.json   memory per pending timer, per backend and peer
+#   ticks.json   per-tick cost distribution (percentiles, tail points) of
+#                the tick_empty and tick_busy cases, each tick timed alone
+# bytes.json and ticks.json carry the same context keys as micro.json.
 #
 # usage: bench/micro/run.sh OUTDIR [QUICK]
 #   QUICK      smoke run: N <= 1000, min_time 0.01, 1 repetition (< 30 s);
@@ -14,8 +17,16 @@
 #   REPS       repetitions of the full run (default 5)
 #   MIN_TIME   seconds per repetition, a plain number as Google Benchmark
 #              1.7.1 takes it (default 0.2)
-#   FILTER     a regular expression to run a subset (default: all)
+#   FILTER     a regular expression to run a subset (default: all; QUICK
+#              appends its own N selection to it)
 #   PIN_CPU    run pinned to this CPU with taskset (default: not pinned)
+#   BYTES_N    the N of bytes.json (default 1000 100000 1000000 10000000;
+#              QUICK 100 1000)
+#   TICKS_N    the N of ticks.json (default 1000 10000 100000; QUICK 100
+#              1000); TICKS_N=none skips ticks.json
+#   TICKS      timed ticks per implementation and N (default 4200; QUICK 500)
+#   TICKS_BUSY_MAX  the largest N of tick_busy in ticks.json (default
+#              100000: a busy tick at 1e6 fires 1000 timers)
 set -eu
 
 if [ $# -lt 1 ] || [ $# -gt 2 ] || { [ $# -eq 2 ] && [ "$2" != QUICK ]; }; then
@@ -33,6 +44,7 @@ fi
 ninja -C "$BUILD" >&2
 BENCH=$BUILD/bench/micro/micro_bench
 BYTES=$BUILD/bench/micro/micro_bytes
+TICKER=$BUILD/bench/micro/micro_ticks
 if [ ! -x "$BENCH" ]; then
 	echo "$0: $BENCH was not built (no C++ compiler or no libbenchmark-dev?" \
 	    "see the configure messages)" >&2
@@ -43,13 +55,18 @@ if [ "$MODE" = QUICK ]; then
 	REPS=1
 	MIN_TIME=0.01
 	FILTER="${FILTER:-}.*/(100|1000)/"
-	BYTES_N="100 1000"
+	BYTES_N=${BYTES_N:-100 1000}
+	TICKS_N=${TICKS_N:-100 1000}
+	TICKS=${TICKS:-500}
 else
 	REPS=${REPS:-5}
 	MIN_TIME=${MIN_TIME:-0.2}
 	FILTER=${FILTER:-.}
-	BYTES_N="1000 100000 1000000 10000000"
+	BYTES_N=${BYTES_N:-1000 100000 1000000 10000000}
+	TICKS_N=${TICKS_N:-1000 10000 100000}
+	TICKS=${TICKS:-4200}
 fi
+TICKS_BUSY_MAX=${TICKS_BUSY_MAX:-100000}
 
 # --benchmark_context takes key=value pairs separated by commas: values
 # lose their commas and equals signs.
@@ -87,6 +104,29 @@ $PIN "$BENCH" \
     --benchmark_out="$OUT/micro.json" \
     --benchmark_out_format=json \
     --benchmark_context="$ctx"
+
+# The same context keys, as a JSON object, merged into the context of the
+# files the other programs write (the programs add what they know
+# themselves: allocator, compiler, clock).
+ctx_json=$(printf '%s' "$ctx" | jq -R 'split(",") | map(select(length > 0)
+    | capture("^(?<key>[^=]*)=(?<value>.*)$")) | from_entries')
+ctx_json=$(jq --argjson ctx "$ctx_json" \
+    '$ctx + (.context | {compiler, build})' "$OUT/micro.json")
+
 # shellcheck disable=SC2086 # BYTES_N is a list of N
-$PIN "$BYTES" $BYTES_N >"$OUT/bytes.json"
-echo "$0: wrote $OUT/micro.json and $OUT/bytes.json" >&2
+$PIN "$BYTES" $BYTES_N >"$OUT/bytes.json.tmp"
+jq --argjson ctx "$ctx_json" --arg n "$BYTES_N" \
+    '.context = $ctx + .context + {bytes_n: $n}' \
+    "$OUT/bytes.json.tmp" >"$OUT/bytes.json"
+rm -f "$OUT/bytes.json.tmp"
+files="$OUT/micro.json and $OUT/bytes.json"
+
+if [ "$TICKS_N" != none ]; then
+	# shellcheck disable=SC2086 # TICKS_N is a list of N
+	$PIN "$TICKER" -t "$TICKS" -x "$TICKS_BUSY_MAX" $TICKS_N >"$OUT/ticks.json.tmp"
+	jq --argjson ctx "$ctx_json" '.context = $ctx + .context' \
+	    "$OUT/ticks.json.tmp" >"$OUT/ticks.json"
+	rm -f "$OUT/ticks.json.tmp"
+	files="$OUT/micro.json, $OUT/bytes.json and $OUT/ticks.json"
+fi
+echo "$0: wrote $files" >&2

@@ -65,3 +65,15 @@ expect "$tmp/real.json" "$balanced" "$backend real clock: timers balance"
 
 run real_async --duration 0.4 --drain async --cross-cpu 0.5 --precision exact
 expect "$tmp/real_async.json" "$balanced" "$backend real clock, async drain, cross-CPU: timers balance"
+
+# lateness_cdf: the lateness histogram as percentile points for the CDF
+# charts: increasing in p and in ns, the same values as lateness_ns.
+expect "$tmp/real.json" '
+  . as $r | .lateness_cdf as $c
+  | ($c | length) > 0
+  and ([$c[].p] | . == sort and all(.[]; . > 0 and . < 1))
+  and ([$c[].ns] | . == sort)
+  and all($c[]; .ns <= $r.lateness_ns.max)
+  and (first($c[] | select(.p == 0.5) | .ns) // $r.lateness_ns.p50) == $r.lateness_ns.p50
+  and (first($c[] | select(.p == 0.99) | .ns) // $r.lateness_ns.p99) == $r.lateness_ns.p99' \
+	"$backend real clock: lateness_cdf agrees with lateness_ns"

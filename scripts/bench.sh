@@ -1,0 +1,475 @@
+#!/bin/sh
+# bench.sh [QUICK] - the benchmark pipeline behind `make bench`: a release
+# build, the microbenchmarks, a sweep of the load generator, a summary
+# table and the charts, into a new folder results/HOST/DATE-GITSHA/.
+# `make bench` installs the Debian packages first (install-deps.sh bench).
+#
+#   full   about 10 minutes on 2 cores: micro N = 1e2 .. 1e6 (list to 1e4),
+#          every backend x 1, 2 threads x 1e3 .. 1e6 connections x sync,
+#          async drain, then a precision sweep 0 .. 1/8
+#   QUICK  the same pipeline at small sizes, under a minute: a smoke run
+#          whose numbers check the plumbing, not the structures
+#
+# Every knob below is an environment variable; the values a run used are
+# recorded in its meta.json.  results/README.md describes the files.
+#
+#   BUILD           build directory (build-release)
+#   RESULTS_ROOT    where run folders go (results)
+#   REPS MIN_TIME   micro repetitions and seconds per repetition
+#   MICRO_N         micro N values (full: 100 .. 1000000)
+#   MICRO_SKIP      an extended regex of micro cases left out of a full run
+#   BYTES_N TICKS_N TICKS   see bench/micro/run.sh
+#   SWEEP_BACKENDS  backends of the load sweep (default: every backend the
+#                   load generator knows)
+#   SWEEP_THREADS SWEEP_CONNS SWEEP_DRAINS
+#   SWEEP_DURATION  the planned length of a load run: one TIME, or
+#                   CONNS:TIME pairs and a default TIME (the generator
+#                   follows a constant-rate plan, --rate 10 segments/s per
+#                   connection, and runs past its duration when the machine
+#                   cannot keep up: 1e6 connections plan 1e7 operations/s)
+#   BIG_CONNS BIG_DRAINS   at conns >= BIG_CONNS only these drains run
+#   SWEEP_CAPS      backend:max_conns pairs (list:1000: its insert is O(n));
+#                   the precision sweep skips a backend capped below PREC_CONNS
+#   PREC_LIST PREC_CONNS PREC_THREADS PREC_DURATION   the precision sweep
+#   RUN_GRACE       seconds a load run may take beyond its duration before
+#                   it is killed (default 120)
+#   LOADGEN         the load generator (default: BUILD/bench/loadgen/calloutlab)
+set -eu
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+cd "$ROOT"
+case "${1:-}" in
+QUICK) MODE=QUICK ;;
+'' | full) MODE=full ;;
+*) echo "usage: $0 [QUICK]" >&2; exit 2 ;;
+esac
+
+BUILD=${BUILD:-$ROOT/build-release}
+RESULTS_ROOT=${RESULTS_ROOT:-$ROOT/results}
+RUN_GRACE=${RUN_GRACE:-120}
+
+# The micro selection: the cases the summary and the charts read.  Re-arm
+# with the RTO distribution (the headline), expiry, the empty and busy tick,
+# at every level (backend, api, peer, floor).  N is appended below.
+MICRO_CASES='(rearm/[^/]+/[^/]+/rto|expire/[^/]+/[^/]+/spread1s|tick_empty/[^/]+/[^/]+/far|tick_busy/[^/]+/[^/]+/period1s)'
+
+if [ "$MODE" = QUICK ]; then
+	MICRO_N=${MICRO_N:-100 1000}	# run.sh QUICK picks 100, 1000 itself
+	SWEEP_THREADS=${SWEEP_THREADS:-1 2}
+	SWEEP_CONNS=${SWEEP_CONNS:-1000}
+	SWEEP_DRAINS=${SWEEP_DRAINS:-sync async}
+	SWEEP_DURATION=${SWEEP_DURATION:-300ms}
+	PREC_CONNS=${PREC_CONNS:-1000}
+	PREC_DURATION=${PREC_DURATION:-300ms}
+	MICRO_EST=15
+else
+	REPS=${REPS:-3}
+	MIN_TIME=${MIN_TIME:-0.1}
+	MICRO_N=${MICRO_N:-100 1000 10000 100000 1000000}
+	BYTES_N=${BYTES_N:-1000 10000 100000 1000000}
+	TICKS_N=${TICKS_N:-1000 10000 100000}
+	SWEEP_THREADS=${SWEEP_THREADS:-1 2}
+	SWEEP_CONNS=${SWEEP_CONNS:-1000 10000 100000 1000000}
+	SWEEP_DRAINS=${SWEEP_DRAINS:-sync async}
+	SWEEP_DURATION=${SWEEP_DURATION:-100000:1s 1000000:300ms 2s}
+	PREC_CONNS=${PREC_CONNS:-10000}
+	PREC_DURATION=${PREC_DURATION:-2s}
+	MICRO_EST=300
+fi
+# Cases left out of the full run: the list's expiry at 1e4 re-inserts 1e4
+# timers into a sorted list (O(N^2), untimed) before each timed batch.
+MICRO_SKIP=${MICRO_SKIP:-^expire/[^/]+/list/[^/]+/10000/}
+BIG_CONNS=${BIG_CONNS:-1000000}
+BIG_DRAINS=${BIG_DRAINS:-sync}
+# The list's every insert walks the list: at 1e4 connections one 2 s run
+# takes 47 s (2 cores, shared).
+SWEEP_CAPS=${SWEEP_CAPS:-list:1000}
+PREC_LIST=${PREC_LIST:-0 1/64 1/32 1/16 1/8}
+PREC_THREADS=${PREC_THREADS:-1}
+
+now() { date +%s; }
+T0=$(now)
+loadavg() { cut -d ' ' -f 1-3 /proc/loadavg; }
+LOAD_START=$(loadavg)
+
+# ------------------------------------------------------------ the build
+
+echo "bench: $MODE run, load average $LOAD_START (2 cores: above 2 the numbers are noisy)"
+echo "bench: release build in $BUILD (jemalloc when available)"
+if [ -f "$BUILD/build.ninja" ]; then
+	# --reconfigure: the commit compiled into the tools stays current.
+	meson setup --reconfigure "$BUILD" -Dbuildtype=release -Djemalloc=auto \
+	    >"$BUILD.setup.log" 2>&1 || { cat "$BUILD.setup.log" >&2; exit 1; }
+else
+	meson setup "$BUILD" -Dbuildtype=release -Djemalloc=auto \
+	    >"$BUILD.setup.log" 2>&1 || { cat "$BUILD.setup.log" >&2; exit 1; }
+fi
+ninja -C "$BUILD" >"$BUILD.ninja.log" 2>&1 || { tail -n 40 "$BUILD.ninja.log" >&2; exit 1; }
+rm -f "$BUILD.setup.log" "$BUILD.ninja.log"
+
+LOADGEN=${LOADGEN:-$BUILD/bench/loadgen/calloutlab}
+if [ ! -x "$LOADGEN" ]; then
+	LOADGEN=$(find "$BUILD" -type f -name calloutlab -perm -u+x 2>/dev/null | head -n 1)
+fi
+
+# ------------------------------------------------------- the run folder
+
+host=$(hostname -s 2>/dev/null || hostname)
+sha=$(git rev-parse --short=7 HEAD 2>/dev/null || echo nogit)
+dirty=false
+if [ -n "$(git status --porcelain --untracked-files=no 2>/dev/null)" ]; then
+	dirty=true
+	sha="$sha-dirty"
+fi
+stamp=$(date -u +%Y%m%dT%H%MZ)
+DIR=$RESULTS_ROOT/$host/$stamp-$sha
+k=2
+while ! mkdir -p "$(dirname "$DIR")" || ! mkdir "$DIR" 2>/dev/null; do
+	# Never overwrite an earlier run: the next free suffix.
+	DIR=$RESULTS_ROOT/$host/$stamp-$sha-$k
+	k=$((k + 1))
+	[ $k -lt 100 ] || { echo "bench: cannot create a folder in $RESULTS_ROOT/$host" >&2; exit 1; }
+done
+mkdir -p "$DIR/log"
+STEPS=$DIR/log/steps.jsonl
+: >"$STEPS"
+echo "bench: results in $DIR"
+
+# --------------------------------------------------------------- the plan
+
+BACKENDS=
+if [ -n "$LOADGEN" ]; then
+	BACKENDS=${SWEEP_BACKENDS:-$("$LOADGEN" run --help 2>/dev/null |
+	    sed -n 's/^backends: *//p')}
+	if [ -z "$BACKENDS" ]; then
+		echo "bench: $LOADGEN run --help names no backends: load sweep skipped" >&2
+	fi
+else
+	echo "bench: no load generator in $BUILD (calloutlab not built): load sweep skipped"
+fi
+
+cap_of() {	# the largest conns of backend $1, or empty
+	for c in $SWEEP_CAPS; do
+		[ "${c%%:*}" = "$1" ] && { echo "${c#*:}"; return; }
+	done
+	echo
+}
+
+PLAN=$DIR/log/plan.txt
+{
+	echo "micro"
+	for b in $BACKENDS; do
+		cap=$(cap_of "$b")
+		for n in $SWEEP_CONNS; do
+			[ -n "$cap" ] && [ "$n" -gt "$cap" ] && continue
+			for t in $SWEEP_THREADS; do
+				drains=$SWEEP_DRAINS
+				[ "$n" -ge "$BIG_CONNS" ] && drains=$BIG_DRAINS
+				for d in $drains; do
+					echo "sweep $b $t $n $d"
+				done
+			done
+		done
+	done
+	for b in $BACKENDS; do
+		cap=$(cap_of "$b")
+		[ -n "$cap" ] && [ "$PREC_CONNS" -gt "$cap" ] && continue
+		for p in $PREC_LIST; do
+			echo "precision $b $p"
+		done
+	done
+	echo "summary"
+	echo "plots"
+} >"$PLAN"
+NSTEPS=$(wc -l <"$PLAN")
+
+secs() {	# a duration such as 2s, 300ms -> seconds, rounded up
+	case $1 in
+	*ms) echo $(( (${1%ms} + 999) / 1000 )) ;;
+	*s) echo "${1%s}" ;;
+	*) echo "$1" ;;
+	esac
+}
+dur_for() {	# conns -> the planned duration of a sweep run
+	dflt=2s
+	for e in $SWEEP_DURATION; do
+		case $e in
+		"$1":*) echo "${e#*:}"; return ;;
+		*:*) ;;
+		*) dflt=$e ;;
+		esac
+	done
+	echo "$dflt"
+}
+# The estimate: a load run's planned operations at about 5e5 a second (2
+# cores, as measured), at least its duration, plus a second to start.
+est=$MICRO_EST
+while read -r kind a b c d; do
+	case $kind in
+	sweep) dur=$(dur_for "$c") ;;
+	precision) dur=$PREC_DURATION; c=$PREC_CONNS ;;
+	*) continue ;;
+	esac
+	ms=$(case $dur in *ms) echo "${dur%ms}" ;; *s) echo $(( ${dur%s} * 1000 )) ;; *) echo $(( dur * 1000 )) ;; esac)
+	work=$(( c * 10 * ms / 1000 / 500000 ))
+	[ $work -gt $((ms / 1000)) ] || work=$((ms / 1000))
+	est=$((est + work + 1))
+done <"$PLAN"
+est=$((est + 15))
+nsweep=$(grep -c '^sweep' "$PLAN" || true)
+nprec=$(grep -c '^precision' "$PLAN" || true)
+echo "bench: plan: $NSTEPS steps ($nsweep load runs, $nprec precision runs), about $((est / 60)) min $((est % 60)) s"
+
+# ------------------------------------------------------------ meta.json
+
+# The tree as it was when the run started (and was built).
+GIT_JSON=$(jq -n --arg commit "$(git rev-parse HEAD 2>/dev/null || echo unknown)" \
+    --arg short "$sha" --arg branch "$(git rev-parse --abbrev-ref HEAD 2>/dev/null || echo unknown)" \
+    --arg describe "$(git describe --always --dirty 2>/dev/null || echo unknown)" \
+    --argjson dirty "$dirty" \
+    '{commit: $commit, short: $short, branch: $branch, describe: $describe, dirty: $dirty}')
+
+write_meta() {	# $1: running | finished
+	allocator=glibc
+	if ldd "$BUILD/bench/micro/micro_bytes" 2>/dev/null | grep -q jemalloc; then
+		allocator="jemalloc $(meson introspect "$BUILD" --dependencies |
+		    jq -r '.[] | select(.name == "jemalloc") | .version')"
+	fi
+	jq -n --arg status "$1" --arg mode "$MODE" --arg dir "${DIR#"$ROOT"/}" \
+	    --arg host "$host" \
+	    --arg cpu "$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)" \
+	    --argjson cpus "$(getconf _NPROCESSORS_ONLN)" \
+	    --arg kernel "$(uname -sr)" \
+	    --arg os "$(. /etc/os-release 2>/dev/null && echo "${PRETTY_NAME:-unknown}")" \
+	    --argjson mem_kb "$(sed -n 's/^MemTotal: *\([0-9]*\) kB/\1/p' /proc/meminfo)" \
+	    --argjson git "$GIT_JSON" \
+	    --arg compiler "$(${CC:-cc} --version 2>/dev/null | head -n 1)" \
+	    --arg allocator "$allocator" \
+	    --arg build "${BUILD#"$ROOT"/}" \
+	    --argjson options "$(meson introspect "$BUILD" --buildoptions |
+	        jq '[.[] | select(.section == "user" or .name == "buildtype"
+	            or .name == "optimization" or .name == "b_ndebug"
+	            or .name == "c_args") | {key: .name, value: .value}] | from_entries')" \
+	    --argjson deps "$(meson introspect "$BUILD" --dependencies |
+	        jq '[.[] | {key: .name, value: .version}] | from_entries')" \
+	    --arg tunables "$(sed -n 's/^#define \(CALLOUT_[A-Z0-9_]*\) \(.*\)$/\1=\2/p' "$BUILD/callout_build.h" | tr -d '"')" \
+	    --arg gnuplot "$(gnuplot --version 2>/dev/null || echo none)" \
+	    --arg jq "$(jq --version)" --arg meson "$(meson --version)" \
+	    --arg started "$(date -u -d "@$T0" +%Y-%m-%dT%H:%M:%SZ)" \
+	    --arg finished "$(if [ "$1" = finished ]; then date -u +%Y-%m-%dT%H:%M:%SZ; fi)" \
+	    --argjson wall "$(($(now) - T0))" \
+	    --arg load_start "$LOAD_START" --arg load_now "$(loadavg)" \
+	    --arg loadgen "${LOADGEN#"$ROOT"/}" \
+	    --arg backends "$BACKENDS" \
+	    --arg micro_filter "$MICRO_FILTER" --arg micro_skip "$MICRO_SKIP" \
+	    --arg reps "${REPS:-}" --arg min_time "${MIN_TIME:-}" \
+	    --arg micro_n "$MICRO_N" --arg bytes_n "${BYTES_N:-}" \
+	    --arg ticks_n "${TICKS_N:-}" --arg ticks "${TICKS:-}" \
+	    --arg sweep_threads "$SWEEP_THREADS" --arg sweep_conns "$SWEEP_CONNS" \
+	    --arg sweep_drains "$SWEEP_DRAINS" --arg sweep_duration "$SWEEP_DURATION" \
+	    --arg big_conns "$BIG_CONNS" --arg big_drains "$BIG_DRAINS" \
+	    --arg caps "$SWEEP_CAPS" --arg prec_list "$PREC_LIST" \
+	    --arg prec_conns "$PREC_CONNS" --arg prec_threads "$PREC_THREADS" \
+	    --arg prec_duration "$PREC_DURATION" \
+	    --slurpfile steps "$STEPS" '
+	def words: split(" ") | map(select(length > 0));
+	{
+	  schema: "calloutlab-run/1",
+	  status: $status,
+	  mode: $mode,
+	  dir: $dir,
+	  host: {name: $host, cpu_model: $cpu, online_cpus: $cpus, kernel: $kernel,
+	         os: $os, mem_total_kb: $mem_kb},
+	  git: $git,
+	  build: {dir: $build, compiler: $compiler, allocator: $allocator,
+	          options: $options, tunables: ($tunables | split("\n")
+	            | map(select(length > 0) | split("=") | {key: .[0], value: .[1]})
+	            | from_entries),
+	          dependencies: $deps},
+	  tools: {gnuplot: $gnuplot, jq: $jq, meson: $meson},
+	  started: $started,
+	  finished: (if $finished == "" then null else $finished end),
+	  wall_s: $wall,
+	  load_avg: {start: ($load_start | words | map(tonumber)),
+	             end: ($load_now | words | map(tonumber))},
+	  micro: {filter: $micro_filter, skip: $micro_skip, n: ($micro_n | words | map(tonumber)),
+	          repetitions: (if $reps == "" then null else ($reps | tonumber) end),
+	          min_time: (if $min_time == "" then null else ($min_time | tonumber) end),
+	          bytes_n: ($bytes_n | words | map(tonumber)),
+	          ticks_n: ($ticks_n | words | map(tonumber)),
+	          ticks: (if $ticks == "" then null else ($ticks | tonumber) end)},
+	  loadgen: {binary: (if $loadgen == "" then null else $loadgen end),
+	            backends: ($backends | words),
+	            sweep: {threads: ($sweep_threads | words | map(tonumber)),
+	                    conns: ($sweep_conns | words | map(tonumber)),
+	                    drains: ($sweep_drains | words), duration: $sweep_duration,
+	                    big_conns: ($big_conns | tonumber), big_drains: ($big_drains | words),
+	                    caps: ($caps | words | map(split(":") | {key: .[0], value: (.[1] | tonumber)})
+	                           | from_entries)},
+	            precision: {precisions: ($prec_list | words), conns: ($prec_conns | tonumber),
+	                        threads: ($prec_threads | tonumber), duration: $prec_duration}},
+	  steps: $steps
+	}' >"$DIR/meta.json.tmp"
+	mv "$DIR/meta.json.tmp" "$DIR/meta.json"
+}
+
+# ------------------------------------------------------------- the steps
+
+K=0
+FAILED=0
+step_begin() {	# what
+	K=$((K + 1))
+	STEP_T0=$(now)
+	STEP_WHAT=$1
+}
+step_end() {	# status file [note]
+	dt=$(($(now) - STEP_T0))
+	jq -cn --argjson k "$K" --arg what "$STEP_WHAT" --arg status "$1" \
+	    --arg file "$2" --arg note "${3:-}" --argjson seconds "$dt" \
+	    '{k: $k, what: $what, status: $status, seconds: $seconds}
+	     + (if $file == "" then {} else {file: $file} end)
+	     + (if $note == "" then {} else {note: $note} end)' >>"$STEPS"
+	[ "$1" = ok ] || FAILED=$((FAILED + 1))
+}
+
+if [ "$MODE" = QUICK ]; then
+	MICRO_FILTER="^$MICRO_CASES"
+else
+	# The selection as an explicit list of names, less MICRO_SKIP (Google
+	# Benchmark's POSIX regex has no negative look-ahead).
+	sel=$("$BUILD/bench/micro/micro_bench" --benchmark_list_tests \
+	    --benchmark_filter="^$MICRO_CASES/($(echo $MICRO_N | tr ' ' '|'))/" |
+	    grep -Ev "$MICRO_SKIP" | sed 's|/manual_time$||' | paste -sd '|')
+	MICRO_FILTER="^($sel)/"
+fi
+write_meta running
+
+run_micro() {
+	step_begin "microbenchmarks"
+	echo "[$K/$NSTEPS] microbenchmarks ($MODE; REPS=${REPS:-1} MIN_TIME=${MIN_TIME:-0.01}; about $MICRO_EST s)"
+	# Google Benchmark's console goes to the log; the terminal gets each
+	# case's median (or its single run) as it finishes.
+	set +e
+	(
+		export BUILD FILTER="$MICRO_FILTER"
+		[ -n "${REPS:-}" ] && export REPS
+		[ -n "${MIN_TIME:-}" ] && export MIN_TIME
+		[ -n "${BYTES_N:-}" ] && export BYTES_N
+		[ -n "${TICKS_N:-}" ] && export TICKS_N
+		[ -n "${TICKS:-}" ] && export TICKS
+		if [ "$MODE" = QUICK ]; then
+			sh bench/micro/run.sh "$DIR" QUICK
+		else
+			sh bench/micro/run.sh "$DIR"
+		fi
+		echo $? >"$DIR/log/micro.status"
+	) </dev/null 2>"$DIR/log/micro.err" | tee "$DIR/log/micro.log" |
+	    awk '$1 ~ /\/manual_time/ && $1 !~ /_(mean|stddev|cv)$/ {
+		name = $1; sub(/\/manual_time(_median)?$/, "", name)
+		printf "      %-44s %12s %s\n", name, $2, $3; fflush() }'
+	status=$(cat "$DIR/log/micro.status" 2>/dev/null || echo 1)
+	rm -f "$DIR/log/micro.status"
+	set -e
+	if [ "$status" = 0 ] && [ -s "$DIR/micro.json" ] && jq -e '.benchmarks | length > 0' "$DIR/micro.json" >/dev/null 2>&1; then
+		step_end ok micro.json
+	else
+		echo "      failed: see $DIR/log/micro.err" >&2
+		tail -n 5 "$DIR/log/micro.err" >&2 || true
+		step_end failed micro.json "see log/micro.err"
+	fi
+}
+
+# One run of the load generator; keeps its JSON if it parses.
+run_load() {	# file what args...
+	file=$1 what=$2
+	shift 2
+	step_begin "$what"
+	printf '[%d/%d] %s ... ' "$K" "$NSTEPS" "$what"
+	mkdir -p "$(dirname "$DIR/$file")"
+	log=$DIR/log/$(echo "$file" | tr '/' '_' | sed 's/\.json$//').err
+	set +e
+	timeout -k 5 "$(( $(secs "$DURATION") + RUN_GRACE ))" \
+	    "$LOADGEN" run "$@" --json >"$DIR/$file.tmp" 2>"$log" </dev/null
+	rc=$?
+	set -e
+	if [ $rc -eq 0 ] && jq -e 'type == "object"' "$DIR/$file.tmp" >/dev/null 2>&1; then
+		mv "$DIR/$file.tmp" "$DIR/$file"
+		[ -s "$log" ] || rm -f "$log"
+		echo "$(jq -r 'def t: if type != "number" then "n/a"
+		    elif . >= 1e6 then "\(. / 1e5 | round / 10) ms"
+		    elif . >= 1e3 then "\(. / 1e2 | round / 10) us" else "\(.) ns" end;
+		    "\(.ops_per_sec // "n/a" | if type == "number" then round else . end) ops/s, p99 lateness \(.lateness_ns.p99 | t), \(.elapsed_s // "?" | if type == "number" then (. * 10 | round / 10) else . end) s run"' \
+		    "$DIR/$file") ($(($(now) - STEP_T0)) s)"
+		if [ "$(jq -r '.ok // true' "$DIR/$file")" = false ]; then
+			echo "      the run reports ok=false (its accounting failed): left out of the summary and charts"
+			step_end not-ok "$file" "the run reports ok=false"
+		else
+			step_end ok "$file"
+		fi
+	else
+		rm -f "$DIR/$file.tmp"
+		why="exit $rc"
+		[ $rc -eq 124 ] && why="timed out"
+		echo "FAILED ($why, $(($(now) - STEP_T0)) s; log/$(basename "$log"))"
+		tail -n 3 "$log" | sed 's/^/      /'
+		step_end failed "" "$why; see log/$(basename "$log")"
+	fi
+}
+
+exec 3<"$PLAN"
+while read -r kind a b c d <&3; do
+	case $kind in
+	micro)
+		run_micro
+		;;
+	sweep)
+		DURATION=$(dur_for "$c")
+		run_load "loadgen/sweep/$a-t$b-c$c-$d.json" \
+		    "load $a threads=$b conns=$c drain=$d $DURATION" \
+		    --backend "$a" --threads "$b" --conns "$c" --drain "$d" \
+		    --duration "$DURATION"
+		;;
+	precision)
+		DURATION=$PREC_DURATION
+		run_load "loadgen/precision/$a-p$(echo "$b" | tr '/' '_').json" \
+		    "precision $a precision=$b conns=$PREC_CONNS threads=$PREC_THREADS $PREC_DURATION" \
+		    --backend "$a" --threads "$PREC_THREADS" --conns "$PREC_CONNS" \
+		    --drain sync --precision "$b" --duration "$PREC_DURATION"
+		;;
+	summary)
+		step_begin "summary"
+		write_meta running
+		echo "[$K/$NSTEPS] summary (scripts/summary.sh; also in summary.txt)"
+		if sh scripts/summary.sh "$DIR" >"$DIR/summary.txt" 2>"$DIR/log/summary.err"; then
+			step_end ok summary.txt
+		else
+			step_end failed summary.txt "see log/summary.err"
+			cat "$DIR/log/summary.err" >&2
+		fi
+		echo
+		cat "$DIR/summary.txt"
+		echo
+		;;
+	plots)
+		step_begin "plots"
+		echo "[$K/$NSTEPS] charts (scripts/plots.sh)"
+		if sh scripts/plots.sh "$DIR" >"$DIR/log/plots.out" 2>"$DIR/log/plots.err"; then
+			step_end ok plots
+		else
+			step_end failed plots "see log/plots.err"
+			cat "$DIR/log/plots.err" >&2
+		fi
+		;;
+	esac
+done
+exec 3<&-
+
+write_meta finished
+echo "bench: $DIR (meta.json, micro.json, bytes.json, ticks.json, loadgen/, summary.txt)"
+echo "bench: charts:"
+sed 's/^/  /' "$DIR/log/plots.out" 2>/dev/null || true
+echo "bench: done in $(($(now) - T0)) s, load average $(loadavg) (at the start: $LOAD_START)"
+if [ $FAILED -gt 0 ]; then
+	echo "bench: $FAILED step(s) failed: see $DIR/meta.json (steps) and $DIR/log/" >&2
+	exit 1
+fi

@@ -1,0 +1,31 @@
+#!/bin/sh
+# latest-results.sh [RESULTS_ROOT] - print the newest results folder.
+#
+# Folders are results/HOST/DATE-GITSHA[-K] with DATE like 20261121T0712Z,
+# so the newest is the greatest name: this host's newest if this host has
+# any, else the newest of any host.  There is no `latest` symlink.
+# Exits 1, with a message, when there is none.
+set -eu
+
+root=${1:-$(cd "$(dirname "$0")/.." && pwd)/results}
+host=$(hostname -s 2>/dev/null || hostname)
+
+newest() {
+	# Folders only (README.md sits beside them), by name, newest last.
+	for d in "$@"; do
+		[ -d "$d" ] && [ -f "$d/meta.json" ] && printf '%s\t%s\n' "$(basename "$d")" "$d"
+	done | sort | tail -n 1 | cut -f 2
+}
+
+dir=
+if [ -d "$root/$host" ]; then
+	dir=$(newest "$root/$host"/*)
+fi
+if [ -z "$dir" ]; then
+	dir=$(newest "$root"/*/*)
+fi
+if [ -z "$dir" ]; then
+	echo "latest-results.sh: no results folder under $root (run make bench)" >&2
+	exit 1
+fi
+printf '%s\n' "$dir"

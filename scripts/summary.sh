@@ -1,0 +1,143 @@
+#!/bin/sh
+# summary.sh [DIR] - the summary table of one benchmark run, per backend:
+#   re-arm ns through the API (rearm/api/B/rto) at N = 1e3 and 1e6,
+#   expire ns per fired timer through the API (expire/api/B/spread1s) at 1e6,
+#   the load generator's ops/s and p99 firing lateness at its largest
+#   sweep point (most connections, most threads, sync drain),
+#   bytes per pending timer (bytes.json, backend level) at its largest N;
+# with, beside re-arm and expire, the ratio to the best peer (the fastest
+# of libev, libevent, libuv, DPDK at the same case and N in the same run).
+#
+# Every number is read from the run's JSON files by jq; a value the run
+# does not have prints n/a.  DIR defaults to the newest results folder.
+# METRIC=cpu reads the run_cpu counter (thread CPU time) instead of wall.
+set -eu
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+DIR=${1:-$(sh "$ROOT/scripts/latest-results.sh")}
+METRIC=${METRIC:-wall}
+[ -d "$DIR" ] || { echo "summary.sh: no folder $DIR" >&2; exit 2; }
+
+# Missing files read as empty: their columns print n/a.
+slurp() {
+	if [ -s "$1" ] && jq -e . "$1" >/dev/null 2>&1; then cat "$1"; else echo null; fi
+}
+loadgen() {
+	found=false
+	for f in "$DIR"/loadgen/sweep/*.json; do
+		[ -f "$f" ] || continue
+		found=true
+		cat "$f"
+	done
+	$found || echo null
+}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+slurp "$DIR/meta.json" >"$tmp/meta.json"
+slurp "$DIR/micro.json" >"$tmp/micro.json"
+slurp "$DIR/bytes.json" >"$tmp/bytes.json"
+loadgen | jq -s 'map(select(. != null))' >"$tmp/sweep.json"
+
+jq -r -n --arg metric "$METRIC" \
+    --slurpfile meta "$tmp/meta.json" --slurpfile micro "$tmp/micro.json" \
+    --slurpfile bytes "$tmp/bytes.json" --slurpfile sweep "$tmp/sweep.json" '
+def lpad($w): tostring | ($w - length) as $k
+    | (if $k > 0 then " " * $k else "" end) + .;
+def rpad($w): tostring | ($w - length) as $k
+    | . + (if $k > 0 then " " * $k else "" end);
+def fmt: if . == null then "n/a"
+    elif . >= 100 then round | tostring
+    elif . >= 10 then (. * 10 | round) / 10 | tostring
+    else (. * 100 | round) / 100 | tostring end;
+def sci: if . == null then "?" else
+    (log10 | floor) as $e | if (. == pow(10; $e)) then "1e\($e)" else tostring end end;
+def to_ns: if $metric == "cpu"
+    then (if .run_cpu == null then null else .run_cpu * 1e9 end)
+    else .real_time * ({"ns": 1, "us": 1e3, "ms": 1e6, "s": 1e9}[.time_unit]) end;
+
+($meta[0] // {}) as $m
+| ($micro[0] // {benchmarks: [], context: {}}) as $mi
+| ($mi.benchmarks | any(.aggregate_name == "median")) as $medians
+| [ $mi.benchmarks[]
+    | select((.error_occurred // false) | not)
+    | select(if $medians then .aggregate_name == "median"
+             else .run_type == "iteration" end)
+    | (.run_name | sub("/manual_time$"; "") | split("/")) as $p
+    | to_ns as $ns
+    | { case: $p[0], level: $p[1], impl: $p[2], dist: $p[3],
+        n: ($p[4] | tonumber), ns: $ns,
+        per_fired: (if .fired and .fired > 0 and $ns != null
+                    then $ns / .fired else null end) } ] as $rows
+| def get($c; $l; $i; $d; $n):
+    first($rows[] | select(.case == $c and .level == $l and .impl == $i
+                           and .dist == $d and .n == $n)) // null;
+  # The fastest peer at (case, dist, N): {impl, v}, or null.
+  def best($c; $d; $n; $f):
+    [ $rows[] | select(.case == $c and .level == "peer" and .dist == $d
+                       and .n == $n) | {impl, v: (.[$f])} | select(.v != null) ]
+    | min_by(.v) // null;
+  def with_ratio($v; $b):
+    if $v == null then "n/a"
+    elif $b == null or $b.v == 0 then ($v | fmt) + " (n/a)"
+    else ($v | fmt) + " (" + ($v / $b.v | fmt) + "x)" end;
+
+  # Backends: the run plan, else whatever the files name.
+  ((($m.loadgen.backends // []) + [$rows[] | select(.level == "api") | .impl]
+    + [$sweep[0][] | .backend]) | reduce .[] as $b ([]; if index([$b]) then . else . + [$b] end))
+  as $backends
+# The N of the columns: 1e3 and 1e6 in a full run; in a smaller run the largest
+# N it has (at most 1e6), and the smallest beside it.
+| ([$rows[] | select(.case == "rearm" and .level == "api") | .n] | unique) as $rn
+| (([$rn[] | select(. <= 1000000)] | max) // 1000000) as $nbig
+| (if ($rn | index([1000])) and $nbig > 1000 then 1000
+   else ([$rn[] | select(. < $nbig)] | max) // 1000 end) as $nsmall
+| ($sweep[0] | map(select(.ok != false))) as $runs
+| ([$runs[].conns] | max) as $lc
+| ([$runs[] | select(.conns == $lc) | .threads] | max) as $lt
+| def load($b): first($runs[] | select(.backend == $b and .conns == $lc
+      and .threads == $lt and (.drain // "sync") == "sync")) // null;
+
+  ($bytes[0] // {bytes: []}) as $by
+| ([$by.bytes[].n] | max) as $bn
+| def bytes($b): first($by.bytes[] | select(.level == "backend" and .name == $b
+      and .n == $bn) | .bytes_per_timer) // null;
+
+  best("rearm"; "rto"; $nsmall; "ns") as $bp1
+| best("rearm"; "rto"; $nbig; "ns") as $bp2
+| best("expire"; "spread1s"; $nbig; "per_fired") as $bp3
+
+| [ "backend",
+    "rearm ns @\($nsmall | sci)", "rearm ns @\($nbig | sci)",
+    "expire ns/fired @\($nbig | sci)", "load ops/s", "p99 late us",
+    "bytes/timer @\($bn | sci)" ] as $head
+| [13, 18, 18, 21, 13, 13, 19] as $w
+| def row($cells): [range(0; $cells | length) as $i
+      | if $i == 0 then ($cells[$i] | rpad($w[$i])) else ($cells[$i] | lpad($w[$i])) end]
+      | add;
+
+  "calloutlab benchmark summary: \($m.host.name // "?") (\($m.host.cpu_model // "?"), \($m.host.online_cpus // "?") CPUs), commit \($m.git.short // $mi.context.git_commit // "?"), \($m.started // $mi.context.run_date // "?"), \($m.mode // "?") run",
+"  micro: \(if $medians then "median of \($mi.context.repetitions // "?") repetitions" else "single run" end), \(if $metric == "cpu" then "thread CPU time" else "wall time" end), API level (callout_reset_sbt / callout_advance on the manual clock)",
+"  load: \(if $lc == null then "no load-generator runs in this folder" else "calloutlab run, \($lc) conns, \($lt) thread\(if $lt == 1 then "" else "s" end), drain sync, \(first($runs[] | select(.conns == $lc) | .duration_s) // "?") s planned" end)",
+(if ($m.mode // $mi.context.run_mode) == "QUICK" then
+  "  QUICK: a smoke run at small sizes; its numbers check the plumbing, not the structures" else empty end),
+"",
+row($head),
+( $backends[] as $b
+  | load($b) as $l
+  | row([ $b,
+          with_ratio(get("rearm"; "api"; $b; "rto"; $nsmall).ns; $bp1),
+          with_ratio(get("rearm"; "api"; $b; "rto"; $nbig).ns; $bp2),
+          with_ratio(get("expire"; "api"; $b; "spread1s"; $nbig).per_fired; $bp3),
+          (if $l == null or $l.ops_per_sec == null then "n/a" else ($l.ops_per_sec | round | tostring) end),
+          (if $l == null or $l.lateness_ns.p99 == null then "n/a" else ($l.lateness_ns.p99 / 1000 | fmt) end),
+          (bytes($b) | fmt) ]) ),
+row([ "best peer",
+      (if $bp1 == null then "n/a" else "\($bp1.impl) \($bp1.v | fmt)" end),
+      (if $bp2 == null then "n/a" else "\($bp2.impl) \($bp2.v | fmt)" end),
+      (if $bp3 == null then "n/a" else "\($bp3.impl) \($bp3.v | fmt)" end),
+      "", "", "" ]),
+"",
+"  (x): ratio to the best peer at the same case and N, measured side by side in this run;",
+"       below 1: faster than every peer library.  n/a: not in this run (list stops at",
+"       N = 1e4 in micro, and at the load sweep caps).  Charts: RESULTS/plots/."
+'
