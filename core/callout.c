@@ -441,7 +441,7 @@ callout_schedule_curcpu(struct callout *c, int to_ticks)
 /* ------------------------------------------------ stop and async drain */
 
 /*
- * Stop c on cc (locked; unlocked on return).  Returns 1 when a pending call
+ * Stop c on cc (locked, and still locked on return).  Returns 1 when a pending call
  * was removed or a call waiting for its lock was cancelled, 0 when the
  * function is running and cannot be stopped (a next run, if scheduled, is
  * removed all the same), -1 when there was nothing to stop.
@@ -477,6 +477,16 @@ cc_stop(struct callout_cpu *cc, struct callout *c, callout_func_t *drain)
 		ret = 0;
 	}
 	c->c_flags &= ~CALLOUT_ACTIVE;
+	return ret;
+}
+
+/* cc_stop for the API: lock c's base, stop, unlock. */
+static int
+cc_stop_unlock(struct callout *c, callout_func_t *drain)
+{
+	struct callout_cpu *cc = callout__lock(c);
+	int ret = cc_stop(cc, c, drain);
+
 	cc_unlock(cc);
 	return ret;
 }
@@ -489,7 +499,7 @@ callout_stop(struct callout *c)
 		c->c_flags &= ~CALLOUT_ACTIVE;
 		return -1;
 	}
-	return cc_stop(callout__lock(c), c, NULL);
+	return cc_stop_unlock(c, NULL);
 }
 
 int
@@ -502,7 +512,7 @@ callout_async_drain(struct callout *c, callout_func_t *drain)
 		c->c_flags &= ~CALLOUT_ACTIVE;
 		return -1;
 	}
-	return cc_stop(callout__lock(c), c, drain);
+	return cc_stop_unlock(c, drain);
 }
 
 /* Legacy untimeout(): stop c only if it still carries func and arg. */
@@ -519,15 +529,13 @@ callout__stop_if(struct callout *c, callout_func_t *func, void *arg)
 		return -1;
 	}
 	ret = cc_stop(cc, c, NULL);
-	/* Back to the pool unless the base still runs it: softclock.c
-	 * returns it then. */
-	cc = callout__lock(c);
-	if (!(ci_get(c) & CALLOUT_PENDING) && cc_exec_of(cc, c) == NULL &&
-	    (ci_get(c) & CI_LOCAL_ALLOC)) {
+	/* Back to the pool in the same hold of the base lock, unless the
+	 * base still runs it: then callout__run returns it when the call
+	 * ends.  Deciding after a second lock would let the base return it
+	 * first and another timeout() take it in between. */
+	if (cc_exec_of(cc, c) == NULL) {
 		ci_clear(c, CI_LOCAL_ALLOC);
-		cc_unlock(cc);
 		callout__pool_put(c);
-		return ret;
 	}
 	cc_unlock(cc);
 	return ret;
