@@ -20,6 +20,7 @@
 
 #include "base.h"
 #include "check.h"
+#include "firelog.h"
 #include "rng.h"
 
 #define NCALLOUT 1000
@@ -33,17 +34,10 @@ struct timer {
 	int fires;
 };
 
-struct event {
-	sbintime_t when;	/* the instant being processed, -1 outside */
-	int id;
-	int kind;		/* FIRED, or RETURNED: a call's return value */
-	int value;
-};
-
 enum { FIRED, RETURNED };
 
 struct run {
-	struct event *ev;
+	struct fire_event *ev;
 	size_t n, cap;
 	long fired, early, late, twice;
 };
@@ -63,7 +57,7 @@ record(int kind, int id, int value)
 		if (cur->ev == NULL)
 			abort();
 	}
-	cur->ev[cur->n++] = (struct event){ when, id, kind, value };
+	cur->ev[cur->n++] = (struct fire_event){ when, id, kind, value };
 }
 
 /* Arm t through the API and remember when it must fire. */
@@ -186,37 +180,6 @@ one_op(uint64_t *s)
 	}
 }
 
-static int
-event_cmp(const void *a, const void *b)
-{
-	const struct event *x = a, *y = b;
-
-	if (x->id != y->id)
-		return x->id - y->id;
-	if (x->kind != y->kind)
-		return x->kind - y->kind;
-	return x->value - y->value;
-}
-
-/* Callouts due at the same instant may run in any order: sort what each
- * instant recorded (firings, and the calls their functions made).  The
- * driver's own calls, outside callouts, keep their place. */
-static void
-canonical(struct run *r)
-{
-	size_t i = 0;
-
-	while (i < r->n) {
-		size_t j = i;
-
-		while (j < r->n && r->ev[j].when >= 0 && r->ev[j].when == r->ev[i].when)
-			j++;
-		if (j > i + 1)
-			qsort(r->ev + i, j - i, sizeof(*r->ev), event_cmp);
-		i = j > i ? j : i + 1;
-	}
-}
-
 static void
 backend_check(void)
 {
@@ -265,7 +228,7 @@ run_backend(const char *name, long nops, uint64_t seed, struct run *r)
 	CHECK_EQ(r->twice, 0);
 	CHECK_EQ(st.fired, r->fired);
 	callout_shutdown();
-	canonical(r);
+	fire_log_canonical(r->ev, r->n);
 	printf("%-13s %ld ops: %ld fired, %zu events\n", name, nops, r->fired, r->n);
 }
 
@@ -275,12 +238,12 @@ compare(const char *name, const struct run *ref, const struct run *r)
 	size_t n = ref->n < r->n ? ref->n : r->n;
 
 	for (size_t i = 0; i < n; i++) {
-		const struct event *a = &ref->ev[i], *b = &r->ev[i];
+		const struct fire_event *a = &ref->ev[i], *b = &r->ev[i];
 
 		if (a->when != b->when || a->id != b->id || a->kind != b->kind ||
 		    a->value != b->value) {
 			fprintf(stderr, "%s differs from list at event %zu: list "
-			    "(t=%lld id=%d kind=%d v=%d), %s (t=%lld id=%d kind=%d v=%d)\n",
+			    "(t=%lld id=%d kind=%d v=%lld), %s (t=%lld id=%d kind=%d v=%lld)\n",
 			    name, i, (long long)a->when, a->id, a->kind, a->value, name,
 			    (long long)b->when, b->id, b->kind, b->value);
 			CHECK(!"backends disagree");

@@ -297,9 +297,7 @@ adv_report_json(const struct adv_run *run)
 	const struct adv_advice *a = &run->a;
 	const struct adv_structure *st = &run->st;
 	struct json j;
-	struct host h;
 
-	host_describe(&h);
 	json_init(&j, stdout);
 	json_object_begin(&j, NULL);
 	json_string(&j, "command", "advise");
@@ -353,15 +351,6 @@ adv_report_json(const struct adv_run *run)
 	json_double(&j, NULL, run->load_avg[1]);
 	json_array_end(&j);
 	json_double(&j, "wall_s", run->wall_s);
-	json_string(&j, "commit", build_commit());
-	json_string(&j, "compiler", build_compiler());
-	json_string(&j, "buildtype", build_type());
-	json_string(&j, "allocator", allocator_name());
-	json_object_begin(&j, "host");
-	json_string(&j, "cpu", h.cpu);
-	json_int(&j, "online_cpus", h.online_cpus);
-	json_string(&j, "kernel", h.kernel);
-	json_string(&j, "date", h.date);
-	json_object_end(&j);
+	json_provenance(&j);
 	json_object_end(&j);
 }

@@ -120,10 +120,8 @@ void
 report_json(const struct results *r)
 {
 	struct json j;
-	struct host h;
 	uint64_t live = r->total.c.live_conns;
 
-	host_describe(&h);
 	json_init(&j, stdout);
 	json_object_begin(&j, NULL);
 	json_string(&j, "command", r->command);
@@ -158,16 +156,7 @@ report_json(const struct results *r)
 	}
 	json_array_end(&j);
 	json_bool(&j, "ok", r->ok);
-	json_string(&j, "commit", build_commit());
-	json_string(&j, "compiler", build_compiler());
-	json_string(&j, "buildtype", build_type());
-	json_string(&j, "allocator", allocator_name());
-	json_object_begin(&j, "host");
-	json_string(&j, "cpu", h.cpu);
-	json_int(&j, "online_cpus", h.online_cpus);
-	json_string(&j, "kernel", h.kernel);
-	json_string(&j, "date", h.date);
-	json_object_end(&j);
+	json_provenance(&j);
 	json_object_end(&j);
 }
 

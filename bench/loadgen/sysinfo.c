@@ -7,6 +7,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "json.h"
 #include "loadgen_build.h"
 #include "sysinfo.h"
 
@@ -81,4 +82,22 @@ host_describe(struct host *h)
 		strcpy(h->kernel, "unknown");
 	strftime(h->date, sizeof(h->date), "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
 	h->online_cpus = sysconf(_SC_NPROCESSORS_ONLN);
+}
+
+void
+json_provenance(struct json *j)
+{
+	struct host h;
+
+	host_describe(&h);
+	json_string(j, "commit", build_commit());
+	json_string(j, "compiler", build_compiler());
+	json_string(j, "buildtype", build_type());
+	json_string(j, "allocator", allocator_name());
+	json_object_begin(j, "host");
+	json_string(j, "cpu", h.cpu);
+	json_int(j, "online_cpus", h.online_cpus);
+	json_string(j, "kernel", h.kernel);
+	json_string(j, "date", h.date);
+	json_object_end(j);
 }

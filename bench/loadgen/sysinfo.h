@@ -30,4 +30,9 @@ struct host {
 
 void host_describe(struct host *h);
 
+struct json;
+/* The build and host fields every JSON report ends with: commit,
+ * compiler, buildtype, allocator, host{cpu, online_cpus, kernel, date}. */
+void json_provenance(struct json *j);
+
 #endif

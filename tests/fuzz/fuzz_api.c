@@ -56,6 +56,7 @@
 #include <string.h>
 
 #include "base.h"
+#include "../firelog.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -77,15 +78,8 @@ enum kind {
 	K_FIRE, K_DRAINFN, K_STATE, K_RET, K_END = K_RET + NOP + 16, K_STATS
 };
 
-struct event {
-	sbintime_t when;	/* the instant being processed; -1 outside */
-	int id;
-	int kind;
-	long long value;
-};
-
 struct log {
-	struct event *ev;
+	struct fire_event *ev;
 	size_t n, cap;
 };
 
@@ -136,7 +130,7 @@ record(int kind, int id, long long value, bool timed)
 		if (cur->ev == NULL)
 			abort();
 	}
-	cur->ev[cur->n++] = (struct event){ timed ? sbinuptime() : -1, id, kind,
+	cur->ev[cur->n++] = (struct fire_event){ timed ? sbinuptime() : -1, id, kind,
 	    value };
 }
 
@@ -609,43 +603,13 @@ run(const char *name, const uint8_t *data, size_t size, int hzv, struct log *l)
 
 /* ------------------------------------------------------ comparison */
 
-static int
-event_cmp(const void *a, const void *b)
-{
-	const struct event *x = a, *y = b;
-
-	if (x->id != y->id)
-		return x->id < y->id ? -1 : 1;
-	if (x->kind != y->kind)
-		return x->kind < y->kind ? -1 : 1;
-	return x->value < y->value ? -1 : x->value > y->value;
-}
-
-/* Entries of one instant (firings and what the functions did) in one
- * order; calls from outside keep their place. */
-static void
-canonical(struct log *l)
-{
-	size_t i = 0;
-
-	while (i < l->n) {
-		size_t j = i;
-
-		while (j < l->n && l->ev[j].when >= 0 && l->ev[j].when == l->ev[i].when)
-			j++;
-		if (j > i + 1)
-			qsort(l->ev + i, j - i, sizeof(*l->ev), event_cmp);
-		i = j > i ? j : i + 1;
-	}
-}
-
 static void
 compare(const char *name, const struct log *ref, const struct log *l)
 {
 	size_t n = ref->n < l->n ? ref->n : l->n;
 
 	for (size_t i = 0; i < n; i++) {
-		const struct event *a = &ref->ev[i], *b = &l->ev[i];
+		const struct fire_event *a = &ref->ev[i], *b = &l->ev[i];
 
 		if (a->when != b->when || a->id != b->id || a->kind != b->kind ||
 		    a->value != b->value) {
@@ -671,11 +635,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	ncpus = 1 + (b0 & 1);
 	run("list", data, size, hzv, &logs[0]);
-	canonical(&logs[0]);
+	fire_log_canonical(logs[0].ev, logs[0].n);
 	if (getenv("FUZZ_API_TRACE") != NULL) {
 		printf("%d cpu, hz %d: list's log, canonical\n", ncpus, hzv);
 		for (size_t i = 0; i < logs[0].n; i++) {
-			const struct event *e = &logs[0].ev[i];
+			const struct fire_event *e = &logs[0].ev[i];
 
 			printf("  t=%-20lld id=%-2d kind=%-3d value=%lld\n",
 			    (long long)e->when, e->id, e->kind, e->value);
@@ -687,7 +651,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (strcmp(name, "list") == 0)
 			continue;
 		run(name, data, size, hzv, &logs[1]);
-		canonical(&logs[1]);
+		fire_log_canonical(logs[1].ev, logs[1].n);
 		compare(name, &logs[0], &logs[1]);
 	}
 	return 0;
