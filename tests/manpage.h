@@ -117,6 +117,30 @@ ainc(int *p)
 	return __atomic_add_fetch(p, 1, __ATOMIC_ACQ_REL);
 }
 
+/*
+ * A callout whose function says it started, then holds until the test
+ * opens the gate: how the tests keep a function running while they stop,
+ * reset or drain it.  calls, started, gate and done are atomics; thr is
+ * read only after started.
+ */
+struct blocker {
+	struct callout c;
+	int calls, started, gate, done;
+	pthread_t thr;
+};
+
+static inline void
+blocking_fn(void *arg)
+{
+	struct blocker *b = arg;
+
+	b->thr = pthread_self();
+	ainc(&b->calls);
+	astore(&b->started, 1);
+	CHECK(WAIT_FOR(aload(&b->gate)));
+	astore(&b->done, 1);
+}
+
 static inline int
 ticks_now(void)
 {

@@ -34,24 +34,6 @@ count_fn(void *arg)
 	ainc(arg);
 }
 
-struct blocker {
-	struct callout c;
-	int calls, started, gate, done;
-	pthread_t thr;
-};
-
-static void
-blocking_fn(void *arg)
-{
-	struct blocker *b = arg;
-
-	b->thr = pthread_self();
-	ainc(&b->calls);
-	astore(&b->started, 1);
-	CHECK(WAIT_FOR(aload(&b->gate)));
-	astore(&b->done, 1);
-}
-
 struct drainer {
 	pthread_t t;
 	struct callout *c;

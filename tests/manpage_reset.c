@@ -428,21 +428,6 @@ test_reset_under_lock_cancels_waiting_invocation(void)
 	callout_shutdown();
 }
 
-struct blocker {
-	struct callout c;
-	int calls, started, gate;
-};
-
-static void
-blocking_fn(void *arg)
-{
-	struct blocker *b = arg;
-
-	ainc(&b->calls);
-	astore(&b->started, 1);
-	CHECK(WAIT_FOR(aload(&b->gate)));
-}
-
 /*
  * "These functions return a value of one if a pending callout was
  * cancelled and zero if there was no pending callout", while the function

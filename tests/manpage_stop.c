@@ -109,25 +109,6 @@ test_stop_while_serviced_from_its_own_function(void)
 }
 
 /* A function that tells the test it runs, then waits to be let go. */
-struct blocker {
-	struct callout c;
-	int calls;
-	int started;
-	int gate;
-	int done;
-};
-
-static void
-blocking_fn(void *arg)
-{
-	struct blocker *b = arg;
-
-	ainc(&b->calls);
-	astore(&b->started, 1);
-	CHECK(WAIT_FOR(aload(&b->gate)));
-	astore(&b->done, 1);
-}
-
 /*
  * "If the callout is currently being serviced and cannot be stopped, then
  * zero will be returned. If the callout is currently being serviced and

@@ -263,21 +263,6 @@ test_shutdown_drops_pending_and_restart_works(void)
 	}
 }
 
-struct blocker {
-	struct callout c;
-	int started, gate, done;
-};
-
-static void
-blocking_fn(void *arg)
-{
-	struct blocker *b = arg;
-
-	astore(&b->started, 1);
-	CHECK(WAIT_FOR(aload(&b->gate)));
-	astore(&b->done, 1);
-}
-
 static void *
 shutdown_main(void *arg)
 {
