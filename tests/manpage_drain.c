@@ -642,7 +642,11 @@ test_async_drain_shared_lock_two_cpus(void)
 	CHECK_EQ(callout_async_drain(&c0, multi_drain_fn), 0);
 	CHECK_EQ(callout_async_drain(&c1, multi_drain_fn), 0);
 	mtx_unlock(&m);
-	CHECK(WAIT_FOR(aload(&multi_calls) == 2));
+	/* A drain function counts itself before it stores its argument:
+	 * wait for both arguments, not only for the count. */
+	CHECK(WAIT_FOR(aload(&multi_calls) == 2 &&
+	    __atomic_load_n(&multi_args[0], __ATOMIC_ACQUIRE) != NULL &&
+	    __atomic_load_n(&multi_args[1], __ATOMIC_ACQUIRE) != NULL));
 	void *x = __atomic_load_n(&multi_args[0], __ATOMIC_ACQUIRE);
 	void *y = __atomic_load_n(&multi_args[1], __ATOMIC_ACQUIRE);
 	CHECK((x == &a0 && y == &a1) || (x == &a1 && y == &a0));
