@@ -25,26 +25,8 @@ def series($level; $impl; $title; $points):
    points: $points};
 
 # ------------------------------------------------------------ micro
-def to_ns($metric):
-  if $metric == "cpu"
-  then (if .run_cpu == null then null else .run_cpu * 1e9 end)
-  else .real_time * ({"ns": 1, "us": 1e3, "ms": 1e6, "s": 1e9}[.time_unit]) end;
-
-# One row per case/level/impl/dist/N: the median of the repetitions (or the
-# single run of a QUICK run).
-def micro_rows($metric):
-  (.benchmarks // []) as $b
-  | ($b | any(.aggregate_name == "median")) as $medians
-  | [ $b[]
-      | select((.error_occurred // false) | not)
-      | select(if $medians then .aggregate_name == "median"
-               else .run_type == "iteration" end)
-      | (.run_name | sub("/manual_time$"; "") | split("/")) as $p
-      | to_ns($metric) as $ns
-      | { case: $p[0], level: $p[1], impl: $p[2], dist: $p[3],
-          n: ($p[4] | tonumber), ns: $ns,
-          per_fired: (if .fired and .fired > 0 and $ns != null
-                      then $ns / .fired else null end) } ];
+# to_ns and micro_rows come from bench/micro/micro.jq.
+include "micro";
 
 def level_title($level; $impl):
   if $level == "floor" then "floor: random 64-B record store" else "\($level)/\($impl)" end;

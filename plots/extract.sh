@@ -42,7 +42,7 @@ runs precision >"$tmp/precision.json"
 
 # jq over every input: $meta, $micro, $bytes, $ticks, $sweep, $prec.
 q() {
-	jq -n -r -L "$HERE" --arg metric "$METRIC" \
+	jq -n -r -L "$HERE" -L "$HERE/../bench/micro" --arg metric "$METRIC" \
 	    --slurpfile meta "$tmp/meta.json" --slurpfile micro "$tmp/micro.json" \
 	    --slurpfile bytes "$tmp/bytes.json" --slurpfile ticks "$tmp/ticks.json" \
 	    --slurpfile sweep "$tmp/sweep.json" --slurpfile prec "$tmp/precision.json" \

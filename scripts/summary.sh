@@ -38,36 +38,17 @@ slurp "$DIR/micro.json" >"$tmp/micro.json"
 slurp "$DIR/bytes.json" >"$tmp/bytes.json"
 loadgen | jq -s 'map(select(. != null))' >"$tmp/sweep.json"
 
-jq -r -n --arg metric "$METRIC" \
+jq -r -n -L "$(dirname "$0")/../bench/micro" --arg metric "$METRIC" \
     --slurpfile meta "$tmp/meta.json" --slurpfile micro "$tmp/micro.json" \
     --slurpfile bytes "$tmp/bytes.json" --slurpfile sweep "$tmp/sweep.json" '
-def lpad($w): tostring | ($w - length) as $k
-    | (if $k > 0 then " " * $k else "" end) + .;
-def rpad($w): tostring | ($w - length) as $k
-    | . + (if $k > 0 then " " * $k else "" end);
-def fmt: if . == null then "n/a"
-    elif . >= 100 then round | tostring
-    elif . >= 10 then (. * 10 | round) / 10 | tostring
-    else (. * 100 | round) / 100 | tostring end;
+include "micro";
 def sci: if . == null then "?" else
     (log10 | floor) as $e | if (. == pow(10; $e)) then "1e\($e)" else tostring end end;
-def to_ns: if $metric == "cpu"
-    then (if .run_cpu == null then null else .run_cpu * 1e9 end)
-    else .real_time * ({"ns": 1, "us": 1e3, "ms": 1e6, "s": 1e9}[.time_unit]) end;
 
 ($meta[0] // {}) as $m
 | ($micro[0] // {benchmarks: [], context: {}}) as $mi
 | ($mi.benchmarks | any(.aggregate_name == "median")) as $medians
-| [ $mi.benchmarks[]
-    | select((.error_occurred // false) | not)
-    | select(if $medians then .aggregate_name == "median"
-             else .run_type == "iteration" end)
-    | (.run_name | sub("/manual_time$"; "") | split("/")) as $p
-    | to_ns as $ns
-    | { case: $p[0], level: $p[1], impl: $p[2], dist: $p[3],
-        n: ($p[4] | tonumber), ns: $ns,
-        per_fired: (if .fired and .fired > 0 and $ns != null
-                    then $ns / .fired else null end) } ] as $rows
+| ($mi | micro_rows($metric)) as $rows
 | def get($c; $l; $i; $d; $n):
     first($rows[] | select(.case == $c and .level == $l and .impl == $i
                            and .dist == $d and .n == $n)) // null;

@@ -34,36 +34,14 @@ if [ ! -f "$BYTES" ]; then
 	BYTES=/dev/null
 fi
 
-jq -r -n --argjson goal_n "$GOAL_N" --arg metric "$METRIC" \
+jq -r -n -L "$(dirname "$0")" --argjson goal_n "$GOAL_N" --arg metric "$METRIC" \
     --slurpfile bytes_in "$BYTES" \
     --slurpfile micro_in "$IN" '
-def lpad($w): tostring | ($w - length) as $k
-    | (if $k > 0 then " " * $k else "" end) + .;
-def rpad($w): tostring | ($w - length) as $k
-    | . + (if $k > 0 then " " * $k else "" end);
-def fmt: if . == null then "n/a"
-    elif . >= 100 then round | tostring
-    elif . >= 10 then (. * 10 | round) / 10 | tostring
-    else (. * 100 | round) / 100 | tostring end;
-def to_ns: if $metric == "cpu"
-    then (if .run_cpu == null then null else .run_cpu * 1e9 end)
-    else .real_time * ({"ns": 1, "us": 1e3, "ms": 1e6, "s": 1e9}[.time_unit]) end;
-
+include "micro";
 $micro_in[0] as $m
 | ($bytes_in[0] // {bytes: []}) as $bytes
 | ($m.benchmarks | any(.aggregate_name == "median")) as $medians
-# One row per case: the median of the repetitions, or the single run.
-| [ $m.benchmarks[]
-    | select((.error_occurred // false) | not)
-    | select(if $medians then .aggregate_name == "median"
-             else .run_type == "iteration" end)
-    | (.run_name | sub("/manual_time$"; "") | split("/")) as $p
-    | to_ns as $ns
-    | { case: $p[0], level: $p[1], impl: $p[2], dist: $p[3],
-        n: ($p[4] | tonumber), ns: $ns,
-        per_fired: (if .fired and .fired > 0 and $ns != null
-                    then $ns / .fired else null end) } ]
-  as $rows
+| ($m | micro_rows($metric)) as $rows
 | def get($c; $l; $i; $d; $n):
     first($rows[] | select(.case == $c and .level == $l and .impl == $i
                            and .dist == $d and .n == $n)) // null;
