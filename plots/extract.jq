@@ -25,9 +25,6 @@ def series($level; $impl; $title; $points):
    points: $points};
 
 # ------------------------------------------------------------ micro
-# to_ns and micro_rows come from bench/micro/micro.jq.
-include "micro";
-
 def level_title($level; $impl):
   if $level == "floor" then "floor: random 64-B record store" else "\($level)/\($impl)" end;
 

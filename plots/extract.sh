@@ -46,7 +46,7 @@ q() {
 	    --slurpfile meta "$tmp/meta.json" --slurpfile micro "$tmp/micro.json" \
 	    --slurpfile bytes "$tmp/bytes.json" --slurpfile ticks "$tmp/ticks.json" \
 	    --slurpfile sweep "$tmp/sweep.json" --slurpfile prec "$tmp/precision.json" \
-	    "include \"extract\";
+	    "include \"micro\"; include \"extract\";
 	     (\$micro[0] // {}) as \$mi | (\$mi | micro_rows(\$metric)) as \$rows
 	     | (\$sweep[0] | good_runs) as \$runs | (\$prec[0] | good_runs) as \$pruns
 	     | (\$ticks[0].ticks // []) as \$tk
