@@ -88,7 +88,7 @@ struct cc_exec {
 };
 
 struct callout_cpu {
-	struct cc_spin cc_lock;			/* the base lock */
+	struct biased_lock cc_lock;		/* the base lock */
 	int cc_cpu;				/* constant */
 	void *cc_be;				/* base lock: the backend */
 	/* Expired callouts waiting to run, in deadline order (base lock). */
@@ -133,13 +133,13 @@ _Noreturn void callout__panic(const char *fmt, ...)
 static inline void
 cc_lock(struct callout_cpu *cc)
 {
-	cc_spin_lock(&cc->cc_lock);
+	biased_lock_acquire(&cc->cc_lock);
 }
 
 static inline void
 cc_unlock(struct callout_cpu *cc)
 {
-	cc_spin_unlock(&cc->cc_lock);
+	biased_lock_release(&cc->cc_lock);
 }
 
 /* c_iflags has one writer at a time (the base lock holder) and lock-free
@@ -254,12 +254,12 @@ callout__add_sat(sbintime_t a, sbintime_t b)
 	return SBT_MAX - a < b ? SBT_MAX : a + b;
 }
 
-/* callout_when(): the deadline and the precision window. */
+/* callout_when() at the time `now` (read once by the caller). */
 static inline void
-callout__when(sbintime_t sbt, sbintime_t precision, int flags,
-    sbintime_t *sbt_res, sbintime_t *precision_res)
+callout__when_at(sbintime_t now, sbintime_t sbt, sbintime_t precision,
+    int flags, sbintime_t *sbt_res, sbintime_t *precision_res)
 {
-	sbintime_t base, pr;
+	sbintime_t base = now, pr;
 	int prel;
 
 	if (flags & (C_ABSOLUTE | C_PRECALC)) {
@@ -269,7 +269,6 @@ callout__when(sbintime_t sbt, sbintime_t precision, int flags,
 	}
 	if (sbt < 0)
 		sbt = 0;
-	base = callout__uptime();
 	if (flags & C_HARDCLOCK) {
 		/* "after ticks/hz seconds", on a tick boundary. */
 		if (sbt < tick_sbt)
@@ -282,6 +281,15 @@ callout__when(sbintime_t sbt, sbintime_t precision, int flags,
 		prel = PRECEXP_DEFAULT;
 	pr = prel >= 63 ? 0 : sbt >> prel;
 	*precision_res = pr > precision ? pr : precision;
+}
+
+/* callout_when(): the deadline and the precision window. */
+static inline void
+callout__when(sbintime_t sbt, sbintime_t precision, int flags,
+    sbintime_t *sbt_res, sbintime_t *precision_res)
+{
+	callout__when_at(callout__uptime(), sbt, precision, flags, sbt_res,
+	    precision_res);
 }
 
 /* Where in its window a deadline goes; the manual clock keeps it exact. */

@@ -5,8 +5,8 @@
  * A backend is a single-threaded data structure of pending callouts keyed
  * by c->c_time.  The core calls it with the owning base's lock held; a
  * backend never sees a lock, a thread or a callback, and never calls a
- * callout function.  It may use c->c_links (16 bytes) as it likes while the
- * callout is inside it.  c_time is set by the core before insert; while
+ * callout function.  It may use c->c_links (16 bytes) and c->c_slot (16
+ * bits) as it likes while the callout is inside it.  c_time is set by the core before insert; while
  * the callout is inside only the backend's reschedule changes it (remove
  * may find a callout by its deadline).
  *

@@ -49,6 +49,7 @@ static int
 base_init(struct callout_cpu *cc, int cpu, sbintime_t now)
 {
 	memset(cc, 0, sizeof(*cc));
+	biased_lock_init(&cc->cc_lock);
 	cc->cc_cpu = cpu;
 	cc->cc_be = callout__rt.ops->create(now);
 	if (cc->cc_be == NULL)
@@ -250,6 +251,17 @@ stats_add(struct callout_stats *sum, const struct callout_stats *s)
 	sum->pending += s->pending;
 	sum->discarded += s->discarded;
 	sum->backend_bytes += s->backend_bytes;
+	sum->lock_biased += s->lock_biased;
+	sum->lock_revoked += s->lock_revoked;
+}
+
+/* The base's counters with its lock's; base lock held. */
+static const struct callout_stats *
+base_stats(struct callout_cpu *cc)
+{
+	cc->cc_stats.lock_biased = cc->cc_lock.grants;
+	cc->cc_stats.lock_revoked = cc->cc_lock.revokes;
+	return &cc->cc_stats;
 }
 
 static void
@@ -267,7 +279,7 @@ stats_locked(struct callout_stats *st)
 
 		cc_lock(cc);
 		cc->cc_stats.backend_bytes = rt->ops->footprint(cc->cc_be);
-		stats_add(st, &cc->cc_stats);
+		stats_add(st, base_stats(cc));
 		cc_unlock(cc);
 	}
 }
@@ -297,6 +309,7 @@ callout_shutdown(void)
 		struct callout_cpu *cc = &rt->cpus[i];
 
 		cc_lock(cc);
+		base_stats(cc);
 		cc_unlock(cc);
 		base_fini(cc);
 		stats_add(&total, &cc->cc_stats);

@@ -171,6 +171,7 @@ typedef void timeout_t(void *);
  *   c_iflags                       base lock for writes; callout_pending()
  *                                  reads it without locks (atomic load)
  *   c_cpu                          base lock; atomic, see callout_lock()
+ *   c_slot                         base lock (the backend's, while pending)
  *   c_lock                         set by callout_init*, then read-only
  *   c_flags                        the associated lock (or the caller's own
  *                                  synchronisation for callout_init(c, 1));
@@ -189,7 +190,8 @@ struct callout {
 	struct lock_object *c_lock;
 	short c_flags;			/* CALLOUT_ACTIVE; see above */
 	short c_iflags;			/* private: CALLOUT_PENDING and others */
-	int c_cpu;			/* private: CPU the callout is assigned to */
+	short c_cpu;			/* private: CPU the callout is assigned to */
+	unsigned short c_slot;		/* private: the backend's (the wheel's slot) */
 };
 
 struct callout_handle {
@@ -318,6 +320,8 @@ struct callout_stats {
 	uint64_t pending;	/* callouts pending now */
 	uint64_t discarded;	/* pending callouts dropped by callout_shutdown */
 	uint64_t backend_bytes;	/* memory the backends hold beyond the callouts */
+	uint64_t lock_biased;	/* base locks handed to a thread's lock-free fast path */
+	uint64_t lock_revoked;	/* ... and taken back (one membarrier each) */
 };
 void callout_stats_get(struct callout_stats *st);
 

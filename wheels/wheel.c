@@ -21,15 +21,21 @@
  * callouts of the current revolution and of later ones; sweeping it moves
  * out the due ones and leaves the rest.
  *
- * Lazy re-arm: a callout pushed back to a later deadline stays in its
- * bucket, and only its c_time changes; when its bucket comes round and it
- * is not due, the sweep moves it to the bucket of its deadline.  TCP
- * pushes back nearly every timer before it fires, and a re-arm that does
- * not relink touches no other callout.  So a callout sits in a bucket
- * that comes due at or before its deadline, not always in the bucket of
- * its deadline: scheme 6's callouts of later revolutions are one case.  A two-level bitmap of occupied
- * slots lets expire and next skip empty slots, and an exact cached minimum
- * makes next() and "nothing due yet" expires O(1) most of the time.
+ * Lazy re-arm: a callout re-armed to a deadline that its bucket still
+ * comes due before stays in that bucket, and only its c_time changes; when
+ * the bucket comes round and it is not due, the sweep moves it to the
+ * bucket of its deadline.  The bucket is c_slot, not the slot of c_time,
+ * so the test is against the bucket's own sweep tick: a callout that was
+ * once pushed back keeps the earlier bucket, and a later re-arm to any
+ * time after that bucket, even one before its current c_time, does not
+ * relink either.  TCP pushes back nearly every timer before it fires, and
+ * a re-arm that does not relink touches no other callout (a relink writes
+ * to three: both neighbours and the new bucket's first).  So a callout
+ * sits in a bucket that comes due at or before its deadline, not always in
+ * the bucket of its deadline: scheme 6's callouts of later revolutions are
+ * one case.  A two-level bitmap of occupied slots lets expire and next skip
+ * empty slots, and an exact cached minimum makes next() and "nothing due
+ * yet" expires O(1) most of the time.
  *
  * Default configuration (meson options wheel_slots, wheel_tick_us):
  *   slots        S = 4096
@@ -42,8 +48,9 @@
  * Cost (N callouts inside, S slots):
  *   insert   O(1)  hash (a multiplication), push on the bucket, set 2 bits
  *   remove   O(1)  unlink; clear the bits when the bucket empties
- *   resched  O(1)  to a later deadline: set c_time, nothing else; to an
- *                  earlier one: remove and insert
+ *   resched  O(1)  to a deadline at or after its bucket's sweep: set
+ *                  c_time, nothing else; to an earlier one: remove and
+ *                  insert
  *   next     O(1)  while the cached minimum holds: it survives inserts,
  *                  removes of other callouts and expires that fire nothing.
  *                  Once the minimum is removed or fires: walk the occupied
@@ -99,8 +106,8 @@ _Static_assert((WHEEL_SLOTS & WHEEL_MASK) == 0, "wheel_slots: a power of two");
  * Everything is guarded by the base lock (the core holds it on every call;
  * next() writes the cached minimum, so a shared lock is not enough).
  * Invariants, checked by wheel_check():
- *   - a callout sits in a slot that comes due, counting from the cursor,
- *     no later than the tick of its c_time; c_time >= now;
+ *   - a callout sits in slot c_slot, which comes due, counting from the
+ *     cursor, no later than the tick of its c_time; c_time >= now;
  *   - cursor <= tick(now): an expire with nothing due moves the clock but
  *     not the cursor, so buckets it passed are swept by the next sweep;
  *   - occ has bit s set iff slot[s] is not empty, sum has bit i set iff
@@ -178,6 +185,31 @@ wheel_find(const struct wheel_be *w, size_t s)
 	return i * 64 + (size_t)__builtin_ctzll(bits);
 }
 
+/* The tick at which the sweep next visits slot s: the cursor's or later. */
+static inline uint64_t
+wheel_due(const struct wheel_be *w, size_t s)
+{
+	return w->cursor + ((s - w->cursor) & WHEEL_MASK);
+}
+
+/* Put c at the head of slot s's bucket. */
+static inline void
+wheel_link(struct wheel_be *w, struct callout *c, size_t s)
+{
+	LIST_INSERT_HEAD(&w->slot[s], c, c_links.le);
+	c->c_slot = (unsigned short)s;
+	wheel_mark(w, s);
+}
+
+/* Take c out of its bucket. */
+static inline void
+wheel_unlink(struct wheel_be *w, struct callout *c)
+{
+	LIST_REMOVE(c, c_links.le);
+	if (LIST_EMPTY(&w->slot[c->c_slot]))
+		wheel_unmark(w, c->c_slot);
+}
+
 static void *
 wheel_create(sbintime_t now)
 {
@@ -202,10 +234,8 @@ static int
 wheel_insert(void *be, struct callout *c)
 {
 	struct wheel_be *w = be;
-	size_t s = wheel_slot(c->c_time);
 
-	LIST_INSERT_HEAD(&w->slot[s], c, c_links.le);
-	wheel_mark(w, s);
+	wheel_link(w, c, wheel_slot(c->c_time));
 	w->count++;
 	/* An exact minimum stays exact; WHEEL_MIN_UNKNOWN stays unknown. */
 	if (c->c_time < w->min)
@@ -213,35 +243,12 @@ wheel_insert(void *be, struct callout *c)
 	return 0;
 }
 
-/*
- * The slot c heads, or WHEEL_SLOTS when c is not a bucket's head.  Decided
- * from c's own back link: c_time no longer names the slot after a lazy
- * re-arm.
- */
-static inline size_t
-wheel_headed(const struct wheel_be *w, const struct callout *c)
-{
-	uintptr_t p = (uintptr_t)c->c_links.le.le_prev;
-	uintptr_t first = (uintptr_t)&w->slot[0];
-
-	if (p < first || p >= (uintptr_t)&w->slot[WHEEL_SLOTS])
-		return WHEEL_SLOTS;
-	return (size_t)((p - first) / sizeof(w->slot[0]));
-}
-
 static void
 wheel_remove(void *be, struct callout *c)
 {
 	struct wheel_be *w = be;
 
-	/* Alone in its bucket: it is the head and has no successor. */
-	if (LIST_NEXT(c, c_links.le) == NULL) {
-		size_t s = wheel_headed(w, c);
-
-		if (s < WHEEL_SLOTS)
-			wheel_unmark(w, s);
-	}
-	LIST_REMOVE(c, c_links.le);
+	wheel_unlink(w, c);
 	w->count--;
 	if (c->c_time == w->min)
 		w->min = WHEEL_MIN_UNKNOWN;
@@ -252,9 +259,12 @@ wheel_reschedule(void *be, struct callout *c, sbintime_t when)
 {
 	struct wheel_be *w = be;
 
-	if (when >= c->c_time) {
-		/* Its bucket comes due first: stay, the sweep re-files it. */
-		if (c->c_time == w->min)
+	if (wheel_tick(when) >= wheel_due(w, c->c_slot)) {
+		/* Its bucket comes due first: stay, the sweep re-files it.
+		 * An unknown minimum (-1) is below every deadline. */
+		if (when <= w->min)
+			w->min = when;
+		else if (c->c_time == w->min)
 			w->min = WHEEL_MIN_UNKNOWN;
 		c->c_time = when;
 		return;
@@ -338,8 +348,7 @@ wheel_sweep_slot(struct wheel_be *w, size_t s, sbintime_t now,
 			w->count--;
 		} else if ((home = wheel_slot(c->c_time)) != s) {
 			LIST_REMOVE(c, c_links.le);
-			LIST_INSERT_HEAD(&w->slot[home], c, c_links.le);
-			wheel_mark(w, home);
+			wheel_link(w, c, home);
 		}
 	}
 	if (LIST_EMPTY(&w->slot[s]))
@@ -399,8 +408,9 @@ wheel_check_slot(const struct wheel_be *w, size_t s, size_t *n,
 		if (c->c_links.le.le_prev != (prev == NULL ?
 		    &LIST_FIRST(&w->slot[s]) : &LIST_NEXT(prev, c_links.le)))
 			return "wheel: broken back link";
-		if (w->cursor + ((s - w->cursor) & WHEEL_MASK) >
-		    wheel_tick(c->c_time))
+		if (c->c_slot != s)
+			return "wheel: a callout's c_slot is not its bucket";
+		if (wheel_due(w, s) > wheel_tick(c->c_time))
 			return "wheel: a callout sits in a slot after its deadline";
 		if (c->c_time < w->now)
 			return "wheel: a callout is older than the clock";

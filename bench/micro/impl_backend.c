@@ -2,7 +2,8 @@
  * impl_backend.c - the "backend" level: one backend's operations table
  * called directly, as the core calls it under the base lock, but with no
  * lock, no core and no callback.  A re-arm is what the core does to a
- * pending callout: remove, set c_time, insert.  A tick or an expiry is
+ * pending callout: the backend's reschedule, or remove, set c_time and
+ * insert where it has none.  A tick or an expiry is
  * ops->expire() followed by a walk of the due list, which is the least a
  * consumer of the structure must do with what fired.
  */
@@ -82,11 +83,16 @@ be_start(void *ctx, size_t i, int64_t delay)
 	be_insert(x, &x->c[i], x->now + delay);
 }
 
+/* As the core re-arms a pending callout: in place when the backend can. */
 static void
 be_rearm(void *ctx, size_t i, int64_t delay)
 {
 	struct be_ctx *x = ctx;
 
+	if (x->ops->reschedule != NULL) {
+		x->ops->reschedule(x->be, &x->c[i], x->now + delay);
+		return;
+	}
 	x->ops->remove(x->be, &x->c[i]);
 	be_insert(x, &x->c[i], x->now + delay);
 }
