@@ -155,8 +155,13 @@ bias_revoke(struct biased_lock *l, struct cc_bias_rec *o)
 		fprintf(stderr, "callout: membarrier failed after registration\n");
 		abort();
 	}
-	while (__atomic_load_n(&o->held, __ATOMIC_ACQUIRE) == l)
+	/* The owner may have been preempted inside: yield as the spin lock
+	 * does. */
+	for (int i = 1; __atomic_load_n(&o->held, __ATOMIC_ACQUIRE) == l; i++) {
 		cpu_relax();
+		if (i % SPINS_BEFORE_YIELD == 0)
+			sched_yield();
+	}
 	l->revokes++;
 	l->streak = 0;
 	if (l->need < BIAS_NEED_MAX)
