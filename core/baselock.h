@@ -30,7 +30,9 @@
  * the bias; a revocation doubles `need` (64 up to 2^16), so two threads
  * that alternate settle on the plain lock and pay no membarrier, and a
  * thread that only visits now and then (a softclock tick) revokes once per
- * visit at most.
+ * visit at most.  A revocation costs one membarrier: 0.3 us measured on
+ * this project's 2-CPU VM with the process alone, 11.7 us with another of
+ * its threads running (the IPI), so at most one per `need` slow takes.
  *
  * The bias is off, and the lock a plain spin lock, where membarrier's
  * expedited command is missing (old kernels, some sandboxes), under

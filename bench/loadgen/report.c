@@ -135,6 +135,8 @@ report_json(const struct results *r)
 	json_cdf(&j, "lateness_cdf", &r->total.lateness);
 	json_u64(&j, "wakeups", r->wakeups);
 	json_double(&j, "wakeups_per_sec", per_sec(r->wakeups, r->duration_ns));
+	json_u64(&j, "lock_biased", r->lock_biased);
+	json_u64(&j, "lock_revoked", r->lock_revoked);
 	json_object_begin(&j, "memory");
 	json_string(&j, "source", r->mem.source);
 	json_u64(&j, "bytes", r->mem.bytes);
@@ -195,6 +197,8 @@ report_text(const struct results *r)
 	    (unsigned long long)c->stop_minus_one, (unsigned long long)c->met_running,
 	    (unsigned long long)c->cancelled_waiting);
 	printf("wake-ups     %.1f per second\n", per_sec(r->wakeups, r->duration_ns));
+	printf("base locks   %llu bias grants, %llu revocations\n",
+	    (unsigned long long)r->lock_biased, (unsigned long long)r->lock_revoked);
 	printf("memory       %llu bytes (%s)\n", (unsigned long long)r->mem.bytes,
 	    r->mem.source);
 	printf("latency, ns  %10s\n", "count");

@@ -21,6 +21,8 @@ struct results {
 	uint64_t duration_ns;		/* the plan's length */
 	uint64_t elapsed_ns;		/* real time it took */
 	uint64_t wakeups;		/* callout_stats: during the plan */
+	uint64_t lock_biased;		/* callout_stats: base-lock bias grants */
+	uint64_t lock_revoked;		/* ... and revocations */
 	struct memory_sample mem;	/* when the plan was over */
 	uint64_t backend_bytes;
 	bool ok;			/* every check passed */

@@ -156,6 +156,8 @@ session_run_quiet(const char *command, const struct lg_config *cfg,
 	/* The state at the end of the plan, before the teardown. */
 	callout_stats_get(&st);
 	r.wakeups = st.wakeups;
+	r.lock_biased = st.lock_biased;
+	r.lock_revoked = st.lock_revoked;
 	r.backend_bytes = st.backend_bytes;
 	memory_sample(&r.mem);
 	for (int i = 0; i < cfg->threads; i++)
