@@ -90,7 +90,11 @@ be_rearm(void *ctx, size_t i, int64_t delay)
 	struct be_ctx *x = ctx;
 
 	if (x->ops->reschedule != NULL) {
-		x->ops->reschedule(x->be, &x->c[i], x->now + delay);
+		if (x->ops->reschedule(x->be, &x->c[i], x->now + delay) != 0) {
+			fprintf(stderr, "micro: %s: reschedule failed (ENOMEM)\n",
+			    x->ops->name);
+			abort();
+		}
 		return;
 	}
 	x->ops->remove(x->be, &x->c[i]);
