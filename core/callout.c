@@ -268,8 +268,12 @@ check_cpu(int cpu, const char *fn)
  * how many re-arms overlap their misses is the queue's size over the
  * stores each one makes (measured: each extra store ~1.5 ns).  So this
  * path writes only c_time, the counter and the lock's own word when
- * nothing else changes (no callee-saved registers, no spills: nothing
- * lives across the backend call).
+ * nothing else changes.  Not quite nothing lives across the backend call:
+ * a reschedule that fails (ENOMEM) returns here and the general path then
+ * needs this reset's arguments, so they and cc (the counter is counted
+ * after a success) survive the call; gcc -O3 keeps cc and me in the
+ * callee-saved registers it saves anyway and spills two arguments to the
+ * stack, two stores more than when reschedule could not fail.
  */
 static inline __attribute__((always_inline)) int
 cc_rearm_owned(struct callout *c, sbintime_t when, sbintime_t prec,
