@@ -174,16 +174,13 @@ callout__insert(struct callout_cpu *cc, struct callout *c, sbintime_t when,
 }
 
 /* Re-arm c, pending in cc's backend, without taking it out when the
- * backend can move it in place (the lazy re-arm: see the wheel).  ENOMEM
- * (the wheel could not reserve an entry at the new deadline's bucket)
- * changes nothing: the caller takes c out and inserts it. */
-static int
+ * backend can move it in place (the lazy re-arm: see the wheel). */
+static void
 cc_rearm(struct callout_cpu *cc, struct callout *c, sbintime_t when,
     sbintime_t prec, bool direct)
 {
 	when = cc_deadline(when);
-	if (callout__rt.ops->reschedule(cc->cc_be, c, when) != 0)
-		return ENOMEM;
+	callout__rt.ops->reschedule(cc->cc_be, c, when);
 	c->c_precision = prec;
 	if (direct != ((ci_get(c) & CI_DIRECT) != 0)) {
 		if (direct)
@@ -193,7 +190,6 @@ cc_rearm(struct callout_cpu *cc, struct callout *c, sbintime_t when,
 	}
 	cc->cc_stats.scheduled++;
 	cc_wake_clock(cc, when);
-	return 0;
 }
 
 /* Take a pending callout out of wherever it waits: a deferred migration,
@@ -253,27 +249,15 @@ check_cpu(int cpu, const char *fn)
  * not in a deferred migration), is not running, stays on its CPU and its
  * thread (C_DIRECT_EXEC or not), the backend moves it in place, and no
  * clock thread needs waking.  -1, having changed nothing, when any of that
- * does not hold: cc_reset_locked then decides everything.  -1 too when the
- * backend cannot re-arm c for lack of memory (the wheel's reschedule may
- * fail with ENOMEM, leaving c pending where it was); then c_func, c_arg,
- * CALLOUT_ACTIVE and c_precision already hold the values this reset asked
- * for, which cc_reset_locked stores again (and clears CALLOUT_ACTIVE if
- * its insert fails too).  In the window between the two, the base may run
- * the old pending call with the new function and argument; only a caller
- * without the callout's lock can see that, and for it a reset racing with
- * the call is a race anyway.
+ * does not hold: cc_reset_locked then decides everything.
  *
  * Why a path of its own: at 10^6 timers every re-arm misses the cache on
  * c, the miss blocks every later store from leaving the store queue, and
  * how many re-arms overlap their misses is the queue's size over the
  * stores each one makes (measured: each extra store ~1.5 ns).  So this
  * path writes only c_time, the counter and the lock's own word when
- * nothing else changes.  Not quite nothing lives across the backend call:
- * a reschedule that fails (ENOMEM) returns here and the general path then
- * needs this reset's arguments, so they and cc (the counter is counted
- * after a success) survive the call; gcc -O3 keeps cc and me in the
- * callee-saved registers it saves anyway and spills two arguments to the
- * stack, two stores more than when reschedule could not fail.
+ * nothing else changes (no callee-saved registers, no spills: nothing
+ * lives across the backend call).
  */
 static inline __attribute__((always_inline)) int
 cc_rearm_owned(struct callout *c, sbintime_t when, sbintime_t prec,
@@ -310,13 +294,8 @@ cc_rearm_owned(struct callout *c, sbintime_t when, sbintime_t prec,
 		c->c_flags |= CALLOUT_ACTIVE;
 	if (c->c_precision != prec)
 		c->c_precision = prec;
-	if (callout__rt.ops->reschedule(cc->cc_be, c, when) != 0) {
-		/* ENOMEM, c still pending where it was: the stores above
-		 * are ones cc_reset_locked makes again, under the lock. */
-		biased_lock_release_owned(me);
-		return -1;
-	}
 	cc->cc_stats.scheduled++;
+	callout__rt.ops->reschedule(cc->cc_be, c, when);
 	biased_lock_release_owned(me);
 	return 1;
 }
@@ -413,12 +392,9 @@ cc_reset_locked(struct callout *c, sbintime_t when, sbintime_t prec,
 		    callout__rt.ops->reschedule != NULL &&
 		    !(ci_get(c) & (CI_QUEUED | CI_DFRMIGRATION)) &&
 		    when >= cc->cc_lastexpire) {
-			if (cc_rearm(cc, c, when, prec, direct) == 0) {
-				cc_unlock(cc);
-				return cancelled;
-			}
-			/* No room at the new deadline: out and in again,
-			 * where insert reports the ENOMEM. */
+			cc_rearm(cc, c, when, prec, direct);
+			cc_unlock(cc);
+			return cancelled;
 		}
 		cc_unlink(cc, c);
 	}

@@ -20,9 +20,7 @@
  *   - expire(now) moves exactly the callouts with c_time <= now to `due`
  *     (never one that is not yet due, never leaves a due one behind);
  *   - next() is exact: the smallest c_time inside, SBT_MAX when empty;
- *   - insert and reschedule may fail only with ENOMEM, leaving the
- *     structure (and the callout) unchanged; remove and expire cannot
- *     fail.
+ *   - insert may fail only with ENOMEM, leaving the structure unchanged.
  */
 #ifndef CALLOUT_BACKEND_H
 #define CALLOUT_BACKEND_H
@@ -50,10 +48,8 @@ struct callout_backend_ops {
 	 * inside, the deadline `when` (>= the last `now`) and set c->c_time.
 	 * The backend may leave c where it is as long as it still finds it in
 	 * time: TCP pushes most timers back before they fire, and a re-arm
-	 * that does not relink touches no other callout.  0, or ENOMEM (the
-	 * wheel may have to grow an array), leaving the structure and c
-	 * exactly as they were: the core then removes and inserts. */
-	int (*reschedule)(void *be, struct callout *c, sbintime_t when);
+	 * that does not relink touches no other callout. */
+	void (*reschedule)(void *be, struct callout *c, sbintime_t when);
 
 	/* The smallest c_time inside, or SBT_MAX when empty. */
 	sbintime_t (*next)(void *be);

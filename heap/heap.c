@@ -239,9 +239,8 @@ heap_remove(void *be, struct callout *c)
 	heap_delete(h, i);
 }
 
-/* A new key in place: one sift instead of a delete and an insert; never
- * allocates, so never fails. */
-static int
+/* A new key in place: one sift instead of a delete and an insert. */
+static void
 heap_reschedule(void *be, struct callout *c, sbintime_t when)
 {
 	struct heap_be *h = be;
@@ -253,7 +252,6 @@ heap_reschedule(void *be, struct callout *c, sbintime_t when)
 		heap_sift_up(h->a, i, e);
 	else
 		heap_sift_down(h->a, h->n, i, e);
-	return 0;
 }
 
 static sbintime_t

@@ -3,20 +3,21 @@
  *
  * Replaces callout_wheel_realloc with one that can be told to fail and
  * places callouts in chosen buckets (deadlines in the middle of chosen
- * ticks, all within the first revolution).  Then:
- *   - an insert into a full bucket returns ENOMEM and changes nothing:
- *     check() passes, next() and the footprint are as before, and so is
- *     every callout, byte for byte;
- *   - so does a reschedule that must grow an array: a lazy one (to a later
- *     deadline, which reserves an entry at its new home) and a relink (to
- *     a deadline before its bucket's sweep); re-arms that need no growth
- *     (room left; a relink home into the entry already reserved there)
- *     still succeed;
- *   - expire never allocates: with every allocation failing it sweeps
- *     lazily re-armed callouts home and fires each due callout once, never
- *     early, none left behind;
- *   - with the allocator restored everything works and every callout
- *     expires; create returns NULL when it cannot allocate.
+ * ticks).  The wheel never refuses: where an array would have to grow, the
+ * callout goes onto the wheel's overflow list (callout_wheel_overflowed
+ * counts it).  Then:
+ *   - inserts into a full bucket and into one with no array yet succeed;
+ *   - so do relinking re-arms into a full bucket, and sweeps that move a
+ *     lazily re-armed callout home into a full bucket; lazy re-arms never
+ *     allocate;
+ *   - overflow members can be removed, re-armed later or earlier, and fire
+ *     on time;
+ *   - after every operation check() passes and next() is exact; every
+ *     expire moves exactly the callouts with c_time <= now, each once;
+ *   - with the allocator working again, overflow members go back into the
+ *     arrays (re-arm, or any expire) and all expire; create returns NULL
+ *     when it cannot allocate.
+ * A random run mixes all of it with the allocator failing at random.
  * Needs at least 256 slots (the default is 4096); skipped below that.
  */
 #include <errno.h>
@@ -37,10 +38,11 @@
 extern const struct callout_backend_ops callout_backend_wheel;
 static const struct callout_backend_ops *ops = &callout_backend_wheel;
 
-static struct callout timers[NTIMERS], before[NTIMERS];
+static struct callout timers[NTIMERS];
 static int inside[NTIMERS];
 static int failing;
 static long alloc_calls;
+static sbintime_t clock_now;
 
 static void *
 test_realloc(void *p, size_t n)
@@ -56,14 +58,22 @@ at_tick(uint64_t k)
 	return (sbintime_t)k * GRAN + GRAN / 2;
 }
 
+/* check() passes and next() is the smallest deadline inside. */
 static void
-check_intact(void *be)
+intact(void *be)
 {
 	const char *why = ops->check(be);
+	sbintime_t min = SBT_MAX;
 
 	if (why != NULL)
 		fprintf(stderr, "%s\n", why);
 	CHECK(why == NULL);
+	for (int k = 0; k < NTIMERS; k++)
+		if (inside[k] && timers[k].c_time < min)
+			min = timers[k].c_time;
+	CHECK_EQ(ops->next(be), min);
+	/* check() again: next() may have written the cached minimum. */
+	CHECK(ops->check(be) == NULL);
 }
 
 static void
@@ -72,47 +82,42 @@ put(void *be, int i, sbintime_t when)
 	timers[i].c_time = when;
 	CHECK_EQ(ops->insert(be, &timers[i]), 0);
 	inside[i] = 1;
-}
-
-/* Insert fresh callouts at `when` until the bucket's array (made by the
- * first of them) is full and the allocator fails; returns the next free
- * index. */
-static int
-fill_bucket(void *be, int next, sbintime_t when)
-{
-	put(be, next++, when);
-	failing = 1;
-	for (; next < NTIMERS; next++) {
-		timers[next].c_time = when;
-		if (ops->insert(be, &timers[next]) != 0)
-			break;
-		inside[next] = 1;
-	}
-	CHECK(next < NTIMERS);
-	failing = 0;
-	return next;
-}
-
-/* Everything as it was: the structure's answers and every callout. */
-struct snapshot {
-	sbintime_t next;
-	size_t bytes;
-};
-
-static struct snapshot
-take(void *be)
-{
-	memcpy(before, timers, sizeof(before));
-	return (struct snapshot){ ops->next(be), ops->footprint(be) };
+	intact(be);
 }
 
 static void
-unchanged(void *be, struct snapshot s)
+rearm(void *be, int i, sbintime_t when)
 {
-	CHECK(memcmp(before, timers, sizeof(timers)) == 0);
-	check_intact(be);
-	CHECK_EQ(ops->next(be), s.next);
-	CHECK_EQ(ops->footprint(be), s.bytes);
+	ops->reschedule(be, &timers[i], when);
+	CHECK_EQ(timers[i].c_time, when);
+	intact(be);
+}
+
+static void
+take_out(void *be, int i)
+{
+	ops->remove(be, &timers[i]);
+	inside[i] = 0;
+	intact(be);
+}
+
+/* Insert fresh callouts at `when` until the bucket's array (made by the
+ * first of them, with the allocator working) is full: the next one, with
+ * the allocator failing, goes onto the overflow list and is taken out
+ * again.  Returns the next free index. */
+static int
+fill_bucket(void *be, int next, sbintime_t when)
+{
+	size_t over = callout_wheel_overflowed(be);
+
+	put(be, next++, when);
+	failing = 1;
+	while (callout_wheel_overflowed(be) == over && next < NTIMERS)
+		put(be, next++, when);
+	CHECK_EQ(callout_wheel_overflowed(be), over + 1);
+	take_out(be, --next);
+	failing = 0;
+	return next;
 }
 
 /* Expire to `now`: exactly the due callouts, each once. */
@@ -124,6 +129,7 @@ expire_to(void *be, sbintime_t now)
 	int fired = 0;
 
 	ops->expire(be, now, &due);
+	clock_now = now;
 	TAILQ_FOREACH(c, &due, c_links.tqe) {
 		int k = (int)(c - timers);
 
@@ -140,7 +146,7 @@ expire_to(void *be, sbintime_t now)
 			CHECK(!"a due callout was left inside");
 			inside[k] = 0;
 		}
-	check_intact(be);
+	intact(be);
 	return fired;
 }
 
@@ -160,157 +166,186 @@ fresh(void)
 	memset(timers, 0, sizeof(timers));
 	memset(inside, 0, sizeof(inside));
 	failing = 0;
+	clock_now = 0;
 	return ops->create(0);
 }
 
 static void
-failed_insert_changes_nothing(void)
+inserts_overflow(void)
 {
 	void *be = fresh();
-	struct snapshot s;
-	int n;
+	size_t bytes;
+	int n, first;
 
 	CHECK(be != NULL);
 	if (be == NULL)
 		return;
 	put(be, 0, at_tick(3));
 	n = fill_bucket(be, 1, at_tick(20));
-	CHECK(n > 1);
+	CHECK_EQ(n, 1 + 8);		/* the first array: 8 entries */
+	bytes = ops->footprint(be);
 
-	/* Again, observed closely: the earliest deadline, in the full
-	 * bucket, and into an empty bucket (no array yet). */
-	s = take(be);
-	failing = 1;
-	timers[n].c_time = at_tick(20) - GRAN / 4;
-	CHECK_EQ(ops->insert(be, &timers[n]), ENOMEM);
-	timers[n].c_time = at_tick(7);
-	CHECK_EQ(ops->insert(be, &timers[n]), ENOMEM);
-	failing = 0;
-	timers[n].c_time = before[n].c_time;	/* the test's own store */
-	unchanged(be, s);
-
-	CHECK_EQ(expire_to(be, at_tick(SLOTS * 3)), n);
-	CHECK_EQ(ops->next(be), SBT_MAX);
-	ops->destroy(be);
-}
-
-static void
-failed_reschedule_changes_nothing(void)
-{
-	void *be = fresh();
-	struct snapshot s;
-	int n;
-
-	CHECK(be != NULL);
-	if (be == NULL)
-		return;
-	put(be, 0, at_tick(5));		/* re-armed later: lazy */
-	put(be, 1, at_tick(40));	/* re-armed earlier: relink */
-	put(be, 2, at_tick(6));
-	put(be, 3, at_tick(30));	/* bucket 30 has room left */
-	n = fill_bucket(be, 4, at_tick(20));
-
-	s = take(be);
 	failing = 1;
 	alloc_calls = 0;
-	/* Lazy to a full bucket, to an empty one, and relink to a full one. */
-	CHECK_EQ(ops->reschedule(be, &timers[0], at_tick(20)), ENOMEM);
-	CHECK_EQ(ops->reschedule(be, &timers[0], at_tick(50)), ENOMEM);
-	CHECK_EQ(ops->reschedule(be, &timers[1], at_tick(20)), ENOMEM);
-	CHECK_EQ(alloc_calls, 3);
-	unchanged(be, s);
+	first = n;
+	/* Into the full bucket, the earliest deadline inside, and into a
+	 * bucket with no array: all accepted, onto the overflow list. */
+	put(be, n++, at_tick(20) + 1);
+	put(be, n++, at_tick(20));
+	put(be, n++, at_tick(1));
+	put(be, n++, at_tick(7));
+	put(be, n++, at_tick(7 + SLOTS));
+	CHECK_EQ(callout_wheel_overflowed(be), (size_t)(n - first));
+	CHECK(alloc_calls >= n - first);
+	CHECK_EQ(ops->footprint(be), bytes);
 
-	/* Room without growth: a lazy re-arm into bucket 30, a re-arm in
-	 * place within bucket 40, and one within its own bucket's next
-	 * revolution. */
-	CHECK_EQ(ops->reschedule(be, &timers[2], at_tick(30) + 1), 0);
-	CHECK_EQ(ops->reschedule(be, &timers[1], at_tick(40) + 7), 0);
-	CHECK_EQ(ops->reschedule(be, &timers[3], at_tick(30 + SLOTS)), 0);
-	check_intact(be);
+	/* One taken out again: unlinked from the list. */
+	take_out(be, first + 1);
+	CHECK_EQ(callout_wheel_overflowed(be), (size_t)(n - first - 1));
+
+	/* Expire in steps, the allocator still failing. */
+	CHECK_EQ(expire_to(be, at_tick(1) - 1), 0);
+	CHECK_EQ(expire_to(be, at_tick(1)), 1);
+	CHECK_EQ(expire_to(be, at_tick(3)), 1);
+	CHECK_EQ(expire_to(be, at_tick(7)), 1);
+	CHECK_EQ(callout_wheel_overflowed(be), 2);
+	CHECK_EQ(expire_to(be, at_tick(20) + 1), first);
+	CHECK_EQ(callout_wheel_overflowed(be), 1);
+	CHECK_EQ(ops->footprint(be), bytes);
+
+	/* The allocator back: the next expire, with nothing due, takes the
+	 * last member home (an array for slot 7 appears). */
 	failing = 0;
-
-	CHECK_EQ(expire_to(be, at_tick(SLOTS * 3)), n);
+	CHECK_EQ(expire_to(be, at_tick(30)), 0);
+	CHECK_EQ(callout_wheel_overflowed(be), 0);
+	CHECK(ops->footprint(be) > bytes);
+	CHECK_EQ(expire_to(be, at_tick(7 + SLOTS)), 1);
 	CHECK_EQ(count_inside(), 0);
-	ops->destroy(be);
-}
-
-/*
- * A relink home into the entry its callout already holds there: c sits in
- * bucket 100, its deadline was pushed to the next revolution of slot 50
- * (an entry reserved in bucket 50), and is then pulled back to tick 50,
- * before bucket 100's sweep.  Bucket 50 is full, yet nothing is allocated.
- */
-static void
-relink_into_reserved_entry(void)
-{
-	void *be = fresh();
-	int n;
-
-	CHECK(be != NULL);
-	if (be == NULL)
-		return;
-	put(be, 0, at_tick(100));
-	CHECK_EQ(ops->reschedule(be, &timers[0], at_tick(50 + SLOTS)), 0);
-	n = fill_bucket(be, 1, at_tick(50));
-	check_intact(be);
-
-	failing = 1;
-	alloc_calls = 0;
-	CHECK_EQ(ops->reschedule(be, &timers[0], at_tick(50) + 1), 0);
-	CHECK_EQ(timers[0].c_time, at_tick(50) + 1);
-	CHECK_EQ(alloc_calls, 0);
-	check_intact(be);
-	CHECK_EQ(expire_to(be, at_tick(50) + GRAN / 2), n);
-	failing = 0;
-	ops->destroy(be);
-}
-
-/*
- * Callouts spread over a few revolutions, most re-armed lazily (so that
- * the sweeps re-file them, some more than once), then expired with every
- * allocation failing, in small steps and jumps.
- */
-static void
-expire_never_allocates(void)
-{
-	uint64_t s = 42;
-	void *be = fresh();
-	sbintime_t now = 0;
-	int fired = 0, n = NTIMERS / 2;
-
-	CHECK(be != NULL);
-	if (be == NULL)
-		return;
-	for (int i = 0; i < n; i++)
-		put(be, i, (sbintime_t)rng_below(&s, 3 * SLOTS * GRAN));
-	for (int i = 0; i < n; i++)
-		if (rng_below(&s, 4) != 0)
-			CHECK_EQ(ops->reschedule(be, &timers[i], timers[i].c_time +
-			    (sbintime_t)rng_below(&s, 2 * SLOTS * GRAN)), 0);
-	check_intact(be);
-
-	failing = 1;
-	alloc_calls = 0;
-	while (count_inside() > 0) {
-		now += rng_below(&s, 8) == 0 ?
-		    (sbintime_t)rng_below(&s, SLOTS * GRAN) :
-		    (sbintime_t)rng_below(&s, 20 * GRAN);
-		fired += expire_to(be, now);
-		(void)ops->next(be);
-	}
-	CHECK_EQ(alloc_calls, 0);
-	CHECK_EQ(fired, n);
 	CHECK_EQ(ops->next(be), SBT_MAX);
+	ops->destroy(be);
+}
 
-	/* The allocator back: all of them again, and they all expire. */
+static void
+reschedules_overflow(void)
+{
+	void *be = fresh();
+	size_t bytes;
+	int n20, n;
+
+	CHECK(be != NULL);
+	if (be == NULL)
+		return;
+	put(be, 0, at_tick(40));	/* relinked earlier, into bucket 20 */
+	put(be, 1, at_tick(5));		/* lazily later, to home 20 */
+	put(be, 2, at_tick(100));	/* lazily to home 50; swept at 100 */
+	n20 = fill_bucket(be, 3, at_tick(20));
+	n = fill_bucket(be, n20, at_tick(50 + SLOTS));	/* a later revolution */
+	bytes = ops->footprint(be);
+
+	failing = 1;
+	alloc_calls = 0;
+	/* Lazy re-arms allocate nothing, whatever their home. */
+	rearm(be, 1, at_tick(20) + 3);
+	rearm(be, 2, at_tick(50 + SLOTS) + 1);
+	CHECK_EQ(alloc_calls, 0);
+	CHECK_EQ(callout_wheel_overflowed(be), 0);
+	/* A relink (before bucket 40's sweep) into the full bucket 20: onto
+	 * the list. */
+	rearm(be, 0, at_tick(20) + 2);
+	CHECK_EQ(callout_wheel_overflowed(be), 1);
+	/* The overflow member re-armed later (home 30: no array) and
+	 * earlier (home 20: full): it stays, the minimum follows. */
+	rearm(be, 0, at_tick(30));
+	rearm(be, 0, at_tick(20) + 1);
+	CHECK_EQ(callout_wheel_overflowed(be), 1);
+
+	/* Bucket 5's sweep (something is due at tick 10: an expire with
+	 * nothing due sweeps nothing) moves callout 1 home to the full bucket
+	 * 20: onto the list. */
+	put(be, NTIMERS - 1, at_tick(10));
+	CHECK_EQ(expire_to(be, at_tick(10)), 1);
+	CHECK_EQ(callout_wheel_overflowed(be), 2);
+	/* Bucket 20 fires, and callout 0 from the list; callout 1, not due,
+	 * goes home into the emptied array (room without growth). */
+	CHECK_EQ(expire_to(be, at_tick(20) + 1), n20 - 3 + 1);
+	CHECK_EQ(callout_wheel_overflowed(be), 0);
+	CHECK_EQ(expire_to(be, at_tick(20) + 3), 1);
+	/* Bucket 100's sweep: callout 2's home 50 is full (a later
+	 * revolution waits there): onto the list. */
+	put(be, NTIMERS - 2, at_tick(100));
+	CHECK_EQ(expire_to(be, at_tick(100)), 1);
+	CHECK_EQ(callout_wheel_overflowed(be), 1);
+	CHECK_EQ(ops->footprint(be), bytes);
+
+	/* The allocator back: a re-arm takes the member home. */
 	failing = 0;
-	for (int i = 0; i < NTIMERS; i++)
-		put(be, i, now + (sbintime_t)rng_below(&s, 2 * SLOTS * GRAN));
-	for (int i = 0; i < NTIMERS; i += 2)
-		CHECK_EQ(ops->reschedule(be, &timers[i], timers[i].c_time +
-		    (sbintime_t)rng_below(&s, SLOTS * GRAN)), 0);
-	check_intact(be);
-	CHECK_EQ(expire_to(be, now + 4 * SLOTS * GRAN), NTIMERS);
+	rearm(be, 2, at_tick(50 + SLOTS) + 2);
+	CHECK_EQ(callout_wheel_overflowed(be), 0);
+	CHECK(ops->footprint(be) > bytes);
+	CHECK_EQ(expire_to(be, at_tick(50 + SLOTS) + 2), n - n20 + 1);
+	CHECK_EQ(count_inside(), 0);
+	CHECK_EQ(ops->next(be), SBT_MAX);
+	ops->destroy(be);
+}
+
+/* Within 64 ticks (so buckets fill past their first array), now and then
+ * a few revolutions later. */
+static sbintime_t
+random_delay(uint64_t *s)
+{
+	sbintime_t d = (sbintime_t)rng_below(s, 64 * (uint64_t)GRAN);
+
+	if (rng_below(s, 4) == 0)
+		d += (sbintime_t)rng_below(s, 3) * (sbintime_t)SLOTS * GRAN;
+	return d;
+}
+
+/*
+ * Random inserts, removes, re-arms (from now or from the deadline) and
+ * expires, the allocator failing two times out of three, every result
+ * checked.  Then the allocator back: one expire with nothing due empties
+ * the list, and everything expires.
+ */
+static void
+random_run(void)
+{
+	uint64_t s = 2026;
+	void *be = fresh();
+	size_t most = 0;
+	long fired = 0, armed = 0;
+
+	CHECK(be != NULL);
+	if (be == NULL)
+		return;
+	for (int step = 0; step < 10000; step++) {
+		int i = (int)rng_below(&s, NTIMERS);
+		uint64_t what = rng_below(&s, 10);
+
+		failing = rng_below(&s, 3) != 0;
+		if (what < 4 && !inside[i]) {
+			put(be, i, clock_now + random_delay(&s));
+			armed++;
+		} else if (what < 7 && inside[i])
+			rearm(be, i, (rng_below(&s, 2) ? clock_now :
+			    timers[i].c_time) + random_delay(&s));
+		else if (what < 8 && inside[i])
+			take_out(be, i), armed--;
+		else if (what >= 8)
+			fired += expire_to(be, clock_now +
+			    (sbintime_t)rng_below(&s, rng_below(&s, 16) == 0 ?
+			    (uint64_t)SLOTS * GRAN : 4 * (uint64_t)GRAN));
+		if (callout_wheel_overflowed(be) > most)
+			most = callout_wheel_overflowed(be);
+	}
+	CHECK(most > 0);
+	printf("  random: %ld inserted, %ld fired, at most %zu on the "
+	    "overflow list\n", armed + fired, fired, most);
+	failing = 0;
+	fired += expire_to(be, clock_now);
+	CHECK_EQ(callout_wheel_overflowed(be), 0);
+	fired += expire_to(be, clock_now + 4 * (sbintime_t)SLOTS * GRAN);
+	CHECK_EQ(count_inside(), 0);
+	CHECK_EQ(ops->next(be), SBT_MAX);
 	ops->destroy(be);
 }
 
@@ -331,10 +366,9 @@ main(void)
 		return 77;
 	}
 	callout_wheel_realloc = test_realloc;
-	RUN(failed_insert_changes_nothing);
-	RUN(failed_reschedule_changes_nothing);
-	RUN(relink_into_reserved_entry);
-	RUN(expire_never_allocates);
+	RUN(inserts_overflow);
+	RUN(reschedules_overflow);
+	RUN(random_run);
 	RUN(create_fails_cleanly);
 	callout_wheel_realloc = realloc;
 	return CHECK_EXIT();

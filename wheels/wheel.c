@@ -38,66 +38,80 @@
  * that was once pushed back keeps the earlier bucket, and a later re-arm
  * to any time after that bucket, even one before its current c_time, does
  * not relink either.  TCP pushes back nearly every timer before it fires,
- * and a re-arm that does not relink touches no other callout (a relink
- * writes to the entry moved into its place).  So a callout sits in a
- * bucket that comes due at or before its deadline, not always in the
- * bucket of its deadline: scheme 6's callouts of later revolutions are
- * one case.  A two-level bitmap of occupied slots lets expire and next skip
- * empty slots, and an exact cached minimum makes next() and "nothing due
- * yet" expires O(1) most of the time.
+ * and a re-arm that does not relink writes c_time (and the cached
+ * minimum) and nothing else.  So a callout sits in a bucket that comes due
+ * at or before its deadline, not always in the bucket of its deadline:
+ * scheme 6's callouts of later revolutions are one case.  A two-level
+ * bitmap of occupied slots lets expire and next skip empty slots, and an
+ * exact cached minimum makes next() and "nothing due yet" expires O(1)
+ * most of the time.
  *
- * Reservations keep expire from allocating (it cannot fail): a callout
- * whose home differs from its bucket holds one entry reserved in its
- * home's array, taken when a lazy re-arm gives it that home (the re-arm
- * may fail with ENOMEM, before it changes anything).  The sweep that moves
- * it home uses the reserved entry.  Every bucket has cap >= n + reserved.
+ * The overflow list: the wheel never refuses a callout.  Where an array
+ * would have to grow and the allocator fails (an insert, a relinking
+ * re-arm, or the sweep moving a lazily re-armed callout home), the callout
+ * goes onto one wheel-wide doubly linked list through c_links.le instead,
+ * marked by c_slot == WHEEL_OVERFLOW (0xFFFF, so at most 32768 slots).
+ * Why: expire cannot fail (its callouts are already inside, and the sweep
+ * that files one home must put it somewhere), and reschedule must not: the
+ * core's lock-free re-arm path (cc_rearm_owned in core/callout.c) then
+ * keeps nothing alive across the backend call, no spill, no callee-saved
+ * register, which at 10^6 timers is worth ~1.5 ns a store.  The list is
+ * empty unless memory ran out; while it is not, every expire scans it,
+ * fires the due ones and moves the others home when their arrays can grow
+ * again, and the minimum walk scans it too.  Its members are inside like
+ * any other: remove unlinks them in O(1), a re-arm sets c_time and tries
+ * to move the callout home.
  *
  * Default configuration (meson options wheel_slots, wheel_tick_us):
- *   slots        S = 4096
+ *   slots        S = 4096 (at most 32768, see above)
  *   granularity  ustosbt(1000 us) = 4294968 sbt (1 ms + 0.16 ns)
  *   revolution   S * granularity ~= 4.096 s; longer timeouts wait in their
  *                bucket for their revolution
- *   fixed        98,864 bytes: 96 KiB of bucket heads (24 B each: array,
- *                n, cap, reserved), 512 B slot bitmap, 8 B summary, 40 B
- *                header
+ *   fixed        66,112 bytes: 64 KiB of bucket heads (16 B each: array,
+ *                n, cap), 512 B slot bitmap, 8 B summary, 56 B header
+ *                (with the overflow list's head and count)
  *   arrays       8 entries (64 B) at a bucket's first callout, doubled
- *                (realloc) when n + reserved would pass cap; never shrunk
- *                while the wheel lives, as the heap's: giving memory back
- *                would put the allocator on the remove and expire paths.
- *                8 to 16 bytes per callout at the peak (plus reservations),
- *                freed in destroy
+ *                (realloc) when full; never shrunk while the wheel lives,
+ *                as the heap's: giving memory back would put the allocator
+ *                on the remove and expire paths.  8 to 16 bytes per
+ *                callout at the peak, freed in destroy; nothing for a
+ *                callout on the overflow list (its links are inside it)
  *
- * Cost (N callouts inside, S slots):
+ * Cost (N callouts inside, S slots, V of them on the overflow list: 0
+ * unless the allocator failed):
  *   insert   O(1)  hash (a multiplication), append to the bucket's array,
  *                  set 2 bits; amortised O(1) when the array doubles
  *   remove   O(1)  the last entry fills the hole; clear the bits when the
- *                  bucket empties
+ *                  bucket empties; an overflow member is unlinked
  *   resched  O(1)  to a deadline at or after its bucket's sweep: set
- *                  c_time and move a reservation (when the home changes),
- *                  nothing else; to an earlier one: remove and insert
+ *                  c_time (and the cached minimum), nothing else; to an
+ *                  earlier one: out of its bucket, into its home
  *   next     O(1)  while the cached minimum holds: it survives inserts,
  *                  removes of other callouts and expires that fire nothing.
- *                  Once the minimum is removed or fires: walk the occupied
- *                  buckets from the cursor on until one holds a callout of
- *                  the current revolution; that is one bucket, O(N/S) on
- *                  average, when the next deadline is within a revolution,
- *                  and O(N + S/4096) in the worst case (everything is
- *                  beyond one revolution: every bucket is walked).
- *   expire   O(1)  when nothing is due (cached minimum after now);
+ *                  Once the minimum is removed or fires: O(V) for the
+ *                  overflow list, then walk the occupied buckets from the
+ *                  cursor on until one holds a callout of the current
+ *                  revolution; that is one bucket, O(N/S) on average, when
+ *                  the next deadline is within a revolution, and
+ *                  O(N + S/4096) in the worst case (everything is beyond
+ *                  one revolution: every bucket is walked).
+ *   expire   O(1)  when nothing is due (cached minimum after now) and the
+ *                  overflow list is empty;
  *                  else O(1) per expired callout plus O(1) per callout of
  *                  a later revolution in each swept bucket (scheme 6's
- *                  price: N/S per tick on average) and O(1) per callout
- *                  re-filed after a lazy re-arm; never allocates;
+ *                  price: N/S per tick on average), O(1) per callout
+ *                  re-filed after a lazy re-arm, and O(V);
  *                  per empty tick: no bucket visit; the slot bitmap
  *                  skips empty slots 64 at a time, its summary 4096 at a
  *                  time;
  *                  per jump: at most one revolution is swept, every
  *                  occupied bucket once, O(N + S/4096) however long the
  *                  jump.
- *   check    O(N + S), and S counters of scratch (calloc)
+ *   check    O(N + S)
  *
  * expire appends to `due` slot by slot from the cursor on, each bucket
- * from its last entry to its first: not sorted by deadline.
+ * from its last entry to its first, then the overflow list's due ones:
+ * not sorted by deadline.
  *
  * Deadlines are times since boot and never negative: the cached minimum
  * uses -1 as its "unknown" mark.
@@ -120,6 +134,9 @@
 #define WHEEL_INITIAL	8	/* entries of a bucket's first array */
 #define WHEEL_CAP_MAX	((uint32_t)1 << 31)	/* doubling stops here */
 
+/* c_slot of a callout on the overflow list: no slot has this number. */
+#define WHEEL_OVERFLOW	0xFFFFu
+
 /*
  * How far ahead a bucket walk prefetches: enough callouts in flight to
  * cover a miss to memory, few enough not to evict what is still to be
@@ -128,6 +145,8 @@
 #define WHEEL_PREFETCH	8
 
 _Static_assert((WHEEL_SLOTS & WHEEL_MASK) == 0, "wheel_slots: a power of two");
+_Static_assert(WHEEL_SLOTS <= 32768,
+    "wheel_slots: at most 32768, c_slot 0xFFFF marks the overflow list");
 
 /*
  * One slot's span.  ustosbt() is inline and its argument a constant, so an
@@ -141,38 +160,40 @@ _Static_assert((WHEEL_SLOTS & WHEEL_MASK) == 0, "wheel_slots: a power of two");
 
 /*
  * v[0] .. v[n - 1] are the callouts in the bucket, in no order; v is NULL
- * until the first one arrives.  `reserved` entries past them are promised
- * to callouts of other buckets whose home this is (see wheel_reschedule).
+ * until the first one arrives.
  */
 struct wheel_bucket {
 	struct callout **v;
 	uint32_t n;		/* callouts in the bucket */
 	uint32_t cap;		/* entries v has room for: 0 or a power of two */
-	uint32_t reserved;	/* entries promised to callouts coming home */
 };
 
 /*
  * Everything is guarded by the base lock (the core holds it on every call;
  * next() writes the cached minimum, so a shared lock is not enough).
  * Invariants, checked by wheel_check():
- *   - a callout c sits at slot[c_slot].v[c_links.u64[0]]; that slot comes
- *     due, counting from the cursor, no later than the tick of its c_time;
- *     c_time >= now;
- *   - slot[h].reserved is the number of callouts with home h =
- *     slot(c_time) that sit in another bucket; n + reserved <= cap;
+ *   - a callout c in a bucket sits at slot[c_slot].v[c_links.u64[0]]; that
+ *     slot comes due, counting from the cursor, no later than the tick of
+ *     its c_time; c_time >= now;
+ *   - a callout on the overflow list has c_slot == WHEEL_OVERFLOW and
+ *     c_time >= now; nover counts them (0 iff the list is empty);
  *   - cursor <= tick(now): an expire with nothing due moves the clock but
  *     not the cursor, so buckets it passed are swept by the next sweep;
  *   - occ has bit s set iff slot[s] is not empty, sum has bit i set iff
  *     occ[i] is not zero;
- *   - count is the number of callouts inside, bytes the arrays' size;
- *   - min is WHEEL_MIN_UNKNOWN or the smallest c_time (SBT_MAX: empty).
+ *   - count is the number of callouts in the buckets (the overflow list's
+ *     not included), bytes the arrays' size;
+ *   - min is WHEEL_MIN_UNKNOWN or the smallest c_time of the buckets and
+ *     the overflow list (SBT_MAX: empty).
  */
 struct wheel_be {
 	sbintime_t now;		/* last expire time */
 	uint64_t cursor;	/* tick the next sweep starts from */
 	sbintime_t min;		/* cached minimum, or WHEEL_MIN_UNKNOWN */
-	size_t count;		/* callouts inside */
+	size_t count;		/* callouts in the buckets */
+	size_t nover;		/* callouts on the overflow list */
 	size_t bytes;		/* sum of the arrays' sizes, for footprint */
+	LIST_HEAD(, callout) over;	/* the overflow list */
 	uint64_t sum[WHEEL_SUMS];
 	uint64_t occ[WHEEL_WORDS];
 	struct wheel_bucket slot[WHEEL_SLOTS];
@@ -248,35 +269,32 @@ wheel_due(const struct wheel_be *w, size_t s)
 }
 
 /*
- * Make room in slot s's array for `more` entries beyond its callouts and
- * reservations, doubling it as often as needed.  ENOMEM leaves the bucket
- * untouched; every caller makes its room before it changes anything.
+ * Make room in slot s's array for one more entry, doubling it when full.
+ * ENOMEM leaves the bucket untouched (the caller then uses the overflow
+ * list).
  */
 static int
-wheel_room(struct wheel_be *w, size_t s, uint32_t more)
+wheel_room(struct wheel_be *w, size_t s)
 {
 	struct wheel_bucket *b = &w->slot[s];
-	uint64_t need = (uint64_t)b->n + b->reserved + more;
-	uint64_t cap = b->cap != 0 ? b->cap : WHEEL_INITIAL;
+	uint32_t cap;
 	struct callout **v;
 
-	if (need <= b->cap)
+	if (b->n < b->cap)
 		return 0;
-	while (cap < need)
-		cap *= 2;
-	if (cap > WHEEL_CAP_MAX)
+	if (b->cap >= WHEEL_CAP_MAX)
 		return ENOMEM;
+	cap = b->cap != 0 ? 2 * b->cap : WHEEL_INITIAL;
 	v = callout_wheel_realloc(b->v, (size_t)cap * sizeof(*v));
 	if (v == NULL)
 		return ENOMEM;
 	w->bytes += ((size_t)cap - b->cap) * sizeof(*v);
 	b->v = v;
-	b->cap = (uint32_t)cap;
+	b->cap = cap;
 	return 0;
 }
 
-/* Append c to slot s's bucket, which has room (wheel_room, or c's
- * reservation there). */
+/* Append c to slot s's bucket, which has room (wheel_room). */
 static inline void
 wheel_push(struct wheel_be *w, struct callout *c, size_t s)
 {
@@ -286,10 +304,12 @@ wheel_push(struct wheel_be *w, struct callout *c, size_t s)
 	c->c_slot = (unsigned short)s;
 	b->v[b->n++] = c;
 	wheel_mark(w, s);
+	w->count++;
 }
 
 /* Take the entry at index i out of bucket b: the last one fills the hole.
- * The caller clears the slot's bits once it is done with the bucket. */
+ * The caller clears the slot's bits once it is done with the bucket, and
+ * counts. */
 static inline void
 wheel_cut(struct wheel_bucket *b, uint32_t i)
 {
@@ -301,14 +321,46 @@ wheel_cut(struct wheel_bucket *b, uint32_t i)
 	}
 }
 
-/* Give up the entry c's home holds for it, if it sits elsewhere. */
+/* Onto the overflow list: an array could not grow. */
+static void
+wheel_over_add(struct wheel_be *w, struct callout *c)
+{
+	c->c_slot = WHEEL_OVERFLOW;
+	LIST_INSERT_HEAD(&w->over, c, c_links.le);
+	w->nover++;
+}
+
 static inline void
-wheel_release(struct wheel_be *w, const struct callout *c, size_t s)
+wheel_over_cut(struct wheel_be *w, struct callout *c)
+{
+	LIST_REMOVE(c, c_links.le);
+	w->nover--;
+}
+
+/* File c, in no bucket and not on the list, by its c_time: its home, or
+ * the overflow list when the home cannot grow. */
+static void
+wheel_file(struct wheel_be *w, struct callout *c)
 {
 	size_t home = wheel_slot(c->c_time);
 
-	if (home != s)
-		w->slot[home].reserved--;
+	if (__builtin_expect(wheel_room(w, home) == 0, 1))
+		wheel_push(w, c, home);
+	else
+		wheel_over_add(w, c);
+}
+
+/* An overflow member into its home, if its array can grow: 1 if moved. */
+static int
+wheel_over_home(struct wheel_be *w, struct callout *c)
+{
+	size_t home = wheel_slot(c->c_time);
+
+	if (wheel_room(w, home) != 0)
+		return 0;
+	wheel_over_cut(w, c);
+	wheel_push(w, c, home);
+	return 1;
 }
 
 static void *
@@ -320,6 +372,7 @@ wheel_create(sbintime_t now)
 		return NULL;
 	/* Zeroes are empty buckets with no array and clear bits. */
 	memset(w, 0, sizeof(*w));
+	LIST_INIT(&w->over);
 	w->now = now;
 	w->cursor = wheel_tick(now);
 	w->min = SBT_MAX;
@@ -336,83 +389,88 @@ wheel_destroy(void *be)
 	free(w);
 }
 
-/* An insert whose room is made: into its home, so no reservation. */
-static inline void
-wheel_insert_home(struct wheel_be *w, struct callout *c, size_t home)
-{
-	wheel_push(w, c, home);
-	w->count++;
-	/* An exact minimum stays exact; WHEEL_MIN_UNKNOWN stays unknown. */
-	if (c->c_time < w->min)
-		w->min = c->c_time;
-}
-
+/* Never fails: the overflow list takes what the arrays cannot. */
 static int
 wheel_insert(void *be, struct callout *c)
 {
 	struct wheel_be *w = be;
-	size_t home = wheel_slot(c->c_time);
 
-	if (wheel_room(w, home, 1) != 0)
-		return ENOMEM;
-	wheel_insert_home(w, c, home);
+	wheel_file(w, c);
+	/* An exact minimum stays exact; WHEEL_MIN_UNKNOWN stays unknown. */
+	if (c->c_time < w->min)
+		w->min = c->c_time;
 	return 0;
+}
+
+/* Take c out of wherever it is, without touching the minimum. */
+static inline void
+wheel_unlink(struct wheel_be *w, struct callout *c)
+{
+	size_t s = c->c_slot;
+
+	if (__builtin_expect(s == WHEEL_OVERFLOW, 0)) {
+		wheel_over_cut(w, c);
+		return;
+	}
+	wheel_cut(&w->slot[s], (uint32_t)c->c_links.u64[0]);
+	if (w->slot[s].n == 0)
+		wheel_unmark(w, s);
+	w->count--;
 }
 
 static void
 wheel_remove(void *be, struct callout *c)
 {
 	struct wheel_be *w = be;
-	size_t s = c->c_slot;
 
-	wheel_release(w, c, s);
-	wheel_cut(&w->slot[s], (uint32_t)c->c_links.u64[0]);
-	if (w->slot[s].n == 0)
-		wheel_unmark(w, s);
-	w->count--;
+	wheel_unlink(w, c);
 	if (c->c_time == w->min)
 		w->min = WHEEL_MIN_UNKNOWN;
 }
 
-static int
+/*
+ * The re-arms that change more than c_time: a relink out of c's bucket
+ * (the new deadline comes before the bucket's sweep) and any re-arm of an
+ * overflow member (home if its array can grow now, else it stays on the
+ * list, where expire finds it).  when < c_time for a relink; not
+ * necessarily for an overflow member.
+ */
+static __attribute__((noinline)) void
+wheel_reschedule_slow(struct wheel_be *w, struct callout *c, sbintime_t when)
+{
+	if (when <= w->min)
+		w->min = when;
+	else if (c->c_time == w->min)
+		w->min = WHEEL_MIN_UNKNOWN;
+	c->c_time = when;
+	if (c->c_slot == WHEEL_OVERFLOW) {
+		(void)wheel_over_home(w, c);
+		return;
+	}
+	wheel_unlink(w, c);
+	wheel_file(w, c);
+}
+
+static void
 wheel_reschedule(void *be, struct callout *c, sbintime_t when)
 {
 	struct wheel_be *w = be;
 	size_t s = c->c_slot;
-	size_t old = wheel_slot(c->c_time), home = wheel_slot(when);
 
-	if (wheel_tick(when) >= wheel_due(w, s)) {
-		/* Its bucket comes due first: stay, the sweep re-files it
-		 * into the entry reserved at its new home. */
-		if (home != old) {
-			if (home != s) {
-				if (wheel_room(w, home, 1) != 0)
-					return ENOMEM;
-				w->slot[home].reserved++;
-			}
-			if (old != s)
-				w->slot[old].reserved--;
-		}
-		/* An unknown minimum (-1) is below every deadline. */
+	/* WHEEL_OVERFLOW is no slot: never index slot[] with it.  The test
+	 * costs a compare, no store. */
+	if (__builtin_expect(s != WHEEL_OVERFLOW, 1) &&
+	    wheel_tick(when) >= wheel_due(w, s)) {
+		/* Its bucket comes due first: stay, the sweep re-files it.
+		 * An unknown minimum (-1) is below every deadline. */
 		if (when <= w->min)
 			w->min = when;
 		else if (c->c_time == w->min)
 			w->min = WHEEL_MIN_UNKNOWN;
 		c->c_time = when;
-		return 0;
+		return;
 	}
-	/*
-	 * Earlier than its bucket's sweep: relink into its home, which is
-	 * not s (a tick at or after the cursor in slot s is due(s) or
-	 * later).  When the home stays and c holds an entry reserved there,
-	 * the remove frees that entry for the insert: no room to make.
-	 */
-	if ((old == s || old != home) && wheel_room(w, home, 1) != 0)
-		return ENOMEM;
-	wheel_remove(w, c);
-	c->c_time = when;
-	wheel_insert_home(w, c, home);
-	return 0;
+	wheel_reschedule_slow(w, c, when);
 }
 
 static sbintime_t
@@ -430,22 +488,35 @@ wheel_bucket_min(const struct wheel_be *w, size_t s)
 	return m;
 }
 
+static sbintime_t
+wheel_over_min(const struct wheel_be *w)
+{
+	const struct callout *c;
+	sbintime_t m = SBT_MAX;
+
+	LIST_FOREACH(c, &w->over, c_links.le)
+		if (c->c_time < m)
+			m = c->c_time;
+	return m;
+}
+
 /*
- * The smallest deadline inside.  Every callout sits in a slot that comes
- * due, counting from the cursor, no later than its deadline's tick, so
- * after visiting the slots up to distance d from the cursor, every callout
- * not seen yet lies at a tick after cur + d: once the best one seen is no
- * later than that, it is the minimum.  A bucket holding a
- * callout of the current revolution stops the walk at once.
+ * The smallest deadline inside.  The overflow list's minimum first (it is
+ * empty unless memory ran out).  Every callout in a bucket sits in a slot
+ * that comes due, counting from the cursor, no later than its deadline's
+ * tick, so after visiting the slots up to distance d from the cursor,
+ * every bucket callout not seen yet lies at a tick after cur + d: once the
+ * best one seen is no later than that, it is the minimum.  A bucket
+ * holding a callout of the current revolution stops the walk at once.
  */
 static sbintime_t
 wheel_min(const struct wheel_be *w)
 {
 	uint64_t cur = w->cursor;
-	sbintime_t best = SBT_MAX;
+	sbintime_t best = w->nover != 0 ? wheel_over_min(w) : SBT_MAX;
 
 	if (w->count == 0)
-		return SBT_MAX;
+		return best;
 	for (uint64_t d = 0; ; d++) {
 		size_t at = (size_t)((cur + d) & WHEEL_MASK);
 		size_t s = wheel_find(w, at);
@@ -474,10 +545,10 @@ wheel_next(void *be)
 /*
  * Move the due callouts of slot s to `due`.  Later revolutions stay; a
  * callout left here by a lazy re-arm moves to the slot of its deadline
- * (which the sweep may still reach, or which comes round later), into the
- * entry reserved for it there: no allocation.  From the last entry down,
- * so that the entry that fills a hole has been looked at already and the
- * prefetched ones below stay where they are.
+ * (which the sweep may still reach, or which comes round later), or onto
+ * the overflow list when that slot's array cannot grow.  From the last
+ * entry down, so that the entry that fills a hole has been looked at
+ * already and the prefetched ones below stay where they are.
  */
 static void
 wheel_sweep_slot(struct wheel_be *w, size_t s, sbintime_t now,
@@ -487,19 +558,18 @@ wheel_sweep_slot(struct wheel_be *w, size_t s, sbintime_t now,
 
 	for (uint32_t i = b->n; i-- > 0;) {
 		struct callout *c = b->v[i];
-		size_t home;
 
 		if (i >= WHEEL_PREFETCH)
 			__builtin_prefetch(b->v[i - WHEEL_PREFETCH]);
 		if (c->c_time <= now) {
-			wheel_release(w, c, s);
 			wheel_cut(b, i);
-			TAILQ_INSERT_TAIL(due, c, c_links.tqe);
 			w->count--;
-		} else if ((home = wheel_slot(c->c_time)) != s) {
+			TAILQ_INSERT_TAIL(due, c, c_links.tqe);
+		} else if (wheel_slot(c->c_time) != s) {
+			/* Its home is another slot: b is not realloc'd. */
 			wheel_cut(b, i);
-			w->slot[home].reserved--;
-			wheel_push(w, c, home);
+			w->count--;
+			wheel_file(w, c);
 		}
 	}
 	if (b->n == 0)
@@ -522,6 +592,28 @@ wheel_sweep(struct wheel_be *w, uint64_t first, uint64_t span, sbintime_t now,
 	}
 }
 
+/*
+ * The overflow list at every expire while it is not empty: the due ones
+ * to `due`, the others home when their arrays can grow now.  The cursor is
+ * at or before tick(now) <= tick(c_time), so a callout moved home sits in
+ * a slot that comes due no later than its deadline's tick, swept or not.
+ */
+static __attribute__((noinline)) void
+wheel_over_expire(struct wheel_be *w, sbintime_t now,
+    struct callout_tailq *due)
+{
+	struct callout *c, *next;
+
+	for (c = LIST_FIRST(&w->over); c != NULL; c = next) {
+		next = LIST_NEXT(c, c_links.le);
+		if (c->c_time <= now) {
+			wheel_over_cut(w, c);
+			TAILQ_INSERT_TAIL(due, c, c_links.tqe);
+		} else
+			(void)wheel_over_home(w, c);
+	}
+}
+
 static void
 wheel_expire(void *be, sbintime_t now, struct callout_tailq *due)
 {
@@ -529,8 +621,10 @@ wheel_expire(void *be, sbintime_t now, struct callout_tailq *due)
 	uint64_t first, span;
 
 	/* Nothing due: only a known minimum (never -1) can be after now. */
-	if (w->count == 0 || w->min > now) {
+	if (w->min > now || (w->count == 0 && w->nover == 0)) {
 		w->now = now;
+		if (__builtin_expect(w->nover != 0, 0))
+			wheel_over_expire(w, now, due);	/* home, if they can */
 		return;
 	}
 	/*
@@ -545,16 +639,15 @@ wheel_expire(void *be, sbintime_t now, struct callout_tailq *due)
 	wheel_sweep(w, first, span, now, due);
 	w->now = now;
 	w->cursor = wheel_tick(now);
+	if (__builtin_expect(w->nover != 0, 0))
+		wheel_over_expire(w, now, due);
 	w->min = WHEEL_MIN_UNKNOWN;
 }
 
-/*
- * Check the bucket of slot s; count its callouts into *n, *min, and the
- * reservations they hold into homes[].
- */
+/* Check the bucket of slot s; count its callouts into *n and *min. */
 static const char *
 wheel_check_slot(const struct wheel_be *w, size_t s, size_t *n,
-    sbintime_t *min, uint32_t *homes)
+    sbintime_t *min)
 {
 	const struct wheel_bucket *b = &w->slot[s];
 
@@ -563,8 +656,8 @@ wheel_check_slot(const struct wheel_be *w, size_t s, size_t *n,
 		return "wheel: an array's capacity is not a power of two";
 	if ((b->v == NULL) != (b->cap == 0))
 		return "wheel: an array and its capacity disagree";
-	if ((uint64_t)b->n + b->reserved > b->cap)
-		return "wheel: callouts and reservations exceed an array";
+	if (b->n > b->cap)
+		return "wheel: more callouts than an array holds";
 	for (uint32_t i = 0; i < b->n; i++) {
 		const struct callout *c = b->v[i];
 
@@ -578,8 +671,6 @@ wheel_check_slot(const struct wheel_be *w, size_t s, size_t *n,
 			return "wheel: a callout sits in a slot after its deadline";
 		if (c->c_time < w->now)
 			return "wheel: a callout is older than the clock";
-		if (wheel_slot(c->c_time) != s)
-			homes[wheel_slot(c->c_time)]++;
 		if (c->c_time < *min)
 			*min = c->c_time;
 		(*n)++;
@@ -590,12 +681,12 @@ wheel_check_slot(const struct wheel_be *w, size_t s, size_t *n,
 /* Check the 64 slots of bitmap word i against their buckets. */
 static const char *
 wheel_check_word(const struct wheel_be *w, size_t i, size_t *n,
-    sbintime_t *min, uint32_t *homes)
+    sbintime_t *min)
 {
 	uint64_t want = 0;
 
 	for (size_t s = i * 64; s < WHEEL_SLOTS && s < i * 64 + 64; s++) {
-		const char *why = wheel_check_slot(w, s, n, min, homes);
+		const char *why = wheel_check_slot(w, s, n, min);
 
 		if (why != NULL)
 			return why;
@@ -609,29 +700,29 @@ wheel_check_word(const struct wheel_be *w, size_t i, size_t *n,
 	return NULL;
 }
 
+/* Check the overflow list; count its members into *min. */
 static const char *
-wheel_check_buckets(const struct wheel_be *w, uint32_t *homes)
+wheel_check_over(const struct wheel_be *w, sbintime_t *min)
 {
-	sbintime_t min = SBT_MAX;
-	size_t n = 0, bytes = 0;
+	const struct callout *c;
+	size_t n = 0;
 
-	for (size_t i = 0; i < WHEEL_WORDS; i++) {
-		const char *why = wheel_check_word(w, i, &n, &min, homes);
-
-		if (why != NULL)
-			return why;
+	if (LIST_EMPTY(&w->over) != (w->nover == 0))
+		return "wheel: the overflow list and its count disagree on empty";
+	LIST_FOREACH(c, &w->over, c_links.le) {
+		if (*c->c_links.le.le_prev != c)
+			return "wheel: an overflow link does not point back";
+		if (c->c_slot != WHEEL_OVERFLOW)
+			return "wheel: an overflow member is not marked";
+		if (c->c_time < w->now)
+			return "wheel: an overflow member is older than the clock";
+		if (c->c_time < *min)
+			*min = c->c_time;
+		if (++n > w->nover)
+			break;
 	}
-	for (size_t s = 0; s < WHEEL_SLOTS; s++) {
-		if (w->slot[s].reserved != homes[s])
-			return "wheel: reservations do not match the callouts away from home";
-		bytes += (size_t)w->slot[s].cap * sizeof(struct callout *);
-	}
-	if (bytes != w->bytes)
-		return "wheel: the byte count does not match the arrays";
-	if (n != w->count)
-		return "wheel: the count does not match the buckets";
-	if (w->min != WHEEL_MIN_UNKNOWN && w->min != min)
-		return "wheel: the cached minimum is wrong";
+	if (n != w->nover)
+		return "wheel: the overflow count does not match the list";
 	return NULL;
 }
 
@@ -639,7 +730,8 @@ static const char *
 wheel_check(void *be)
 {
 	const struct wheel_be *w = be;
-	uint32_t *homes;
+	sbintime_t min = SBT_MAX;
+	size_t n = 0, bytes = 0;
 	const char *why;
 
 	if (w->now < 0)
@@ -648,14 +740,20 @@ wheel_check(void *be)
 		return "wheel: the cursor is ahead of the clock";
 	if (WHEEL_WORDS % 64 != 0 && w->sum[WHEEL_SUMS - 1] >> (WHEEL_WORDS % 64))
 		return "wheel: summary bits set past the slot bitmap";
-	/* Not through callout_wheel_realloc: this is the test's memory, not
-	 * the wheel's, and a test failing the wheel's allocator checks. */
-	homes = calloc(WHEEL_SLOTS, sizeof(*homes));
-	if (homes == NULL)
-		return "wheel: check: out of memory";
-	why = wheel_check_buckets(w, homes);
-	free(homes);
-	return why;
+	for (size_t i = 0; i < WHEEL_WORDS; i++)
+		if ((why = wheel_check_word(w, i, &n, &min)) != NULL)
+			return why;
+	for (size_t s = 0; s < WHEEL_SLOTS; s++)
+		bytes += (size_t)w->slot[s].cap * sizeof(struct callout *);
+	if (bytes != w->bytes)
+		return "wheel: the byte count does not match the arrays";
+	if (n != w->count)
+		return "wheel: the count does not match the buckets";
+	if ((why = wheel_check_over(w, &min)) != NULL)
+		return why;
+	if (w->min != WHEEL_MIN_UNKNOWN && w->min != min)
+		return "wheel: the cached minimum is wrong";
+	return NULL;
 }
 
 static size_t
@@ -664,6 +762,14 @@ wheel_footprint(void *be)
 	struct wheel_be *w = be;
 
 	return sizeof(*w) + w->bytes;
+}
+
+size_t
+callout_wheel_overflowed(const void *be)
+{
+	const struct wheel_be *w = be;
+
+	return w->nover;
 }
 
 const struct callout_backend_ops callout_backend_wheel = {

@@ -14,4 +14,11 @@
  */
 extern void *(*callout_wheel_realloc)(void *, size_t);
 
+/*
+ * How many callouts of the wheel `be` (a callout_backend_wheel instance)
+ * wait on its overflow list, where they go when an array cannot grow: 0
+ * unless the allocator failed.  For tests.
+ */
+size_t callout_wheel_overflowed(const void *be);
+
 #endif /* CALLOUT_WHEEL_H */

@@ -90,11 +90,7 @@ be_rearm(void *ctx, size_t i, int64_t delay)
 	struct be_ctx *x = ctx;
 
 	if (x->ops->reschedule != NULL) {
-		if (x->ops->reschedule(x->be, &x->c[i], x->now + delay) != 0) {
-			fprintf(stderr, "micro: %s: reschedule failed (ENOMEM)\n",
-			    x->ops->name);
-			abort();
-		}
+		x->ops->reschedule(x->be, &x->c[i], x->now + delay);
 		return;
 	}
 	x->ops->remove(x->be, &x->c[i]);
