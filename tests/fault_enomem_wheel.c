@@ -3,22 +3,23 @@
  * through the whole API (manual clock, one CPU).
  *
  * callout_wheel_realloc is replaced by an allocator that can be told to
- * fail.  The wheel's re-arm of a pending callout can then fail too (it
- * reserves an entry in the bucket of the new deadline, see wheels/wheel.c),
- * unlike the heap's (tests/fault_enomem.c).  A reset of a PENDING callout
- * to a deadline whose bucket is full, both lazily (later) and by a relink
- * (earlier than its bucket's sweep), must:
- *   - return 1: the pending call was cancelled;
- *   - leave the callout not pending and not active (nothing will run);
- *   - set errno to ENOMEM and count the failure in stats.failed, and
- *     change nothing else (scheduled, the other callouts, the wheel's
- *     invariants); pending drops by one;
- * and re-arms that need no growth still succeed.  With the allocator
- * restored, the refused callouts can be armed again and every callout
- * fires exactly once per successful arming: none lost, none duplicated.
+ * fail.  The wheel never refuses a callout: what its arrays cannot take
+ * waits on its overflow list (see wheels/wheel.c).  So with the allocator
+ * failing, every reset succeeds as usual:
+ *   - new callouts into a full bucket and into buckets with no array
+ *     return 0;
+ *   - re-arms of pending callouts return 1, lazy ones (later than their
+ *     bucket's sweep: the core's lock-free path) and relinking ones
+ *     (earlier: into a full bucket), and re-arms of callouts waiting on
+ *     the overflow list;
+ *   - errno is untouched, stats.failed stays 0, the wheel's check passes;
+ * and every callout fires exactly once, at its last deadline, on the
+ * manual clock, whether the allocator has come back or not; when it has,
+ * the next expire empties the overflow list.
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "base.h"
@@ -30,7 +31,8 @@
 struct probe {
 	struct callout c;
 	int fires;
-	int armed;		/* successful armings not yet fired or stopped */
+	sbintime_t deadline;	/* of the last successful arming */
+	sbintime_t fired_at;
 };
 
 static struct probe pr[MAXC];
@@ -53,147 +55,150 @@ probe_fn(void *arg)
 	struct probe *p = arg;
 
 	p->fires++;
-	p->armed--;
+	p->fired_at = sbinuptime();
 }
 
-/* Arm p (sbt, relative), returning the reset's value; counts a success. */
-static int
-arm(struct probe *p, sbintime_t delay)
-{
-	int ret = callout_reset_sbt(&p->c, delay, 0, probe_fn, p, 0);
-
-	if (ret == 1)
-		p->armed--;
-	if (callout_pending(&p->c))
-		p->armed++;
-	return ret;
-}
-
+/* Arm p `delay` from now: the reset returns `want`, errno untouched. */
 static void
+arm(struct probe *p, sbintime_t delay, int want)
+{
+	errno = EINTR;
+	CHECK_EQ(callout_reset_sbt(&p->c, delay, 0, probe_fn, p, 0), want);
+	CHECK_EQ(errno, EINTR);
+	CHECK(callout_pending(&p->c) && callout_active(&p->c));
+	p->deadline = sbinuptime() + delay;
+}
+
+static size_t
 wheel_intact(void)
 {
 	struct callout_cpu *cc = &callout__rt.cpus[0];
 	const char *why;
+	size_t over;
 
 	cc_lock(cc);
 	why = callout__rt.ops->check(cc->cc_be);
+	over = callout_wheel_overflowed(cc->cc_be);
 	cc_unlock(cc);
 	if (why != NULL)
 		fprintf(stderr, "wheel: %s\n", why);
 	CHECK(why == NULL);
+	return over;
 }
 
-/* A refused re-arm of the pending p to `delay`. */
 static void
-rearm_refused(struct probe *p, sbintime_t delay)
+no_failure(long pending)
 {
-	struct callout_stats before, st;
+	struct callout_stats st;
 
-	callout_stats_get(&before);
-	errno = 0;
-	CHECK_EQ(arm(p, delay), 1);
-	CHECK_EQ(errno, ENOMEM);
-	CHECK(!callout_pending(&p->c));
-	CHECK(!callout_active(&p->c));
-	CHECK_EQ(p->armed, 0);
 	callout_stats_get(&st);
-	CHECK_EQ(st.failed, before.failed + 1);
-	CHECK_EQ(st.pending, before.pending - 1);
-	CHECK_EQ(st.scheduled, before.scheduled);
-	wheel_intact();
+	CHECK_EQ(st.failed, 0);
+	CHECK_EQ(st.pending, pending);
+}
+
+/* Advance in steps to `until`, then: each of the n probes fired once, at
+ * its deadline. */
+static void
+all_fire(int n, sbintime_t until)
+{
+	while (sbinuptime() < until)
+		callout_advance(SBT_1S / 7);
+	for (int i = 0; i < n; i++) {
+		CHECK_EQ(pr[i].fires, 1);
+		CHECK_EQ(pr[i].fired_at, pr[i].deadline);
+		CHECK(!callout_pending(&pr[i].c));
+	}
+	no_failure(0);
+	CHECK_EQ(wheel_intact(), 0);
 }
 
 static void
-pending_rearm_refused(void)
+resets_never_fail(bool memory_back)
 {
 	struct callout_config cfg = { .backend = "wheel", .manual_clock = 1,
 	    .ncpus = 1 };
-	struct callout_stats st;
-	struct probe *early, *late, *room, *x;
-	int next = 0, full;
+	struct probe *early, *late;
+	int next = 0;
+	long pending = 0;
 
 	memset(pr, 0, sizeof(pr));
 	for (int i = 0; i < MAXC; i++)
 		callout_init(&pr[i].c, 1);
 	failing = false;
+	refused = 0;
 	CHECK_EQ(callout_startup(&cfg), 0);
 	early = &pr[next++];
 	late = &pr[next++];
-	room = &pr[next++];
-	CHECK_EQ(arm(early, 100 * SBT_1MS), 0);
-	CHECK_EQ(arm(late, 3 * SBT_1S), 0);
-	CHECK_EQ(arm(room, 2 * SBT_1S), 0);
+	arm(early, 100 * SBT_1MS, 0);
+	arm(late, 3 * SBT_1S, 0);
+	arm(&pr[next++], SBT_1S, 0);	/* the bucket of now + 1 s: an array */
+	pending = next;
 
-	/* The bucket of now + 1 s gets an array, then fills it up. */
-	for (int k = 0; k < 3; k++)
-		CHECK_EQ(arm(&pr[next++], SBT_1S), 0);
+	/* The allocator fails: that bucket fills past its array, and new
+	 * callouts go to buckets with no array at all. */
 	failing = true;
-	for (; next < MAXC; next++) {
-		errno = 0;
-		if (arm(&pr[next], SBT_1S) != 0 || errno == ENOMEM)
-			break;
-	}
-	CHECK(next < MAXC && errno == ENOMEM);
-	x = &pr[next++];
-	full = next - 4;		/* armed into the full bucket */
+	for (int k = 0; k < 40; k++)
+		arm(&pr[next++], SBT_1S, 0);
+	for (int k = 0; k < 20; k++)
+		arm(&pr[next++], SBT_1S + (k + 1) * 3 * SBT_1MS, 0);
+	pending = next;
+	no_failure(pending);
+	CHECK(wheel_intact() > 0);
 	CHECK(refused > 0);
 
-	/* Later than its bucket (lazy) and earlier (relink), into the full
-	 * bucket: refused; the pending call is cancelled all the same. */
-	rearm_refused(early, SBT_1S);
-	rearm_refused(late, SBT_1S);
+	/* Re-arms of pending callouts: lazy (later than its bucket's sweep),
+	 * relinking (earlier, into the full bucket), and of overflow members
+	 * later, earlier and to the same bucket. */
+	arm(early, SBT_1S, 1);
+	arm(late, SBT_1S, 1);
+	arm(late, SBT_1S + 1, 1);
+	arm(&pr[next - 1], 2 * SBT_1S, 1);
+	arm(&pr[next - 2], 10 * SBT_1MS, 1);
+	arm(&pr[next - 3], 2 * SBT_1S, 1);
+	arm(&pr[next - 3], 50 * SBT_1MS, 1);
+	for (int i = 3; i < 13; i++)	/* the full bucket's, some on the list */
+		arm(&pr[i], SBT_1S + i * SBT_1MS / 3, 1);
+	no_failure(pending);
+	printf("  %d callouts armed, %zu on the overflow list, %ld "
+	    "allocations refused\n", next, wheel_intact(), refused);
 
-	/* No growth needed: a re-arm within its own bucket's tick. */
-	errno = 0;
-	CHECK_EQ(arm(room, 2 * SBT_1S + 1), 1);
-	CHECK_EQ(errno, 0);
-	CHECK(callout_pending(&room->c) && callout_active(&room->c));
-	callout_stats_get(&st);
-	CHECK_EQ(st.failed, 3);		/* x, early, late */
-	CHECK_EQ(st.pending, 1 + full);
-	wheel_intact();
-	printf("  re-arms of pending callouts into a full bucket refused "
-	    "(1, errno ENOMEM, not pending, not active), %ld allocations "
-	    "refused\n", refused);
-
-	/* Memory again: the refused ones arm, and everything fires once. */
-	failing = false;
-	errno = 0;
-	CHECK_EQ(arm(early, SBT_1S), 0);
-	CHECK_EQ(arm(late, 10 * SBT_1MS), 0);
-	CHECK_EQ(arm(x, SBT_1S), 0);
-	CHECK_EQ(errno, 0);
-	CHECK(callout_active(&x->c) && callout_pending(&x->c));
+	/* Fire through the first part, the allocator still failing. */
+	callout_advance(20 * SBT_1MS);
+	CHECK_EQ(pr[next - 2].fires, 1);
+	CHECK_EQ(pr[next - 2].fired_at, pr[next - 2].deadline);
+	no_failure(pending - 1);
 	wheel_intact();
 
-	long fires = 0, armings = 0;
-
-	for (int i = 0; i < next; i++) {
-		CHECK(pr[i].armed == 0 || pr[i].armed == 1);
-		CHECK_EQ(callout_pending(&pr[i].c) != 0, pr[i].armed);
-		armings += pr[i].armed + pr[i].fires;
+	failing = !memory_back;
+	if (memory_back) {
+		/* The next expire (one fires at 50 ms) takes every overflow
+		 * member not yet due back into the arrays. */
+		callout_advance(40 * SBT_1MS);
+		CHECK_EQ(pr[next - 3].fires, 1);
+		CHECK_EQ(wheel_intact(), 0);
 	}
-	callout_advance(3600 * SBT_1S);
-	for (int i = 0; i < next; i++) {
-		CHECK_EQ(pr[i].armed, 0);
-		CHECK(!callout_pending(&pr[i].c));
-		fires += pr[i].fires;
-	}
-	CHECK_EQ(fires, armings);
-	CHECK_EQ(fires, next);		/* each armed once successfully */
-	callout_stats_get(&st);
-	CHECK_EQ(st.fired, fires);
-	CHECK_EQ(st.failed, 3);
-	CHECK_EQ(st.pending, 0);
-	wheel_intact();
+	all_fire(next, sbinuptime() + 10 * SBT_1S);
 	callout_shutdown();
+}
+
+static void
+resets_never_fail_memory_back(void)
+{
+	resets_never_fail(true);
+}
+
+static void
+resets_never_fail_memory_gone(void)
+{
+	resets_never_fail(false);
 }
 
 int
 main(void)
 {
 	callout_wheel_realloc = failing_realloc;
-	RUN(pending_rearm_refused);
+	RUN(resets_never_fail_memory_back);
+	RUN(resets_never_fail_memory_gone);
 	callout_wheel_realloc = realloc;
 	return CHECK_EXIT();
 }
