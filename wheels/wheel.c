@@ -5,65 +5,102 @@
  *                  cursor = slot(now)
  *                       v
  *   slot   [0]   [1]   [2]   [3]  ...  [S-1]     tick(t) = t / granularity
- *           |           |     |                  slot(t) = tick(t) % S
- *          (S)         (2)  (3+5S)
- *           |           |                        (ticks; a bucket is
- *         (2S)        (S+2)                       unsorted and mixes
+ *   n/cap  2/8   0/0   1/8   2/4        0/8      slot(t) = tick(t) % S
+ *   v  -> [(S) ]      [(2)] [(3+5S)]
+ *         [(2S)]            [(3)   ]             (ticks; a bucket is an
+ *         [    ] ...        [      ]              unsorted array of
+ *                                                 pointers and mixes
  *                                                 revolutions)
  *   occ     1     0     1     1   ...    0       bit s: slot s not empty
  *   sum     bit i: occ word i (64 slots) not zero
  *
- * An array of S buckets, each an unsorted doubly linked list; a callout
- * goes into the bucket its deadline hashes to, whatever the revolution
- * (G. Varghese, T. Lauck, "Hashed and Hierarchical Timing Wheels: Data
- * Structures for the Efficient Implementation of a Timer Facility",
- * SOSP 1987, scheme 6; FreeBSD's callwheel since 3.0).  A bucket holds the
- * callouts of the current revolution and of later ones; sweeping it moves
- * out the due ones and leaves the rest.
+ * An array of S buckets, each an unsorted array of callout pointers; a
+ * callout goes into the bucket its deadline hashes to, whatever the
+ * revolution (G. Varghese, T. Lauck, "Hashed and Hierarchical Timing
+ * Wheels: Data Structures for the Efficient Implementation of a Timer
+ * Facility", SOSP 1987, scheme 6; FreeBSD's callwheel since 3.0, which
+ * uses lists).  A bucket holds the callouts of the current revolution and
+ * of later ones; sweeping it moves out the due ones and leaves the rest.
+ *
+ * Why arrays, not the paper's lists: at 10^6 timers every callout is a
+ * cache miss, and a list is walked one miss after another, since the next
+ * pointer is inside the callout just missed.  An array is read in order
+ * and the sweep prefetches the callouts WHEEL_PREFETCH entries ahead, so
+ * the misses overlap.  Each callout keeps its index in c_links.u64[0] (its
+ * bucket is c_slot), so remove swaps the last entry into its place
+ * without a search.
  *
  * Lazy re-arm: a callout re-armed to a deadline that its bucket still
  * comes due before stays in that bucket, and only its c_time changes; when
  * the bucket comes round and it is not due, the sweep moves it to the
- * bucket of its deadline.  The bucket is c_slot, not the slot of c_time,
- * so the test is against the bucket's own sweep tick: a callout that was
- * once pushed back keeps the earlier bucket, and a later re-arm to any
- * time after that bucket, even one before its current c_time, does not
- * relink either.  TCP pushes back nearly every timer before it fires, and
- * a re-arm that does not relink touches no other callout (a relink writes
- * to three: both neighbours and the new bucket's first).  So a callout
- * sits in a bucket that comes due at or before its deadline, not always in
- * the bucket of its deadline: scheme 6's callouts of later revolutions are
- * one case.  A two-level bitmap of occupied slots lets expire and next skip
- * empty slots, and an exact cached minimum makes next() and "nothing due
- * yet" expires O(1) most of the time.
+ * bucket of its deadline (its home).  The bucket is c_slot, not the slot
+ * of c_time, so the test is against the bucket's own sweep tick: a callout
+ * that was once pushed back keeps the earlier bucket, and a later re-arm
+ * to any time after that bucket, even one before its current c_time, does
+ * not relink either.  TCP pushes back nearly every timer before it fires,
+ * and a re-arm that does not relink writes c_time (and the cached
+ * minimum) and nothing else.  So a callout sits in a bucket that comes due
+ * at or before its deadline, not always in the bucket of its deadline:
+ * scheme 6's callouts of later revolutions are one case.  A two-level
+ * bitmap of occupied slots lets expire and next skip empty slots, and an
+ * exact cached minimum makes next() and "nothing due yet" expires O(1)
+ * most of the time.
+ *
+ * The overflow list: the wheel never refuses a callout.  Where an array
+ * would have to grow and the allocator fails (an insert, a relinking
+ * re-arm, or the sweep moving a lazily re-armed callout home), the callout
+ * goes onto one wheel-wide doubly linked list through c_links.le instead,
+ * marked by c_slot == WHEEL_OVERFLOW (0xFFFF, so at most 32768 slots).
+ * Why: expire cannot fail (its callouts are already inside, and the sweep
+ * that files one home must put it somewhere), and reschedule must not: the
+ * core's lock-free re-arm path (cc_rearm_owned in core/callout.c) then
+ * keeps nothing alive across the backend call, no spill, no callee-saved
+ * register, which at 10^6 timers is worth ~1.5 ns a store.  The list is
+ * empty unless memory ran out; while it is not, every expire scans it,
+ * fires the due ones and moves the others home when their arrays can grow
+ * again, and the minimum walk scans it too.  Its members are inside like
+ * any other: remove unlinks them in O(1), a re-arm sets c_time and tries
+ * to move the callout home.
  *
  * Default configuration (meson options wheel_slots, wheel_tick_us):
- *   slots        S = 4096
+ *   slots        S = 4096 (at most 32768, see above)
  *   granularity  ustosbt(1000 us) = 4294968 sbt (1 ms + 0.16 ns)
  *   revolution   S * granularity ~= 4.096 s; longer timeouts wait in their
  *                bucket for their revolution
- *   memory       33,312 bytes whatever N: 32 KiB of bucket heads, 512 B
- *                slot bitmap, 8 B summary, 24 B header
+ *   fixed        66,112 bytes: 64 KiB of bucket heads (16 B each: array,
+ *                n, cap), 512 B slot bitmap, 8 B summary, 56 B header
+ *                (with the overflow list's head and count)
+ *   arrays       8 entries (64 B) at a bucket's first callout, doubled
+ *                (realloc) when full; never shrunk while the wheel lives,
+ *                as the heap's: giving memory back would put the allocator
+ *                on the remove and expire paths.  8 to 16 bytes per
+ *                callout at the peak, freed in destroy; nothing for a
+ *                callout on the overflow list (its links are inside it)
  *
- * Cost (N callouts inside, S slots):
- *   insert   O(1)  hash (a multiplication), push on the bucket, set 2 bits
- *   remove   O(1)  unlink; clear the bits when the bucket empties
+ * Cost (N callouts inside, S slots, V of them on the overflow list: 0
+ * unless the allocator failed):
+ *   insert   O(1)  hash (a multiplication), append to the bucket's array,
+ *                  set 2 bits; amortised O(1) when the array doubles
+ *   remove   O(1)  the last entry fills the hole; clear the bits when the
+ *                  bucket empties; an overflow member is unlinked
  *   resched  O(1)  to a deadline at or after its bucket's sweep: set
- *                  c_time, nothing else; to an earlier one: remove and
- *                  insert
+ *                  c_time (and the cached minimum), nothing else; to an
+ *                  earlier one: out of its bucket, into its home
  *   next     O(1)  while the cached minimum holds: it survives inserts,
  *                  removes of other callouts and expires that fire nothing.
- *                  Once the minimum is removed or fires: walk the occupied
- *                  buckets from the cursor on until one holds a callout of
- *                  the current revolution; that is one bucket, O(N/S) on
- *                  average, when the next deadline is within a revolution,
- *                  and O(N + S/4096) in the worst case (everything is
- *                  beyond one revolution: every bucket is walked).
- *   expire   O(1)  when nothing is due (cached minimum after now);
+ *                  Once the minimum is removed or fires: O(V) for the
+ *                  overflow list, then walk the occupied buckets from the
+ *                  cursor on until one holds a callout of the current
+ *                  revolution; that is one bucket, O(N/S) on average, when
+ *                  the next deadline is within a revolution, and
+ *                  O(N + S/4096) in the worst case (everything is beyond
+ *                  one revolution: every bucket is walked).
+ *   expire   O(1)  when nothing is due (cached minimum after now) and the
+ *                  overflow list is empty;
  *                  else O(1) per expired callout plus O(1) per callout of
  *                  a later revolution in each swept bucket (scheme 6's
- *                  price: N/S per tick on average) and O(1) per callout
- *                  re-filed after a lazy re-arm;
+ *                  price: N/S per tick on average), O(1) per callout
+ *                  re-filed after a lazy re-arm, and O(V);
  *                  per empty tick: no bucket visit; the slot bitmap
  *                  skips empty slots 64 at a time, its summary 4096 at a
  *                  time;
@@ -72,17 +109,21 @@
  *                  jump.
  *   check    O(N + S)
  *
- * expire appends to `due` slot by slot from the cursor on, each bucket in
- * its own order: not sorted by deadline.
+ * expire appends to `due` slot by slot from the cursor on, each bucket
+ * from its last entry to its first, then the overflow list's due ones:
+ * not sorted by deadline.
  *
  * Deadlines are times since boot and never negative: the cached minimum
  * uses -1 as its "unknown" mark.
  */
+#include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "callout_backend.h"
 #include "callout_build.h"
+#include "wheels/wheel.h"
 
 #define WHEEL_SLOTS	((size_t)CALLOUT_WHEEL_SLOTS)
 #define WHEEL_MASK	(WHEEL_SLOTS - 1)
@@ -90,7 +131,22 @@
 #define WHEEL_SUMS	((WHEEL_WORDS + 63) / 64)	/* summary bitmap */
 #define WHEEL_BIT(i)	((uint64_t)1 << ((i) % 64))
 
+#define WHEEL_INITIAL	8	/* entries of a bucket's first array */
+#define WHEEL_CAP_MAX	((uint32_t)1 << 31)	/* doubling stops here */
+
+/* c_slot of a callout on the overflow list: no slot has this number. */
+#define WHEEL_OVERFLOW	0xFFFFu
+
+/*
+ * How far ahead a bucket walk prefetches: enough callouts in flight to
+ * cover a miss to memory, few enough not to evict what is still to be
+ * read.
+ */
+#define WHEEL_PREFETCH	8
+
 _Static_assert((WHEEL_SLOTS & WHEEL_MASK) == 0, "wheel_slots: a power of two");
+_Static_assert(WHEEL_SLOTS <= 32768,
+    "wheel_slots: at most 32768, c_slot 0xFFFF marks the overflow list");
 
 /*
  * One slot's span.  ustosbt() is inline and its argument a constant, so an
@@ -103,27 +159,47 @@ _Static_assert((WHEEL_SLOTS & WHEEL_MASK) == 0, "wheel_slots: a power of two");
 #define WHEEL_MIN_UNKNOWN	((sbintime_t)-1)
 
 /*
+ * v[0] .. v[n - 1] are the callouts in the bucket, in no order; v is NULL
+ * until the first one arrives.
+ */
+struct wheel_bucket {
+	struct callout **v;
+	uint32_t n;		/* callouts in the bucket */
+	uint32_t cap;		/* entries v has room for: 0 or a power of two */
+};
+
+/*
  * Everything is guarded by the base lock (the core holds it on every call;
  * next() writes the cached minimum, so a shared lock is not enough).
  * Invariants, checked by wheel_check():
- *   - a callout sits in slot c_slot, which comes due, counting from the
- *     cursor, no later than the tick of its c_time; c_time >= now;
+ *   - a callout c in a bucket sits at slot[c_slot].v[c_links.u64[0]]; that
+ *     slot comes due, counting from the cursor, no later than the tick of
+ *     its c_time; c_time >= now;
+ *   - a callout on the overflow list has c_slot == WHEEL_OVERFLOW and
+ *     c_time >= now; nover counts them (0 iff the list is empty);
  *   - cursor <= tick(now): an expire with nothing due moves the clock but
  *     not the cursor, so buckets it passed are swept by the next sweep;
  *   - occ has bit s set iff slot[s] is not empty, sum has bit i set iff
  *     occ[i] is not zero;
- *   - count is the number of callouts inside;
- *   - min is WHEEL_MIN_UNKNOWN or the smallest c_time (SBT_MAX: empty).
+ *   - count is the number of callouts in the buckets (the overflow list's
+ *     not included), bytes the arrays' size;
+ *   - min is WHEEL_MIN_UNKNOWN or the smallest c_time of the buckets and
+ *     the overflow list (SBT_MAX: empty).
  */
 struct wheel_be {
 	sbintime_t now;		/* last expire time */
 	uint64_t cursor;	/* tick the next sweep starts from */
 	sbintime_t min;		/* cached minimum, or WHEEL_MIN_UNKNOWN */
-	size_t count;		/* callouts inside */
+	size_t count;		/* callouts in the buckets */
+	size_t nover;		/* callouts on the overflow list */
+	size_t bytes;		/* sum of the arrays' sizes, for footprint */
+	LIST_HEAD(, callout) over;	/* the overflow list */
 	uint64_t sum[WHEEL_SUMS];
 	uint64_t occ[WHEEL_WORDS];
-	LIST_HEAD(, callout) slot[WHEEL_SLOTS];
+	struct wheel_bucket slot[WHEEL_SLOTS];
 };
+
+void *(*callout_wheel_realloc)(void *, size_t) = realloc;
 
 static inline uint64_t
 wheel_tick(sbintime_t t)
@@ -192,32 +268,111 @@ wheel_due(const struct wheel_be *w, size_t s)
 	return w->cursor + ((s - w->cursor) & WHEEL_MASK);
 }
 
-/* Put c at the head of slot s's bucket. */
-static inline void
-wheel_link(struct wheel_be *w, struct callout *c, size_t s)
+/*
+ * Make room in slot s's array for one more entry, doubling it when full.
+ * ENOMEM leaves the bucket untouched (the caller then uses the overflow
+ * list).
+ */
+static int
+wheel_room(struct wheel_be *w, size_t s)
 {
-	LIST_INSERT_HEAD(&w->slot[s], c, c_links.le);
-	c->c_slot = (unsigned short)s;
-	wheel_mark(w, s);
+	struct wheel_bucket *b = &w->slot[s];
+	uint32_t cap;
+	struct callout **v;
+
+	if (b->n < b->cap)
+		return 0;
+	if (b->cap >= WHEEL_CAP_MAX)
+		return ENOMEM;
+	cap = b->cap != 0 ? 2 * b->cap : WHEEL_INITIAL;
+	v = callout_wheel_realloc(b->v, (size_t)cap * sizeof(*v));
+	if (v == NULL)
+		return ENOMEM;
+	w->bytes += ((size_t)cap - b->cap) * sizeof(*v);
+	b->v = v;
+	b->cap = cap;
+	return 0;
 }
 
-/* Take c out of its bucket. */
+/* Append c to slot s's bucket, which has room (wheel_room). */
 static inline void
-wheel_unlink(struct wheel_be *w, struct callout *c)
+wheel_push(struct wheel_be *w, struct callout *c, size_t s)
+{
+	struct wheel_bucket *b = &w->slot[s];
+
+	c->c_links.u64[0] = b->n;
+	c->c_slot = (unsigned short)s;
+	b->v[b->n++] = c;
+	wheel_mark(w, s);
+	w->count++;
+}
+
+/* Take the entry at index i out of bucket b: the last one fills the hole.
+ * The caller clears the slot's bits once it is done with the bucket, and
+ * counts. */
+static inline void
+wheel_cut(struct wheel_bucket *b, uint32_t i)
+{
+	struct callout *last = b->v[--b->n];
+
+	if (i != b->n) {
+		b->v[i] = last;
+		last->c_links.u64[0] = i;
+	}
+}
+
+/* Onto the overflow list: an array could not grow. */
+static void
+wheel_over_add(struct wheel_be *w, struct callout *c)
+{
+	c->c_slot = WHEEL_OVERFLOW;
+	LIST_INSERT_HEAD(&w->over, c, c_links.le);
+	w->nover++;
+}
+
+static inline void
+wheel_over_cut(struct wheel_be *w, struct callout *c)
 {
 	LIST_REMOVE(c, c_links.le);
-	if (LIST_EMPTY(&w->slot[c->c_slot]))
-		wheel_unmark(w, c->c_slot);
+	w->nover--;
+}
+
+/* File c, in no bucket and not on the list, by its c_time: its home, or
+ * the overflow list when the home cannot grow. */
+static void
+wheel_file(struct wheel_be *w, struct callout *c)
+{
+	size_t home = wheel_slot(c->c_time);
+
+	if (__builtin_expect(wheel_room(w, home) == 0, 1))
+		wheel_push(w, c, home);
+	else
+		wheel_over_add(w, c);
+}
+
+/* An overflow member into its home, if its array can grow: 1 if moved. */
+static int
+wheel_over_home(struct wheel_be *w, struct callout *c)
+{
+	size_t home = wheel_slot(c->c_time);
+
+	if (wheel_room(w, home) != 0)
+		return 0;
+	wheel_over_cut(w, c);
+	wheel_push(w, c, home);
+	return 1;
 }
 
 static void *
 wheel_create(sbintime_t now)
 {
-	/* calloc's zeroes are empty bucket heads (LIST_INIT) and clear bits. */
-	struct wheel_be *w = calloc(1, sizeof(*w));
+	struct wheel_be *w = callout_wheel_realloc(NULL, sizeof(*w));
 
 	if (w == NULL)
 		return NULL;
+	/* Zeroes are empty buckets with no array and clear bits. */
+	memset(w, 0, sizeof(*w));
+	LIST_INIT(&w->over);
 	w->now = now;
 	w->cursor = wheel_tick(now);
 	w->min = SBT_MAX;
@@ -227,20 +382,40 @@ wheel_create(sbintime_t now)
 static void
 wheel_destroy(void *be)
 {
-	free(be);
+	struct wheel_be *w = be;
+
+	for (size_t s = 0; s < WHEEL_SLOTS; s++)
+		free(w->slot[s].v);
+	free(w);
 }
 
+/* Never fails: the overflow list takes what the arrays cannot. */
 static int
 wheel_insert(void *be, struct callout *c)
 {
 	struct wheel_be *w = be;
 
-	wheel_link(w, c, wheel_slot(c->c_time));
-	w->count++;
+	wheel_file(w, c);
 	/* An exact minimum stays exact; WHEEL_MIN_UNKNOWN stays unknown. */
 	if (c->c_time < w->min)
 		w->min = c->c_time;
 	return 0;
+}
+
+/* Take c out of wherever it is, without touching the minimum. */
+static inline void
+wheel_unlink(struct wheel_be *w, struct callout *c)
+{
+	size_t s = c->c_slot;
+
+	if (__builtin_expect(s == WHEEL_OVERFLOW, 0)) {
+		wheel_over_cut(w, c);
+		return;
+	}
+	wheel_cut(&w->slot[s], (uint32_t)c->c_links.u64[0]);
+	if (w->slot[s].n == 0)
+		wheel_unmark(w, s);
+	w->count--;
 }
 
 static void
@@ -249,17 +424,43 @@ wheel_remove(void *be, struct callout *c)
 	struct wheel_be *w = be;
 
 	wheel_unlink(w, c);
-	w->count--;
 	if (c->c_time == w->min)
 		w->min = WHEEL_MIN_UNKNOWN;
+}
+
+/*
+ * The re-arms that change more than c_time: a relink out of c's bucket
+ * (the new deadline comes before the bucket's sweep) and any re-arm of an
+ * overflow member (home if its array can grow now, else it stays on the
+ * list, where expire finds it).  when < c_time for a relink; not
+ * necessarily for an overflow member.
+ */
+static __attribute__((noinline)) void
+wheel_reschedule_slow(struct wheel_be *w, struct callout *c, sbintime_t when)
+{
+	if (when <= w->min)
+		w->min = when;
+	else if (c->c_time == w->min)
+		w->min = WHEEL_MIN_UNKNOWN;
+	c->c_time = when;
+	if (c->c_slot == WHEEL_OVERFLOW) {
+		(void)wheel_over_home(w, c);
+		return;
+	}
+	wheel_unlink(w, c);
+	wheel_file(w, c);
 }
 
 static void
 wheel_reschedule(void *be, struct callout *c, sbintime_t when)
 {
 	struct wheel_be *w = be;
+	size_t s = c->c_slot;
 
-	if (wheel_tick(when) >= wheel_due(w, c->c_slot)) {
+	/* WHEEL_OVERFLOW is no slot: never index slot[] with it.  The test
+	 * costs a compare, no store. */
+	if (__builtin_expect(s != WHEEL_OVERFLOW, 1) &&
+	    wheel_tick(when) >= wheel_due(w, s)) {
 		/* Its bucket comes due first: stay, the sweep re-files it.
 		 * An unknown minimum (-1) is below every deadline. */
 		if (when <= w->min)
@@ -269,39 +470,53 @@ wheel_reschedule(void *be, struct callout *c, sbintime_t when)
 		c->c_time = when;
 		return;
 	}
-	wheel_remove(w, c);
-	c->c_time = when;
-	wheel_insert(w, c);
+	wheel_reschedule_slow(w, c, when);
 }
 
 static sbintime_t
 wheel_bucket_min(const struct wheel_be *w, size_t s)
 {
+	const struct wheel_bucket *b = &w->slot[s];
+	sbintime_t m = SBT_MAX;
+
+	for (uint32_t i = 0; i < b->n; i++) {
+		if (i + WHEEL_PREFETCH < b->n)
+			__builtin_prefetch(b->v[i + WHEEL_PREFETCH]);
+		if (b->v[i]->c_time < m)
+			m = b->v[i]->c_time;
+	}
+	return m;
+}
+
+static sbintime_t
+wheel_over_min(const struct wheel_be *w)
+{
 	const struct callout *c;
 	sbintime_t m = SBT_MAX;
 
-	LIST_FOREACH(c, &w->slot[s], c_links.le)
+	LIST_FOREACH(c, &w->over, c_links.le)
 		if (c->c_time < m)
 			m = c->c_time;
 	return m;
 }
 
 /*
- * The smallest deadline inside.  Every callout sits in a slot that comes
- * due, counting from the cursor, no later than its deadline's tick, so
- * after visiting the slots up to distance d from the cursor, every callout
- * not seen yet lies at a tick after cur + d: once the best one seen is no
- * later than that, it is the minimum.  A bucket holding a
- * callout of the current revolution stops the walk at once.
+ * The smallest deadline inside.  The overflow list's minimum first (it is
+ * empty unless memory ran out).  Every callout in a bucket sits in a slot
+ * that comes due, counting from the cursor, no later than its deadline's
+ * tick, so after visiting the slots up to distance d from the cursor,
+ * every bucket callout not seen yet lies at a tick after cur + d: once the
+ * best one seen is no later than that, it is the minimum.  A bucket
+ * holding a callout of the current revolution stops the walk at once.
  */
 static sbintime_t
 wheel_min(const struct wheel_be *w)
 {
 	uint64_t cur = w->cursor;
-	sbintime_t best = SBT_MAX;
+	sbintime_t best = w->nover != 0 ? wheel_over_min(w) : SBT_MAX;
 
 	if (w->count == 0)
-		return SBT_MAX;
+		return best;
 	for (uint64_t d = 0; ; d++) {
 		size_t at = (size_t)((cur + d) & WHEEL_MASK);
 		size_t s = wheel_find(w, at);
@@ -330,28 +545,34 @@ wheel_next(void *be)
 /*
  * Move the due callouts of slot s to `due`.  Later revolutions stay; a
  * callout left here by a lazy re-arm moves to the slot of its deadline
- * (which the sweep may still reach, or which comes round later).
+ * (which the sweep may still reach, or which comes round later), or onto
+ * the overflow list when that slot's array cannot grow.  From the last
+ * entry down, so that the entry that fills a hole has been looked at
+ * already and the prefetched ones below stay where they are.
  */
 static void
 wheel_sweep_slot(struct wheel_be *w, size_t s, sbintime_t now,
     struct callout_tailq *due)
 {
-	struct callout *c, *next;
+	struct wheel_bucket *b = &w->slot[s];
 
-	for (c = LIST_FIRST(&w->slot[s]); c != NULL; c = next) {
-		size_t home;
+	for (uint32_t i = b->n; i-- > 0;) {
+		struct callout *c = b->v[i];
 
-		next = LIST_NEXT(c, c_links.le);	/* c_links is rewritten */
+		if (i >= WHEEL_PREFETCH)
+			__builtin_prefetch(b->v[i - WHEEL_PREFETCH]);
 		if (c->c_time <= now) {
-			LIST_REMOVE(c, c_links.le);
-			TAILQ_INSERT_TAIL(due, c, c_links.tqe);
+			wheel_cut(b, i);
 			w->count--;
-		} else if ((home = wheel_slot(c->c_time)) != s) {
-			LIST_REMOVE(c, c_links.le);
-			wheel_link(w, c, home);
+			TAILQ_INSERT_TAIL(due, c, c_links.tqe);
+		} else if (wheel_slot(c->c_time) != s) {
+			/* Its home is another slot: b is not realloc'd. */
+			wheel_cut(b, i);
+			w->count--;
+			wheel_file(w, c);
 		}
 	}
-	if (LIST_EMPTY(&w->slot[s]))
+	if (b->n == 0)
 		wheel_unmark(w, s);
 }
 
@@ -371,6 +592,28 @@ wheel_sweep(struct wheel_be *w, uint64_t first, uint64_t span, sbintime_t now,
 	}
 }
 
+/*
+ * The overflow list at every expire while it is not empty: the due ones
+ * to `due`, the others home when their arrays can grow now.  The cursor is
+ * at or before tick(now) <= tick(c_time), so a callout moved home sits in
+ * a slot that comes due no later than its deadline's tick, swept or not.
+ */
+static __attribute__((noinline)) void
+wheel_over_expire(struct wheel_be *w, sbintime_t now,
+    struct callout_tailq *due)
+{
+	struct callout *c, *next;
+
+	for (c = LIST_FIRST(&w->over); c != NULL; c = next) {
+		next = LIST_NEXT(c, c_links.le);
+		if (c->c_time <= now) {
+			wheel_over_cut(w, c);
+			TAILQ_INSERT_TAIL(due, c, c_links.tqe);
+		} else
+			(void)wheel_over_home(w, c);
+	}
+}
+
 static void
 wheel_expire(void *be, sbintime_t now, struct callout_tailq *due)
 {
@@ -378,8 +621,10 @@ wheel_expire(void *be, sbintime_t now, struct callout_tailq *due)
 	uint64_t first, span;
 
 	/* Nothing due: only a known minimum (never -1) can be after now. */
-	if (w->count == 0 || w->min > now) {
+	if (w->min > now || (w->count == 0 && w->nover == 0)) {
 		w->now = now;
+		if (__builtin_expect(w->nover != 0, 0))
+			wheel_over_expire(w, now, due);	/* home, if they can */
 		return;
 	}
 	/*
@@ -394,20 +639,32 @@ wheel_expire(void *be, sbintime_t now, struct callout_tailq *due)
 	wheel_sweep(w, first, span, now, due);
 	w->now = now;
 	w->cursor = wheel_tick(now);
+	if (__builtin_expect(w->nover != 0, 0))
+		wheel_over_expire(w, now, due);
 	w->min = WHEEL_MIN_UNKNOWN;
 }
 
-/* Check the bucket of slot s; count its callouts into *n, *min. */
+/* Check the bucket of slot s; count its callouts into *n and *min. */
 static const char *
 wheel_check_slot(const struct wheel_be *w, size_t s, size_t *n,
     sbintime_t *min)
 {
-	const struct callout *c, *prev = NULL;
+	const struct wheel_bucket *b = &w->slot[s];
 
-	LIST_FOREACH(c, &w->slot[s], c_links.le) {
-		if (c->c_links.le.le_prev != (prev == NULL ?
-		    &LIST_FIRST(&w->slot[s]) : &LIST_NEXT(prev, c_links.le)))
-			return "wheel: broken back link";
+	if (b->cap != 0 && (b->cap < WHEEL_INITIAL ||
+	    (b->cap & (b->cap - 1)) != 0))
+		return "wheel: an array's capacity is not a power of two";
+	if ((b->v == NULL) != (b->cap == 0))
+		return "wheel: an array and its capacity disagree";
+	if (b->n > b->cap)
+		return "wheel: more callouts than an array holds";
+	for (uint32_t i = 0; i < b->n; i++) {
+		const struct callout *c = b->v[i];
+
+		if (c == NULL)
+			return "wheel: empty entry";
+		if (c->c_links.u64[0] != i)
+			return "wheel: stored index does not match position";
 		if (c->c_slot != s)
 			return "wheel: a callout's c_slot is not its bucket";
 		if (wheel_due(w, s) > wheel_tick(c->c_time))
@@ -417,7 +674,6 @@ wheel_check_slot(const struct wheel_be *w, size_t s, size_t *n,
 		if (c->c_time < *min)
 			*min = c->c_time;
 		(*n)++;
-		prev = c;
 	}
 	return NULL;
 }
@@ -434,7 +690,7 @@ wheel_check_word(const struct wheel_be *w, size_t i, size_t *n,
 
 		if (why != NULL)
 			return why;
-		if (!LIST_EMPTY(&w->slot[s]))
+		if (w->slot[s].n != 0)
 			want |= WHEEL_BIT(s);
 	}
 	if (w->occ[i] != want)
@@ -444,27 +700,57 @@ wheel_check_word(const struct wheel_be *w, size_t i, size_t *n,
 	return NULL;
 }
 
+/* Check the overflow list; count its members into *min. */
+static const char *
+wheel_check_over(const struct wheel_be *w, sbintime_t *min)
+{
+	const struct callout *c;
+	size_t n = 0;
+
+	if (LIST_EMPTY(&w->over) != (w->nover == 0))
+		return "wheel: the overflow list and its count disagree on empty";
+	LIST_FOREACH(c, &w->over, c_links.le) {
+		if (*c->c_links.le.le_prev != c)
+			return "wheel: an overflow link does not point back";
+		if (c->c_slot != WHEEL_OVERFLOW)
+			return "wheel: an overflow member is not marked";
+		if (c->c_time < w->now)
+			return "wheel: an overflow member is older than the clock";
+		if (c->c_time < *min)
+			*min = c->c_time;
+		if (++n > w->nover)
+			break;
+	}
+	if (n != w->nover)
+		return "wheel: the overflow count does not match the list";
+	return NULL;
+}
+
 static const char *
 wheel_check(void *be)
 {
 	const struct wheel_be *w = be;
 	sbintime_t min = SBT_MAX;
-	size_t n = 0;
+	size_t n = 0, bytes = 0;
+	const char *why;
 
 	if (w->now < 0)
 		return "wheel: negative clock";
 	if (w->cursor > wheel_tick(w->now))
 		return "wheel: the cursor is ahead of the clock";
-	for (size_t i = 0; i < WHEEL_WORDS; i++) {
-		const char *why = wheel_check_word(w, i, &n, &min);
-
-		if (why != NULL)
-			return why;
-	}
 	if (WHEEL_WORDS % 64 != 0 && w->sum[WHEEL_SUMS - 1] >> (WHEEL_WORDS % 64))
 		return "wheel: summary bits set past the slot bitmap";
+	for (size_t i = 0; i < WHEEL_WORDS; i++)
+		if ((why = wheel_check_word(w, i, &n, &min)) != NULL)
+			return why;
+	for (size_t s = 0; s < WHEEL_SLOTS; s++)
+		bytes += (size_t)w->slot[s].cap * sizeof(struct callout *);
+	if (bytes != w->bytes)
+		return "wheel: the byte count does not match the arrays";
 	if (n != w->count)
 		return "wheel: the count does not match the buckets";
+	if ((why = wheel_check_over(w, &min)) != NULL)
+		return why;
 	if (w->min != WHEEL_MIN_UNKNOWN && w->min != min)
 		return "wheel: the cached minimum is wrong";
 	return NULL;
@@ -473,13 +759,22 @@ wheel_check(void *be)
 static size_t
 wheel_footprint(void *be)
 {
-	(void)be;
-	return sizeof(struct wheel_be);
+	struct wheel_be *w = be;
+
+	return sizeof(*w) + w->bytes;
+}
+
+size_t
+callout_wheel_overflowed(const void *be)
+{
+	const struct wheel_be *w = be;
+
+	return w->nover;
 }
 
 const struct callout_backend_ops callout_backend_wheel = {
 	.name = "wheel",
-	.description = "scheme 6: hashed timing wheel, unsorted buckets, O(1) insert/remove",
+	.description = "scheme 6: hashed timing wheel, unsorted bucket arrays, O(1) insert/remove",
 	.create = wheel_create,
 	.destroy = wheel_destroy,
 	.insert = wheel_insert,
