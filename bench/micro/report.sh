@@ -62,10 +62,10 @@ $micro_in[0] as $m
     ([$rows[] | select(sel) | [.level, .impl, .case, .dist]] | unique) as $keys
     | if ($keys | length) == 0 then empty else
       "", $title,
-      ("  " + ("level/impl" | rpad(17)) + ("case" | rpad(11)) + ("dist" | rpad(9))
+      ("  " + ("level/impl" | rpad(22)) + ("case" | rpad(11)) + ("dist" | rpad(9))
         + ([$ns[] | tostring | lpad(9)] | add)),
       ($keys[] as $k
-        | "  " + (($k[0] + "/" + $k[1]) | rpad(17)) + ($k[2] | rpad(11))
+        | "  " + (($k[0] + "/" + $k[1]) | rpad(22)) + ($k[2] | rpad(11))
           + ($k[3] | rpad(9))
           + ([$ns[] as $n | get($k[2]; $k[0]; $k[1]; $k[3]; $n) | .ns | fmt
               | lpad(9)] | add))
@@ -113,9 +113,9 @@ table("Floor: random pick + store of a deadline in a 64-byte record"; .level == 
 | if ($bk | length) == 0 then "", "Bytes per pending timer: n/a (no bytes.json)" else
   "",
   "Bytes per pending timer (timer struct + structure / N; \($bytes.context.allocator // "?"))",
-  "  " + ("level/impl" | rpad(17)) + ([$bn[] | tostring | lpad(10)] | add),
+  "  " + ("level/impl" | rpad(22)) + ([$bn[] | tostring | lpad(10)] | add),
   ( $bk[] as $k
-    | "  " + (($k[0] + "/" + $k[1]) | rpad(17))
+    | "  " + (($k[0] + "/" + $k[1]) | rpad(22))
       + ([$bn[] as $n
           | (first($bytes.bytes[] | select(.level == $k[0] and .name == $k[1]
                                            and .n == $n)) // null)
