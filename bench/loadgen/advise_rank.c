@@ -318,11 +318,12 @@ note_memory(struct adv_run *run)
 	    run->b[h].m.backend_bytes > 0 && n < (int)sizeof(s)) {
 		double per = (double)run->b[h].m.backend_bytes / (double)run->b[h].m.pending;
 
-		snprintf(s + n, sizeof(s) - (size_t)n, ".  The wheel's buckets are a "
-		    "fixed %llu bytes (%d bases), the heap's array %.1f bytes per pending "
-		    "callout: below ~%.0f pending callouts the heap's is the smaller",
-		    (unsigned long long)run->b[wh].m.backend_bytes, run->w.threads, per,
-		    (double)run->b[wh].m.backend_bytes / per);
+		/* The wheel's part is its bucket heads, fixed per base, plus
+		 * arrays that grow with the callouts: one figure for both. */
+		snprintf(s + n, sizeof(s) - (size_t)n, ".  The wheel's structure "
+		    "holds %llu bytes (%d bases: bucket heads and their arrays), the "
+		    "heap's array %.1f bytes per pending callout",
+		    (unsigned long long)run->b[wh].m.backend_bytes, run->w.threads, per);
 	}
 	note(a, "%s", s);
 }
