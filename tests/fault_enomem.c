@@ -26,6 +26,7 @@
 
 #include "base.h"
 #include "check.h"
+#include "failing_alloc.h"
 #include "heap/heap.h"
 
 #define MAXC 1024
@@ -39,20 +40,8 @@ struct probe {
 };
 
 static struct probe pr[MAXC];
-static bool failing;
-static long refused;
 static int errno_in_callout;
 static struct probe *arm_from_callout;	/* armed by pr[0]'s function */
-
-static void *
-failing_realloc(void *p, size_t n)
-{
-	if (failing) {
-		refused++;
-		return NULL;
-	}
-	return realloc(p, n);
-}
 
 static void
 probe_fn(void *arg)

@@ -24,6 +24,7 @@
 
 #include "base.h"
 #include "check.h"
+#include "failing_alloc.h"
 #include "wheels/wheel.h"
 
 #define MAXC 256
@@ -36,18 +37,6 @@ struct probe {
 };
 
 static struct probe pr[MAXC];
-static bool failing;
-static long refused;
-
-static void *
-failing_realloc(void *p, size_t n)
-{
-	if (failing) {
-		refused++;
-		return NULL;
-	}
-	return realloc(p, n);
-}
 
 static void
 probe_fn(void *arg)
