@@ -15,13 +15,13 @@
 
 #include "callout_backend.h"
 #include "check.h"
+#include "due_walk.h"
 #include "rng.h"
 
 #define NTIMERS 600
 
 static struct callout timers[NTIMERS];
 static int inside[NTIMERS];
-static int seen[NTIMERS];
 
 static sbintime_t
 random_delay(uint64_t *s)
@@ -97,7 +97,6 @@ run(const struct callout_backend_ops *ops, long nops, uint64_t seed)
 			CHECK_EQ(ops->next(be), model_next());
 		} else {
 			struct callout_tailq due = TAILQ_HEAD_INITIALIZER(due);
-			struct callout *c;
 
 			/* Half the time expire exactly at the next deadline. */
 			if (rng_below(&s, 2) == 0 && model_next() != SBT_MAX)
@@ -105,24 +104,7 @@ run(const struct callout_backend_ops *ops, long nops, uint64_t seed)
 			else
 				now += random_step(&s);
 			ops->expire(be, now, &due);
-			memset(seen, 0, sizeof(seen));
-			TAILQ_FOREACH(c, &due, c_links.tqe) {
-				int k = (int)(c - timers);
-
-				CHECK(k >= 0 && k < NTIMERS);
-				if (k < 0 || k >= NTIMERS)
-					break;
-				CHECK(inside[k]);		/* not twice */
-				CHECK(c->c_time <= now);	/* not early */
-				seen[k] = 1;
-				inside[k] = 0;
-				expired++;
-			}
-			for (int k = 0; k < NTIMERS; k++)	/* none left behind */
-				if (inside[k] && timers[k].c_time <= now) {
-					CHECK(!"a due callout was left inside");
-					inside[k] = 0;
-				}
+			expired += due_walk(&due, timers, inside, NTIMERS, now);
 		}
 		const char *why = ops->check(be);
 		if (why != NULL) {

@@ -28,6 +28,7 @@
 #include "callout_backend.h"
 #include "callout_build.h"
 #include "check.h"
+#include "due_walk.h"
 #include "rng.h"
 #include "wheels/wheel.h"
 
@@ -125,27 +126,11 @@ static int
 expire_to(void *be, sbintime_t now)
 {
 	struct callout_tailq due = TAILQ_HEAD_INITIALIZER(due);
-	struct callout *c;
-	int fired = 0;
+	int fired;
 
 	ops->expire(be, now, &due);
 	clock_now = now;
-	TAILQ_FOREACH(c, &due, c_links.tqe) {
-		int k = (int)(c - timers);
-
-		CHECK(k >= 0 && k < NTIMERS);
-		if (k < 0 || k >= NTIMERS)
-			break;
-		CHECK(inside[k]);		/* not twice */
-		CHECK(c->c_time <= now);	/* not early */
-		inside[k] = 0;
-		fired++;
-	}
-	for (int k = 0; k < NTIMERS; k++)	/* none left behind */
-		if (inside[k] && timers[k].c_time <= now) {
-			CHECK(!"a due callout was left inside");
-			inside[k] = 0;
-		}
+	fired = due_walk(&due, timers, inside, NTIMERS, now);
 	intact(be);
 	return fired;
 }
