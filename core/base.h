@@ -32,6 +32,14 @@
 #include "callout_backend.h"
 #include "callout_build.h"
 
+/*
+ * Nothing here is part of the library's interface: hidden, so that the
+ * shared library does not export it and the core reaches its state
+ * PC-relatively, not through the global offset table (one register less
+ * on the re-arm path).
+ */
+#pragma GCC visibility push(hidden)
+
 /* c_iflags bits private to the core (CALLOUT_PENDING is public). */
 #define CI_LOCKFLAGS	(CALLOUT_RETURNUNLOCKED | CALLOUT_SHAREDLOCK)
 #define CI_DIRECT	0x0100	/* scheduled with C_DIRECT_EXEC */
@@ -114,6 +122,10 @@ struct callout_cpu {
 struct callout_runtime {
 	int started;			/* atomic */
 	int manual;			/* atomic */
+	int fast;			/* atomic: started, on the manual clock,
+					 * with a backend that reschedules in
+					 * place: the re-arm path that makes no
+					 * call before the backend's (callout.c) */
 	sbintime_t manual_now;		/* atomic: the manual clock */
 	sbintime_t epoch;		/* sbinuptime() at startup: tick 0 */
 	int ncpus;
@@ -248,10 +260,13 @@ callout__uptime(void)
 	return callout__realtime();
 }
 
+/* a + b, at most SBT_MAX; a, b >= 0. */
 static inline sbintime_t
 callout__add_sat(sbintime_t a, sbintime_t b)
 {
-	return SBT_MAX - a < b ? SBT_MAX : a + b;
+	sbintime_t sum;
+
+	return __builtin_add_overflow(a, b, &sum) ? SBT_MAX : sum;
 }
 
 /* callout_when() at the time `now` (read once by the caller). */
@@ -317,5 +332,7 @@ int callout__stop_if(struct callout *c, callout_func_t *func, void *arg);
 
 /* Legacy timeout(9) pool: legacy.c. */
 void callout__pool_put(struct callout *c);
+
+#pragma GCC visibility pop
 
 #endif /* CALLOUT_BASE_H */

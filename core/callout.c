@@ -244,59 +244,66 @@ check_cpu(int cpu, const char *fn)
 }
 
 /*
- * The re-arm TCP makes on every ACK, on the thread that holds the bias of
- * c's base lock (baselock.h): c waits in the backend (not on a due queue,
- * not in a deferred migration), is not running, stays on its CPU and its
+ * The base this thread last re-armed a callout on through the owned path:
+ * the fast path takes that base's lock before it has read anything of c
+ * (below).  An index, not a pointer, so that it cannot outlive the bases:
+ * after a restart it is at worst a wrong guess, checked against ncpus and
+ * against c_cpu.
+ */
+static __thread int cc_home __attribute__((tls_model("initial-exec")));
+
+/*
+ * The re-arm TCP makes on every ACK, with cc's lock held through its bias
+ * by this thread (baselock.h): c is on cc, waits in the backend (not on a
+ * due queue, not in a deferred migration), is not running, stays on its
  * thread (C_DIRECT_EXEC or not), the backend moves it in place, and no
- * clock thread needs waking.  -1, having changed nothing, when any of that
- * does not hold: cc_reset_locked then decides everything.
+ * clock thread needs waking.  Returns 1, or -1 with the lock dropped and
+ * nothing changed when any of that does not hold.  The backend has a
+ * reschedule operation (the callers check).
  *
- * Why a path of its own: at 10^6 timers every re-arm misses the cache on
- * c, the miss blocks every later store from leaving the store queue, and
- * how many re-arms overlap their misses is the queue's size over the
- * stores each one makes (measured: each extra store ~1.5 ns).  So this
- * path writes only c_time, the counter and the lock's own word when
- * nothing else changes.  (gcc 12 still saves four registers on entry to
- * the public functions, whichever path runs: README, "Re-arm cost".)
+ * Why it is shaped so: at 10^6 timers every re-arm misses the cache on c,
+ * and what a miss costs depends on how many re-arms behind it the CPU can
+ * start before it is back: their instructions that wait for c's line fill
+ * the scheduler, their stores the store queue.  So everything that does
+ * not need c is done without it: the base and its lock come from the
+ * thread (cc_home), not from c_cpu, so only the checks below wait for the
+ * miss; the deadline, precision, function and argument are written without
+ * being compared first (a store waits for nothing, a compare for the
+ * miss); nothing is kept alive across the backend's call (the lock is
+ * dropped through cc_bias_self read again), so one register is saved on
+ * the way in.  README, "Re-arm cost", has the measurements.
  */
 static inline __attribute__((always_inline)) int
-cc_rearm_owned(struct callout *c, sbintime_t when, sbintime_t prec,
-    callout_func_t *func, void *arg, int cpu, int flags, const char *fn)
+cc_rearm_owned(struct callout_cpu *cc, struct callout *c, sbintime_t when,
+    sbintime_t prec, callout_func_t *func, void *arg, int flags,
+    const char *fn)
 {
-	struct cc_bias_rec *me = cc_bias_self;
-	int on = __atomic_load_n(&c->c_cpu, __ATOMIC_ACQUIRE);
-	int want = CALLOUT_PENDING | ((flags & C_DIRECT_EXEC) ? CI_DIRECT : 0);
-	struct callout_cpu *cc;
+	int st = ci_get(c) & (CALLOUT_PENDING | CI_QUEUED | CI_DFRMIGRATION |
+	    CI_DIRECT);
 
-	if (me == NULL || on < 0 || on >= callout__rt.ncpus ||
-	    (cpu != -1 && cpu != on))
-		return -1;
-	cc = &callout__rt.cpus[on];
-	if (!biased_lock_try_owned(&cc->cc_lock, me))
-		return -1;
 	when = cc_deadline(when);
-	if (__atomic_load_n(&c->c_cpu, __ATOMIC_RELAXED) != on ||
-	    (ci_get(c) & (CALLOUT_PENDING | CI_QUEUED | CI_DFRMIGRATION |
-	    CI_DIRECT)) != want ||
+	/* Two compares with constants, not one with a computed value: one
+	 * register less. */
+	if (__atomic_load_n(&c->c_cpu, __ATOMIC_RELAXED) != cc->cc_cpu ||
+	    ((flags & C_DIRECT_EXEC) ? st != (CALLOUT_PENDING | CI_DIRECT) :
+	    st != CALLOUT_PENDING) ||
 	    cc->cc_exec[CE_SOFT].ce_curr == c ||
 	    cc->cc_exec[CE_DIRECT].ce_curr == c ||
-	    callout__rt.ops->reschedule == NULL ||
 	    when < cc->cc_lastexpire || when < cc->cc_wake) {
-		biased_lock_release_owned(me);
+		biased_lock_release_owned(cc_bias_self);
 		return -1;
 	}
 	assert_lock_held(c, fn);
-	if (func != NULL && (c->c_func != func || c->c_arg != arg)) {
+	if (func != NULL) {
 		c->c_func = func;
 		c->c_arg = arg;
 	}
 	if (!(c->c_flags & CALLOUT_ACTIVE))
 		c->c_flags |= CALLOUT_ACTIVE;
-	if (c->c_precision != prec)
-		c->c_precision = prec;
+	c->c_precision = prec;
 	cc->cc_stats.scheduled++;
 	callout__rt.ops->reschedule(cc->cc_be, c, when);
-	biased_lock_release_owned(me);
+	biased_lock_release_owned(cc_bias_self);
 	return 1;
 }
 
@@ -304,52 +311,117 @@ static int cc_reset_locked(struct callout *c, sbintime_t when,
     sbintime_t prec, callout_func_t *func, void *arg, int cpu, int flags,
     const char *fn);
 
-/* Every reset and schedule the inline path below does not finish. */
+/*
+ * A reset with its deadline computed: in place on the base c is on, if
+ * this thread holds that base's bias, else under the lock.
+ */
 static __attribute__((noinline)) int
-cc_reset_slow(struct callout *c, sbintime_t sbt, sbintime_t pr,
+cc_reset_at(struct callout *c, sbintime_t when, sbintime_t prec,
+    callout_func_t *func, void *arg, int cpu, int flags, const char *fn)
+{
+	struct cc_bias_rec *me = cc_bias_self;
+	int on = __atomic_load_n(&c->c_cpu, __ATOMIC_ACQUIRE);
+	struct callout_cpu *cc;
+
+	if (me != NULL && callout__rt.ops->reschedule != NULL &&
+	    (unsigned)on < (unsigned)callout__rt.ncpus &&
+	    (cpu == -1 || cpu == on)) {
+		cc = &callout__rt.cpus[on];
+		if (biased_lock_try_owned(&cc->cc_lock, me) &&
+		    cc_rearm_owned(cc, c, when, prec, func, arg, flags,
+		    fn) >= 0) {
+			cc_home = on;
+			return 1;
+		}
+	}
+	return cc_reset_locked(c, when, prec, func, arg, cpu, flags, fn);
+}
+
+/*
+ * Every reset and schedule that cc_reset_fast does not finish.  func ==
+ * NULL: keep c_func and c_arg (the callout_schedule family).
+ */
+static __attribute__((noinline)) int
+cc_reset(struct callout *c, sbintime_t sbt, sbintime_t pr,
     callout_func_t *func, void *arg, int cpu, int flags, const char *fn)
 {
 	sbintime_t when, prec;
-	int r;
 
 	callout__ensure();
 	check_cpu(cpu, fn);
 	callout__when(sbt, pr, flags, &when, &prec);
 	when = callout__coalesce(when, prec, flags);
-	r = cc_rearm_owned(c, when, prec, func, arg, cpu, flags, fn);
-	if (r >= 0)
-		return r;
-	return cc_reset_locked(c, when, prec, func, arg, cpu, flags, fn);
+	return cc_reset_at(c, when, prec, func, arg, cpu, flags, fn);
 }
 
 /*
- * func == NULL: keep c_func and c_arg (the callout_schedule family).
- * Inlined into each entry point with the path that makes no call before
- * the backend's: the simulated clock (its time is a load, its deadlines
- * are not coalesced) with no tick alignment.  On the real clock reading
- * the time is a call, made in cc_reset_slow.  Measured against a single
- * path that always calls out: 68-71 ns against 73-84 ns a re-arm at 1e6.
+ * The fast path's two ways out.  Only callout_reset_sbt and
+ * callout_schedule_sbt have one, told apart by func (NULL: schedule);
+ * each way out takes six arguments, so that the entry point leaves by a
+ * jump and keeps nothing alive for it.
  */
-static inline __attribute__((always_inline)) int
-cc_reset(struct callout *c, sbintime_t sbt, sbintime_t pr,
-    callout_func_t *func, void *arg, int cpu, int flags, const char *fn)
+static const char *
+cc_reset_fast_name(callout_func_t *func)
 {
-	sbintime_t when, prec;
-	int r;
-
-	if (callout__started() && cpu == -1 && !(flags & C_HARDCLOCK) &&
-	    __atomic_load_n(&callout__rt.manual, __ATOMIC_RELAXED)) {
-		callout__when_at(__atomic_load_n(&callout__rt.manual_now,
-		    __ATOMIC_ACQUIRE), sbt, pr, flags, &when, &prec);
-		r = cc_rearm_owned(c, when, prec, func, arg, -1, flags, fn);
-		if (r >= 0)
-			return r;
-		return cc_reset_locked(c, when, prec, func, arg, -1, flags, fn);
-	}
-	return cc_reset_slow(c, sbt, pr, func, arg, cpu, flags, fn);
+	return func != NULL ? "callout_reset_sbt" : "callout_schedule_sbt";
 }
 
-/* Everything cc_rearm_owned does not take. */
+/* The deadline computed, but not on this thread's base or not in place. */
+static __attribute__((noinline)) int
+cc_reset_fast_miss(struct callout *c, sbintime_t when, sbintime_t prec,
+    callout_func_t *func, void *arg, int flags)
+{
+	return cc_reset_at(c, when, prec, func, arg, -1, flags,
+	    cc_reset_fast_name(func));
+}
+
+/* Not the fast path's case at all. */
+static __attribute__((noinline)) int
+cc_reset_fast_not(struct callout *c, sbintime_t sbt, sbintime_t pr,
+    callout_func_t *func, void *arg, int flags)
+{
+	return cc_reset(c, sbt, pr, func, arg, -1, flags,
+	    cc_reset_fast_name(func));
+}
+
+/*
+ * The simulated clock's re-arm, inlined into callout_reset_sbt and
+ * callout_schedule_sbt: its time is a load and its deadlines are not
+ * coalesced, so a relative deadline on no particular CPU, with the default
+ * precision and no tick alignment, needs no call before the backend's.
+ * `fast` says the runtime is started, on the manual clock, with a backend
+ * that reschedules in place (runtime.c).  The base is the one this thread
+ * re-armed on last (cc_home), so its lock is taken before c is read.
+ * Only the register that outlives the backend's call is saved on the way:
+ * every other exit is a jump.
+ */
+static inline __attribute__((always_inline)) int
+cc_reset_fast(struct callout *c, sbintime_t sbt, sbintime_t pr,
+    callout_func_t *func, void *arg, int flags)
+{
+	struct cc_bias_rec *me;
+	struct callout_cpu *cc;
+	sbintime_t when, prec;
+	int home;
+
+	if ((flags & ~C_DIRECT_EXEC) != 0 ||
+	    !__atomic_load_n(&callout__rt.fast, __ATOMIC_ACQUIRE))
+		return cc_reset_fast_not(c, sbt, pr, func, arg, flags);
+	callout__when_at(__atomic_load_n(&callout__rt.manual_now,
+	    __ATOMIC_ACQUIRE), sbt, pr, flags, &when, &prec);
+	me = cc_bias_self;
+	home = cc_home;
+	if (me != NULL && (unsigned)home < (unsigned)callout__rt.ncpus) {
+		cc = &callout__rt.cpus[home];
+		if (biased_lock_try_owned(&cc->cc_lock, me) &&
+		    cc_rearm_owned(cc, c, when, prec, func, arg, flags,
+		    cc_reset_fast_name(func)) >= 0)
+			return 1;
+	}
+	return cc_reset_fast_miss(c, when, prec, func, arg, flags);
+}
+
+/* Every reset that cc_rearm_owned does not take, under the base lock. */
 static __attribute__((noinline)) int
 cc_reset_locked(struct callout *c, sbintime_t when, sbintime_t prec,
     callout_func_t *func, void *arg, int cpu, int flags, const char *fn)
@@ -456,7 +528,7 @@ callout_reset_sbt(struct callout *c, sbintime_t sbt, sbintime_t pr,
     callout_func_t *func, void *arg, int flags)
 {
 	need_func(func, __func__);
-	return cc_reset(c, sbt, pr, func, arg, -1, flags, __func__);
+	return cc_reset_fast(c, sbt, pr, func, arg, flags);
 }
 
 int
@@ -505,7 +577,7 @@ callout_schedule_sbt_on(struct callout *c, sbintime_t sbt, sbintime_t pr,
 int
 callout_schedule_sbt(struct callout *c, sbintime_t sbt, sbintime_t pr, int flags)
 {
-	return cc_reset(c, sbt, pr, NULL, NULL, -1, flags, __func__);
+	return cc_reset_fast(c, sbt, pr, NULL, NULL, flags);
 }
 
 int

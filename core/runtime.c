@@ -209,6 +209,8 @@ startup_locked(const struct callout_config *cfg)
 		return error;
 	}
 	__atomic_store_n(&rt->started, 1, __ATOMIC_RELEASE);
+	__atomic_store_n(&rt->fast, cfg->manual_clock != 0 &&
+	    ops->reschedule != NULL, __ATOMIC_RELEASE);
 	return 0;
 }
 
@@ -303,6 +305,7 @@ callout_shutdown(void)
 		pthread_mutex_unlock(&startup_lock);
 		return;
 	}
+	__atomic_store_n(&rt->fast, 0, __ATOMIC_RELAXED);
 	if (!__atomic_load_n(&rt->manual, __ATOMIC_RELAXED))
 		stop_threads(rt->ncpus);
 	for (int i = 0; i < rt->ncpus; i++) {

@@ -1,0 +1,287 @@
+/*
+ * rearm_fast.c - the manual clock's lock-free re-arm (cc_reset_fast in
+ * core/callout.c) takes only what it may, and does it right.
+ *
+ * That path guesses the base from the calling thread (the base it last
+ * re-armed on), takes its lock through the bias, and moves the callout in
+ * place.  Each case below first earns the bias (more re-arms in a row
+ * than the lock's first `need`), then re-arms callouts the path must hand
+ * on, and checks the outcome the manual page asks for:
+ *   other base     a callout on CPU 1 while the guess is CPU 0: stays on
+ *                  CPU 1, fires there once, at its new time
+ *   running        re-armed from its own function: fires again, once
+ *   queued         re-armed by another callout of the same advance after
+ *                  both fell due (it waits on the due queue, not in the
+ *                  backend): not called at the old time, called at the new
+ *   behind sweep   re-armed from a function to a time inside the tick
+ *                  being run, which the backend has swept already: runs
+ *                  in the same advance, from the due queue
+ *   thread switch  a pending callout re-armed with C_DIRECT_EXEC: runs
+ *                  from the clock thread's queue, once
+ *   stopped        not pending: callout_reset_sbt returns 0, arms it
+ *   precision      a C_PREL flag: the general path, same deadline
+ * Where the bias is off (ThreadSanitizer, no membarrier) the same cases
+ * run on the locked path and must give the same results; where it is on,
+ * the test checks that a bias was granted, so that the path was reached.
+ */
+#include "base.h"
+#include "manpage.h"
+
+#define EARN	1000	/* re-arms in a row: past the first need (64) */
+
+struct probe {
+	struct callout c;
+	int calls;
+	sbintime_t at[4];	/* sbinuptime() at the calls */
+	int cpu_at_call;
+	int rearm;		/* from its function: re-arm this much later */
+	struct probe *other;	/* from its function: re-arm other ... */
+	sbintime_t other_delay;	/* ... this much later (0: 50 ms) */
+	int check;		/* then check the backends, from the function */
+};
+
+static void bases_intact(void);
+
+static void
+probe_fn(void *arg)
+{
+	struct probe *p = arg;
+
+	if (p->calls < 4)
+		p->at[p->calls] = sbinuptime();
+	p->calls++;
+	p->cpu_at_call = p->c.c_cpu;
+	if (p->rearm != 0) {
+		int r = p->rearm;
+
+		p->rearm = 0;
+		callout_reset_sbt(&p->c, r * SBT_1MS, 0, probe_fn, p, 0);
+	}
+	if (p->other != NULL)
+		CHECK_EQ(callout_reset_sbt(&p->other->c, p->other_delay != 0 ?
+		    p->other_delay : 50 * SBT_1MS, 0, probe_fn, p->other, 0), 1);
+	if (p->check)
+		bases_intact();
+}
+
+/* Earn the bias of `cpu`'s base lock with a callout of its own. */
+static void
+earn(struct probe *p, int cpu)
+{
+	callout_init(&p->c, 1);
+	callout_reset_sbt_on(&p->c, SBT_1S, 0, probe_fn, p, cpu, 0);
+	for (int i = 0; i < EARN; i++)
+		callout_reset_sbt(&p->c, SBT_1S + i, 0, probe_fn, p, 0);
+}
+
+/*
+ * Every base's backend passes its own invariant check: a callout moved
+ * in place on the wrong base, or while it is not in the backend, leaves
+ * a wrong cached minimum or a broken order behind even where it still
+ * fires at the right time.
+ */
+static void
+bases_intact(void)
+{
+	for (int i = 0; i < callout__rt.ncpus; i++) {
+		struct callout_cpu *cc = &callout__rt.cpus[i];
+		const char *why;
+
+		cc_lock(cc);
+		why = callout__rt.ops->check(cc->cc_be);
+		cc_unlock(cc);
+		if (why != NULL)
+			fprintf(stderr, "base %d: %s\n", i, why);
+		CHECK(why == NULL);
+	}
+}
+
+static void
+check_bias_reached(void)
+{
+	struct callout_stats st;
+
+	callout_stats_get(&st);
+	if (biased_lock_available())
+		CHECK(st.lock_biased >= 1);
+	else
+		CHECK_EQ(st.lock_biased, 0);
+}
+
+static void
+test_other_base(void)
+{
+	struct probe home = { 0 }, far = { 0 };
+
+	start_manual(2, 0);
+	earn(&home, 0);
+	callout_init(&far.c, 1);
+	callout_reset_sbt_on(&far.c, 10 * SBT_1MS, 0, probe_fn, &far, 1, 0);
+	/* The guess is CPU 0; far is on CPU 1 and stays there. */
+	for (int i = 0; i < EARN; i++)
+		CHECK_EQ(callout_reset_sbt(&far.c, (20 + i % 7) * SBT_1MS, 0,
+		    probe_fn, &far, 0), 1);
+	CHECK_EQ(far.c.c_cpu, 1);
+	bases_intact();
+	callout_advance(20 * SBT_1MS);
+	CHECK_EQ(far.calls, 0);
+	callout_advance(6 * SBT_1MS);	/* last re-arm: 20 + 999 % 7 = 25 */
+	CHECK_EQ(far.calls, 1);
+	CHECK_EQ(far.at[0], 25 * SBT_1MS);
+	CHECK_EQ(far.cpu_at_call, 1);
+	bases_intact();
+	check_bias_reached();
+	callout_drain(&home.c);
+	callout_shutdown();
+}
+
+static void
+test_running(void)
+{
+	struct probe home = { 0 }, self = { 0 };
+
+	start_manual(1, 0);
+	earn(&home, 0);
+	callout_init(&self.c, 1);
+	callout_reset_sbt(&self.c, 5 * SBT_1MS, 0, probe_fn, &self, 0);
+	self.rearm = 7;
+	callout_advance(5 * SBT_1MS);
+	CHECK_EQ(self.calls, 1);
+	CHECK(callout_pending(&self.c));
+	bases_intact();
+	callout_advance(7 * SBT_1MS);
+	CHECK_EQ(self.calls, 2);
+	CHECK_EQ(self.at[1], 12 * SBT_1MS);
+	CHECK(!callout_pending(&self.c));
+	check_bias_reached();
+	callout_drain(&home.c);
+	callout_shutdown();
+}
+
+static void
+test_queued(void)
+{
+	struct probe home = { 0 }, first = { 0 }, second = { 0 };
+
+	start_manual(1, 0);
+	earn(&home, 0);
+	callout_init(&first.c, 1);
+	callout_init(&second.c, 1);
+	/* Both fall due in the same tick, so both leave the backend for
+	 * the due queue together; first runs first and re-arms second. */
+	callout_reset_sbt(&first.c, 3 * SBT_1MS, 0, probe_fn, &first, 0);
+	callout_reset_sbt(&second.c, 3 * SBT_1MS + SBT_1MS / 2, 0, probe_fn,
+	    &second, 0);
+	first.other = &second;
+	callout_advance(10 * SBT_1MS);
+	CHECK_EQ(first.calls, 1);
+	CHECK_EQ(second.calls, 0);
+	CHECK(callout_pending(&second.c));
+	bases_intact();
+	callout_advance(50 * SBT_1MS);
+	CHECK_EQ(second.calls, 1);
+	CHECK_EQ(second.at[0], 53 * SBT_1MS);	/* 3 ms + 50 ms */
+	check_bias_reached();
+	callout_drain(&home.c);
+	callout_shutdown();
+}
+
+/* Re-armed, from a function, to a time the sweep has passed already: it
+ * must run in this advance, from the due queue, not a revolution later. */
+static void
+test_behind_the_sweep(void)
+{
+	struct probe home = { 0 }, first = { 0 }, second = { 0 };
+
+	start_manual(1, 0);
+	earn(&home, 0);
+	callout_init(&first.c, 1);
+	callout_init(&second.c, 1);
+	callout_reset_sbt(&first.c, 3 * SBT_1MS, 0, probe_fn, &first, 0);
+	callout_reset_sbt(&second.c, 100 * SBT_1MS, 0, probe_fn, &second, 0);
+	first.other = &second;
+	first.other_delay = SBT_1MS / 4;
+	first.check = 1;
+	callout_advance(10 * SBT_1MS);
+	CHECK_EQ(first.calls, 1);
+	CHECK_EQ(second.calls, 1);
+	CHECK_EQ(second.at[0], 3 * SBT_1MS + SBT_1MS / 4);
+	CHECK(!callout_pending(&second.c));
+	bases_intact();
+	check_bias_reached();
+	callout_drain(&home.c);
+	callout_shutdown();
+}
+
+static void
+test_thread_switch(void)
+{
+	struct probe home = { 0 }, p = { 0 };
+	struct callout_stats before, after;
+
+	start_manual(1, 0);
+	earn(&home, 0);
+	callout_init(&p.c, 1);
+	callout_reset_sbt(&p.c, 8 * SBT_1MS, 0, probe_fn, &p, 0);
+	callout_stats_get(&before);
+	CHECK_EQ(callout_reset_sbt(&p.c, 9 * SBT_1MS, 0, probe_fn, &p,
+	    C_DIRECT_EXEC), 1);
+	callout_advance(9 * SBT_1MS);
+	callout_stats_get(&after);
+	CHECK_EQ(p.calls, 1);
+	CHECK_EQ(p.at[0], 9 * SBT_1MS);
+	CHECK_EQ(after.direct - before.direct, 1);
+	bases_intact();
+	check_bias_reached();
+	callout_drain(&home.c);
+	callout_shutdown();
+}
+
+static void
+test_stopped_and_precision(void)
+{
+	struct probe home = { 0 }, p = { 0 };
+
+	start_manual(1, 0);
+	earn(&home, 0);
+	callout_init(&p.c, 1);
+	CHECK_EQ(callout_reset_sbt(&p.c, 2 * SBT_1MS, 0, probe_fn, &p, 0), 0);
+	CHECK(callout_pending(&p.c));
+	CHECK(callout_active(&p.c));
+	CHECK_EQ(callout_stop(&p.c), 1);
+	CHECK(!callout_active(&p.c));
+	CHECK_EQ(callout_reset_sbt(&p.c, 2 * SBT_1MS, 0, probe_fn, &p, 0), 0);
+	/* A pending callout re-armed with a precision exponent. */
+	CHECK_EQ(callout_reset_sbt(&p.c, 6 * SBT_1MS, 0, probe_fn, &p,
+	    C_PREL(2)), 1);
+	CHECK_EQ(p.c.c_precision, 6 * SBT_1MS >> 2);
+	callout_advance(6 * SBT_1MS);
+	CHECK_EQ(p.calls, 1);
+	CHECK_EQ(p.at[0], 6 * SBT_1MS);
+	/* And back through the fast path: the default precision. */
+	CHECK_EQ(callout_reset_sbt(&p.c, 16 * SBT_1MS, 0, probe_fn, &p, 0), 0);
+	CHECK_EQ(callout_reset_sbt(&p.c, 32 * SBT_1MS, SBT_1MS, probe_fn, &p,
+	    0), 1);
+	CHECK_EQ(p.c.c_precision, 2 * SBT_1MS);	/* 32 ms >> 4 */
+	CHECK_EQ(callout_schedule_sbt(&p.c, 64 * SBT_1MS, 0, 0), 1);
+	CHECK(p.c.c_func == probe_fn && p.c.c_arg == &p);
+	bases_intact();
+	callout_advance(64 * SBT_1MS);
+	CHECK_EQ(p.calls, 2);
+	CHECK_EQ(p.at[1], 70 * SBT_1MS);
+	check_bias_reached();
+	callout_drain(&home.c);
+	callout_shutdown();
+}
+
+int
+main(void)
+{
+	RUN(test_other_base);
+	RUN(test_running);
+	RUN(test_queued);
+	RUN(test_behind_the_sweep);
+	RUN(test_thread_switch);
+	RUN(test_stopped_and_precision);
+	return CHECK_EXIT();
+}
