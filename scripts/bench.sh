@@ -19,6 +19,8 @@
 #   MICRO_N         micro N values (full: 100 .. 1000000)
 #   MICRO_SKIP      an extended regex of micro cases left out of a full run
 #   BYTES_N TICKS_N TICKS   see bench/micro/run.sh
+#   PROCESSES       processes of the goal's run across stack layouts
+#                   (bench/micro/layouts.sh: full 7, QUICK 2)
 #   SWEEP_BACKENDS  backends of the load sweep (default: every backend the
 #                   load generator knows)
 #   SWEEP_THREADS SWEEP_CONNS SWEEP_DRAINS
@@ -62,6 +64,7 @@ if [ "$MODE" = QUICK ]; then
 	PREC_CONNS=${PREC_CONNS:-1000}
 	PREC_DURATION=${PREC_DURATION:-300ms}
 	MICRO_EST=15
+	LAYOUTS_EST=10
 else
 	REPS=${REPS:-3}
 	MIN_TIME=${MIN_TIME:-0.1}
@@ -75,6 +78,7 @@ else
 	PREC_CONNS=${PREC_CONNS:-10000}
 	PREC_DURATION=${PREC_DURATION:-2s}
 	MICRO_EST=300
+	LAYOUTS_EST=60
 fi
 # Cases left out of the full run: the list's expiry at 1e4 re-inserts 1e4
 # timers into a sorted list (O(N^2), untimed) before each timed batch.
@@ -158,6 +162,7 @@ cap_of() {	# the largest conns of backend $1, or empty
 PLAN=$DIR/log/plan.txt
 {
 	echo "micro"
+	echo "layouts"
 	for b in $BACKENDS; do
 		cap=$(cap_of "$b")
 		for n in $SWEEP_CONNS; do
@@ -203,7 +208,7 @@ dur_for() {	# conns -> the planned duration of a sweep run
 }
 # The estimate: a load run's planned operations at about 5e5 a second (2
 # cores, as measured), at least its duration, plus a second to start.
-est=$MICRO_EST
+est=$((MICRO_EST + LAYOUTS_EST))
 while read -r kind a b c d; do
 	case $kind in
 	sweep) dur=$(dur_for "$c") ;;
@@ -379,6 +384,32 @@ run_micro() {
 	fi
 }
 
+# The goal's cases in several processes, each with its own stack layout
+# (bench/micro/layouts.sh): goal.json.
+run_layouts() {
+	step_begin "goal across layouts"
+	echo "[$K/$NSTEPS] goal cases across process layouts (bench/micro/layouts.sh; about $LAYOUTS_EST s)"
+	set +e
+	(
+		export BUILD
+		[ -n "${PROCESSES:-}" ] && export PROCESSES
+		if [ "$MODE" = QUICK ]; then
+			sh bench/micro/layouts.sh "$DIR" QUICK
+		else
+			sh bench/micro/layouts.sh "$DIR"
+		fi
+	) </dev/null >"$DIR/log/layouts.log" 2>"$DIR/log/layouts.err"
+	status=$?
+	set -e
+	if [ "$status" = 0 ] && jq -e '(.runs | length) > 0' "$DIR/goal.json" >/dev/null 2>&1; then
+		step_end ok goal.json
+	else
+		echo "      failed: see $DIR/log/layouts.err" >&2
+		tail -n 5 "$DIR/log/layouts.err" >&2 || true
+		step_end failed goal.json "see log/layouts.err"
+	fi
+}
+
 # One run of the load generator; keeps its JSON if it parses.
 run_load() {	# file what args...
 	file=$1 what=$2
@@ -421,6 +452,9 @@ while read -r kind a b c d <&3; do
 	case $kind in
 	micro)
 		run_micro
+		;;
+	layouts)
+		run_layouts
 		;;
 	sweep)
 		DURATION=$(dur_for "$c")

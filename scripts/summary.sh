@@ -5,6 +5,7 @@
 #   the load generator's ops/s and p99 firing lateness at its largest
 #   sweep point (most connections, most threads, sync drain),
 #   bytes per pending timer (bytes.json, backend level) at its largest N;
+#   and the goal's ratios across process layouts (goal.json), when there;
 # with, beside re-arm and expire, the ratio to the best peer (the fastest
 # of libev, libevent, libuv, DPDK at the same case and N in the same run).
 #
@@ -36,11 +37,13 @@ trap 'rm -rf "$tmp"' EXIT
 slurp "$DIR/meta.json" >"$tmp/meta.json"
 slurp "$DIR/micro.json" >"$tmp/micro.json"
 slurp "$DIR/bytes.json" >"$tmp/bytes.json"
+slurp "$DIR/goal.json" >"$tmp/goal.json"
 loadgen | jq -s 'map(select(. != null))' >"$tmp/sweep.json"
 
 jq -r -n -L "$(dirname "$0")/../bench/micro" --arg metric "$METRIC" \
     --slurpfile meta "$tmp/meta.json" --slurpfile micro "$tmp/micro.json" \
-    --slurpfile bytes "$tmp/bytes.json" --slurpfile sweep "$tmp/sweep.json" '
+    --slurpfile bytes "$tmp/bytes.json" --slurpfile sweep "$tmp/sweep.json" \
+    --slurpfile goal "$tmp/goal.json" '
 include "micro";
 def sci: if . == null then "?" else
     (log10 | floor) as $e | if (. == pow(10; $e)) then "1e\($e)" else tostring end end;
@@ -120,5 +123,19 @@ row([ "best peer",
 "",
 "  (x): ratio to the best peer at the same case and N, measured side by side in this run;",
 "       below 1: faster than every peer library.  n/a: not in this run (list stops at",
-"       N = 1e4 in micro, and at the load sweep caps).  Charts: RESULTS/plots/."
+"       N = 1e4 in micro, and at the load sweep caps).  Charts: RESULTS/plots/.",
+( ($goal[0] // null) as $g
+  | if $g == null then empty else
+    "",
+    "  goal at N = \($g.context.goal_n | sci), API / libev and / floor, each ratio measured in one",
+    "  process, median [lowest, highest] over \($g.runs | length) processes with their own stack layouts:",
+    ([$g | goal_rows($metric)[][] | select(.level == "api") | .impl] | unique) as $gseen
+    | ( (($backends | map(select(. as $b | $gseen | index($b))))
+         + ($gseen | map(select(. as $b | $backends | index($b) | not))))[] as $b
+      | ($g | goal_ratios($metric; $b)) as $r
+      | select($r.rearm_libev != null or $r.expire_libev != null)
+      | "    \($b | rpad(13)) re-arm/libev \($r.rearm_libev | spread_fmt) (goal <= 0.5),"
+        + " re-arm/floor \($r.rearm_floor | spread_fmt) (<= 3),"
+        + " expire/libev \($r.expire_libev | spread_fmt) (<= 0.5)" )
+    end )
 '

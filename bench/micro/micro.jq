@@ -37,3 +37,36 @@ def fmt: if . == null then "n/a"
     elif . >= 100 then round | tostring
     elif . >= 10 then (. * 10 | round) / 10 | tostring
     else (. * 100 | round) / 100 | tostring end;
+
+# goal.json (bench/micro/layouts.sh): the goal's cases in several
+# processes.  goal_rows: one row list (micro_rows) per process.
+def goal_rows($metric): [.runs[] | {benchmarks} | micro_rows($metric)];
+
+# A row of one process's rows, at the goal's N.
+def goal_get($rows; $n; $c; $l; $i; $d):
+  first($rows[] | select(.case == $c and .level == $l and .impl == $i
+                         and .dist == $d and .n == $n)) // null;
+
+# A list of numbers (nulls dropped) as {med, lo, hi}, or null when empty.
+def spread: map(select(. != null)) | sort
+  | if length == 0 then null
+    else {med: (if length % 2 == 1 then .[(length - 1) / 2]
+                else (.[length / 2 - 1] + .[length / 2]) / 2 end),
+          lo: .[0], hi: .[-1]} end;
+
+# Input goal.json: backend $b's three goal ratios, each the spread over the
+# processes of the ratio that process measured side by side.
+def goal_ratios($metric; $b):
+  .context.goal_n as $n
+  | goal_rows($metric) as $per
+  | def r($c; $d; $ni; $di; f):
+      [$per[] as $rows
+       | (goal_get($rows; $n; $c; "api"; $b; $d) | if . == null then null else f end) as $x
+       | (goal_get($rows; $n; $c; $ni; $di; $d) | if . == null then null else f end) as $y
+       | if $x != null and $y != null and $y > 0 then $x / $y else null end] | spread;
+    { rearm_libev: r("rearm"; "rto"; "peer"; "libev"; .ns),
+      rearm_floor: r("rearm"; "rto"; "floor"; "rec64"; .ns),
+      expire_libev: r("expire"; "spread1s"; "peer"; "libev"; .per_fired) };
+
+# {med, lo, hi} as "med [lo, hi]"; null: n/a.
+def spread_fmt: if . == null then "n/a" else "\(.med | fmt) [\(.lo | fmt), \(.hi | fmt)]" end;

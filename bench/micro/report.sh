@@ -33,9 +33,13 @@ BYTES=$(dirname "$IN")/bytes.json
 if [ ! -f "$BYTES" ]; then
 	BYTES=/dev/null
 fi
+GOAL=$(dirname "$IN")/goal.json
+if [ ! -f "$GOAL" ]; then
+	GOAL=/dev/null
+fi
 
 jq -r -n -L "$(dirname "$0")" --argjson goal_n "$GOAL_N" --arg metric "$METRIC" \
-    --slurpfile bytes_in "$BYTES" \
+    --slurpfile bytes_in "$BYTES" --slurpfile goal_in "$GOAL" \
     --slurpfile micro_in "$IN" '
 include "micro";
 $micro_in[0] as $m
@@ -98,6 +102,38 @@ $micro_in[0] as $m
     + (($r3 | fmt) + verdict($r3; 0.5) | lpad(19)) ),
 (if ($backends | length) == 0 then "  n/a: no api cases in this file" else empty end),
 "  (rearm: rto deadlines, U[200 ms, 2 s]; expire: time per fired timer)",
+
+# goal.json (bench/micro/layouts.sh): the same ratios in each of several
+# processes, each with its own stack layout; the median over them.
+( ($goal_in[0] // null) as $g
+  | if $g == null then empty else
+    ($g.context.goal_n) as $gn
+    | ($g | goal_rows($metric)) as $per
+    | ([$per[][] | select(.level == "api") | .impl] | unique) as $gseen
+    | (($backends | map(select(. as $b | $gseen | index($b))))
+       + ($gseen | map(select(. as $b | $backends | index($b) | not)))) as $gb
+    | def show($s; $t): ($s | spread_fmt) + (if $s == null then "" else verdict($s.med; $t) end);
+      def ns($k): [$per[] as $rows | goal_get($rows; $gn; $k[0]; $k[1]; $k[2]; $k[3])
+                   | if . == null then null elif $k[0] == "expire" then .per_fired else .ns end]
+                  | spread;
+    "",
+    "Goal at N=\($gn) across \($g.runs | length) processes, each with its own stack layout",
+    "(bench/micro/layouts.sh): median of the ratios each process measured [lowest, highest]",
+    "  " + ("backend" | rpad(14)) + ("rearm api/libev" | lpad(26))
+    + ("rearm api/floor" | lpad(26)) + ("expire api/libev" | lpad(26)),
+    "  " + ("target" | rpad(14)) + ("<= 0.5" | lpad(26)) + ("<= 3" | lpad(26))
+    + ("<= 0.5" | lpad(26)),
+    ( $gb[] as $b
+      | ($g | goal_ratios($metric; $b)) as $r
+      | "  " + ($b | rpad(14)) + (show($r.rearm_libev; 0.5) | lpad(26))
+        + (show($r.rearm_floor; 3) | lpad(26)) + (show($r.expire_libev; 0.5) | lpad(26)) ),
+    "  ns, median [lowest, highest] over the processes:",
+    ( ([$gb[] | ["rearm", "api", ., "rto"]] + [["rearm", "peer", "libev", "rto"],
+        ["rearm", "floor", "rec64", "rto"]]
+       + [$gb[] | ["expire", "api", ., "spread1s"]]
+       + [["expire", "peer", "libev", "spread1s"]])[] as $k
+      | "    " + ("\($k[0])/\($k[1])/\($k[2])" | rpad(24)) + (ns($k) | spread_fmt) )
+    end ),
 
 ( $backends[] as $b
   | table("Backend \($b): ns per iteration (expire: per fired timer; tick_busy: per tick)";

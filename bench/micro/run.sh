@@ -68,27 +68,8 @@ else
 fi
 TICKS_BUSY_MAX=${TICKS_BUSY_MAX:-100000}
 
-# --benchmark_context takes key=value pairs separated by commas: values
-# lose their commas and equals signs.
-clean() {
-	printf '%s' "$*" | tr ',=\n' ';: '
-}
-
-commit=$(git -C "$ROOT" rev-parse HEAD 2>/dev/null || echo unknown)
-if [ -n "$(git -C "$ROOT" status --porcelain --untracked-files=no 2>/dev/null)" ]; then
-	commit="$commit-dirty"
-fi
-cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
-ctx="git_commit=$commit"
-ctx="$ctx,cpu_model=$(clean "$cpu")"
-ctx="$ctx,kernel=$(clean "$(uname -sr)")"
-ctx="$ctx,run_date=$(date -u +%Y-%m-%dT%H:%M:%SZ)"
-ctx="$ctx,run_mode=$MODE,repetitions=$REPS,min_time=$MIN_TIME"
-ctx="$ctx,pinned_cpu=${PIN_CPU:-none}"
-# Every tunable and build switch of the backends, as configured.
-tunables=$(sed -n 's/^#define \(CALLOUT_[A-Z0-9_]*\) \(.*\)$/\1=\2/p' \
-    "$BUILD/callout_build.h" | tr -d '"' | tr '\n' ',')
-ctx="$ctx,${tunables%,}"
+. "$ROOT/bench/micro/context.sh"
+ctx=$(micro_context "$ROOT" "$BUILD" "$MODE" "$REPS" "$MIN_TIME")
 
 PIN=
 if [ -n "${PIN_CPU:-}" ]; then

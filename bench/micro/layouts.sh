@@ -1,0 +1,95 @@
+#!/bin/sh
+# layouts.sh - the performance goal's cases, each in several processes:
+# writes OUTDIR/goal.json.
+#
+# Why: at N = 1e6 a re-arm costs a different amount in different processes
+# of the same binary, by up to 60% for every implementation, the floor and
+# the peers included, depending on where the stack happens to lie (moving
+# it by 16 bytes with an alloca before the timed loop moves a case between
+# its fast and its slow mode; README, "Measuring across layouts").  One
+# process is one draw of that layout, and the ratios of one process can
+# compare a fast draw with a slow one.  Each process here starts with its
+# own randomised stack (the kernel's ASLR), runs the goal's cases once side
+# by side, and report.sh takes the median over the processes of the
+# ratios each process measured.
+#
+# The cases: re-arm (rto) through the API for every backend, libev's
+# ev_timer_again and the floor; expiry (spread1s) through the API and
+# libev; at N = GOAL_N.
+#
+# usage: bench/micro/layouts.sh OUTDIR [QUICK]
+#   QUICK      2 processes at N = 1000, min_time 0.01: the plumbing only
+# environment:
+#   BUILD      build directory (default: build at the top of the tree)
+#   PROCESSES  processes (default 7)
+#   MIN_TIME   seconds per case in each process (default 0.2)
+#   GOAL_N     N (default 1000000)
+#   PIN_CPU    run pinned to this CPU with taskset (default: not pinned)
+set -eu
+
+if [ $# -lt 1 ] || [ $# -gt 2 ] || { [ $# -eq 2 ] && [ "$2" != QUICK ]; }; then
+	echo "usage: $0 OUTDIR [QUICK]" >&2
+	exit 2
+fi
+OUT=$1
+MODE=${2:-full}
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+BUILD=${BUILD:-$ROOT/build}
+
+if [ "$MODE" = QUICK ]; then
+	PROCESSES=2
+	MIN_TIME=0.01
+	GOAL_N=1000
+else
+	PROCESSES=${PROCESSES:-7}
+	MIN_TIME=${MIN_TIME:-0.2}
+	GOAL_N=${GOAL_N:-1000000}
+fi
+case $PROCESSES in
+'' | *[!0-9]* | 0) echo "$0: PROCESSES must be a positive integer, not '$PROCESSES'" >&2; exit 2 ;;
+esac
+
+if [ ! -f "$BUILD/build.ninja" ]; then
+	meson setup "$BUILD" "$ROOT"
+fi
+ninja -C "$BUILD" >&2
+BENCH=$BUILD/bench/micro/micro_bench
+if [ ! -x "$BENCH" ]; then
+	echo "$0: $BENCH was not built (no C++ compiler or no libbenchmark-dev?)" >&2
+	exit 1
+fi
+
+. "$ROOT/bench/micro/context.sh"
+ctx=$(micro_context "$ROOT" "$BUILD" "$MODE" 1 "$MIN_TIME")
+FILTER="^(rearm/(api/[^/]+|peer/libev|floor/rec64)/rto|expire/(api/[^/]+|peer/libev)/spread1s)/$GOAL_N/"
+
+PIN=
+if [ -n "${PIN_CPU:-}" ]; then
+	PIN="taskset -c $PIN_CPU"
+fi
+
+mkdir -p "$OUT"
+k=1
+while [ $k -le "$PROCESSES" ]; do
+	echo "$0: process $k of $PROCESSES" >&2
+	$PIN "$BENCH" \
+	    --benchmark_filter="$FILTER" \
+	    --benchmark_min_time="$MIN_TIME" \
+	    --benchmark_out="$OUT/goal.$k.json.tmp" \
+	    --benchmark_out_format=json \
+	    --benchmark_context="$ctx" >&2
+	k=$((k + 1))
+done
+
+# One file: the first process's context (they share it) and each
+# process's benchmarks.
+# shellcheck disable=SC2046 # the list of files
+jq -n --argjson p "$PROCESSES" --argjson n "$GOAL_N" --arg filter "$FILTER" '
+  [inputs] as $runs
+  | { context: ($runs[0].context + {processes: $p, goal_n: $n, filter: $filter}),
+      runs: [range(0; $runs | length) as $i
+             | {process: ($i + 1), benchmarks: $runs[$i].benchmarks}] }' \
+    $(k=1; while [ $k -le "$PROCESSES" ]; do echo "$OUT/goal.$k.json.tmp"; k=$((k + 1)); done) \
+    >"$OUT/goal.json"
+rm -f "$OUT"/goal.*.json.tmp
+echo "$0: wrote $OUT/goal.json ($PROCESSES processes)" >&2

@@ -1,0 +1,64 @@
+#!/bin/bash
+# goal_report.sh - the goal's ratios across process layouts, as report.sh
+# and summary.sh print them from goal.json (bench/micro/layouts.sh), on a
+# goal.json made up here with known numbers: per process, the ratio of
+# that process's own measurements; then the median (the mean of the two
+# middle ones for an even count), the lowest and the highest; a process
+# that lacks a case is left out of that ratio.
+#
+# usage: goal_report.sh SOURCE_ROOT
+set -u
+ROOT=$1
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fail=0
+expect() {	# what, needle, file
+	if grep -qF -- "$2" "$3"; then
+		echo "ok   $1"
+	else
+		echo "FAIL $1: no '$2' in:"; sed 's/^/    /' "$3"; fail=1
+	fi
+}
+
+row() {	# name ns [fired]
+	if [ $# -eq 3 ]; then
+		printf '{"run_name": "%s/manual_time", "run_type": "iteration", "real_time": %s, "time_unit": "ns", "fired": %s}' "$1" "$2" "$3"
+	else
+		printf '{"run_name": "%s/manual_time", "run_type": "iteration", "real_time": %s, "time_unit": "ns"}' "$1" "$2"
+	fi
+}
+proc() {	# api_ns libev_ns floor_ns [expire]: one process's benchmarks
+	printf '[%s, %s, %s, %s, %s]' \
+	    "$(row rearm/api/wheel/rto/1000000 "$1")" \
+	    "$(row rearm/peer/libev/rto/1000000 "$2")" \
+	    "$(row rearm/floor/rec64/rto/1000000 "$3")" \
+	    "$(row expire/api/wheel/spread1s/1000000 200 2)" \
+	    "$(row expire/peer/libev/spread1s/1000000 400 1)"
+}
+# re-arm api/libev: 0.5 0.4 0.9 0.6 -> median 0.55 [0.4, 0.9];
+# api/floor: 10 10 18 15 -> 12.5 [10, 18]; expire: 100 / 400 = 0.25 each.
+cat >"$tmp/goal.json" <<JSON
+{"context": {"git_commit": "test", "goal_n": 1000000, "processes": 4},
+ "runs": [{"process": 1, "benchmarks": $(proc 50 100 5)},
+          {"process": 2, "benchmarks": $(proc 40 100 4)},
+          {"process": 3, "benchmarks": $(proc 90 100 5)},
+          {"process": 4, "benchmarks": $(proc 60 100 4)}]}
+JSON
+echo '{"context": {"backends": "wheel"}, "benchmarks": []}' >"$tmp/micro.json"
+
+sh "$ROOT/bench/micro/report.sh" "$tmp" >"$tmp/report.txt" 2>&1 || { echo "FAIL report.sh exited $?"; cat "$tmp/report.txt"; exit 1; }
+expect "report: across 4 processes" "across 4 processes" "$tmp/report.txt"
+expect "report: re-arm/libev median of an even count, missed" "0.55 [0.4, 0.9] missed" "$tmp/report.txt"
+expect "report: re-arm/floor" "12.5 [10, 18] missed" "$tmp/report.txt"
+expect "report: expire per fired timer, met" "0.25 [0.25, 0.25] met" "$tmp/report.txt"
+expect "report: ns of libev" "rearm/peer/libev        100 [100, 100]" "$tmp/report.txt"
+
+sh "$ROOT/scripts/summary.sh" "$tmp" >"$tmp/summary.txt" 2>&1 || { echo "FAIL summary.sh exited $?"; cat "$tmp/summary.txt"; exit 1; }
+expect "summary: the goal line" "re-arm/libev 0.55 [0.4, 0.9] (goal <= 0.5), re-arm/floor 12.5 [10, 18] (<= 3), expire/libev 0.25 [0.25, 0.25]" "$tmp/summary.txt"
+
+# A process without libev: its ratio is left out, the others stay.
+jq '.runs[2].benchmarks |= map(select(.run_name | startswith("rearm/peer/") | not))' \
+    "$tmp/goal.json" >"$tmp/g2" && mv "$tmp/g2" "$tmp/goal.json"
+sh "$ROOT/bench/micro/report.sh" "$tmp" >"$tmp/report.txt" 2>&1
+expect "report: a missing case leaves its process out" "0.5 [0.4, 0.6] met" "$tmp/report.txt"
+exit $fail
