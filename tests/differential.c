@@ -18,7 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "base.h"
+#include "backends_intact.h"
 #include "check.h"
 #include "firelog.h"
 #include "rng.h"
@@ -183,18 +183,13 @@ one_op(uint64_t *s)
 static void
 backend_check(void)
 {
-	for (int i = 0; i < callout__rt.ncpus; i++) {
-		struct callout_cpu *cc = &callout__rt.cpus[i];
-		const char *why;
+	int cpu;
+	const char *why = backends_broken(&cpu);
 
-		cc_lock(cc);
-		why = callout__rt.ops->check(cc->cc_be);
-		cc_unlock(cc);
-		if (why != NULL) {
-			fprintf(stderr, "%s: %s\n", callout__rt.ops->name, why);
-			CHECK(why == NULL);
-		}
-	}
+	if (why != NULL)
+		fprintf(stderr, "%s: base %d: %s\n", callout__rt.ops->name, cpu,
+		    why);
+	CHECK(why == NULL);
 }
 
 static void

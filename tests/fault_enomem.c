@@ -24,7 +24,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "base.h"
+#include "backends_intact.h"
 #include "check.h"
 #include "failing_alloc.h"
 #include "heap/heap.h"
@@ -100,17 +100,12 @@ arm(struct probe *p, sbintime_t delay, int cpu)
 static void
 heap_intact(void)
 {
-	for (int i = 0; i < callout__rt.ncpus; i++) {
-		struct callout_cpu *cc = &callout__rt.cpus[i];
-		const char *why;
+	int cpu;
+	const char *why = backends_broken(&cpu);
 
-		cc_lock(cc);
-		why = callout__rt.ops->check(cc->cc_be);
-		cc_unlock(cc);
-		if (why != NULL)
-			fprintf(stderr, "heap: %s\n", why);
-		CHECK(why == NULL);
-	}
+	if (why != NULL)
+		fprintf(stderr, "heap: %s\n", why);
+	CHECK(why == NULL);
 }
 
 /* Arm fresh callouts on cpu from *next on until one is refused; returns

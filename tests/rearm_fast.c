@@ -24,7 +24,7 @@
  * run on the locked path and must give the same results; where it is on,
  * the test checks that a bias was granted, so that the path was reached.
  */
-#include "base.h"
+#include "backends_intact.h"
 #include "manpage.h"
 
 #define EARN	1000	/* re-arms in a row: past the first need (64) */
@@ -83,17 +83,12 @@ earn(struct probe *p, int cpu)
 static void
 bases_intact(void)
 {
-	for (int i = 0; i < callout__rt.ncpus; i++) {
-		struct callout_cpu *cc = &callout__rt.cpus[i];
-		const char *why;
+	int cpu;
+	const char *why = backends_broken(&cpu);
 
-		cc_lock(cc);
-		why = callout__rt.ops->check(cc->cc_be);
-		cc_unlock(cc);
-		if (why != NULL)
-			fprintf(stderr, "base %d: %s\n", i, why);
-		CHECK(why == NULL);
-	}
+	if (why != NULL)
+		fprintf(stderr, "base %d: %s\n", cpu, why);
+	CHECK(why == NULL);
 }
 
 static void
@@ -108,13 +103,48 @@ check_bias_reached(void)
 		CHECK_EQ(st.lock_biased, 0);
 }
 
+/* Each case: a manual clock of ncpus bases, the bias of CPU 0's earned
+ * with `home`; at the end, a bias was granted where it can be. */
+static void
+begin(struct probe *home, int ncpus)
+{
+	start_manual(ncpus, 0);
+	earn(home, 0);
+}
+
+static void
+end(struct probe *home)
+{
+	check_bias_reached();
+	callout_drain(&home->c);
+	callout_shutdown();
+}
+
+/*
+ * `first` (due at 3 ms) re-arms `second` (due at second_at) from its
+ * function, `delay` later (0: 50 ms), and checks the backends right after.
+ */
+static void
+rearm_from_first(struct probe *first, struct probe *second,
+    sbintime_t second_at, sbintime_t delay)
+{
+	callout_init(&first->c, 1);
+	callout_init(&second->c, 1);
+	callout_reset_sbt(&first->c, 3 * SBT_1MS, 0, probe_fn, first, 0);
+	callout_reset_sbt(&second->c, second_at, 0, probe_fn, second, 0);
+	first->other = second;
+	first->other_delay = delay;
+	first->check = 1;
+	callout_advance(10 * SBT_1MS);
+	CHECK_EQ(first->calls, 1);
+}
+
 static void
 test_other_base(void)
 {
 	struct probe home = { 0 }, far = { 0 };
 
-	start_manual(2, 0);
-	earn(&home, 0);
+	begin(&home, 2);
 	callout_init(&far.c, 1);
 	callout_reset_sbt_on(&far.c, 10 * SBT_1MS, 0, probe_fn, &far, 1, 0);
 	/* The guess is CPU 0; far is on CPU 1 and stays there. */
@@ -130,9 +160,7 @@ test_other_base(void)
 	CHECK_EQ(far.at[0], 25 * SBT_1MS);
 	CHECK_EQ(far.cpu_at_call, 1);
 	bases_intact();
-	check_bias_reached();
-	callout_drain(&home.c);
-	callout_shutdown();
+	end(&home);
 }
 
 static void
@@ -140,8 +168,7 @@ test_running(void)
 {
 	struct probe home = { 0 }, self = { 0 };
 
-	start_manual(1, 0);
-	earn(&home, 0);
+	begin(&home, 1);
 	callout_init(&self.c, 1);
 	callout_reset_sbt(&self.c, 5 * SBT_1MS, 0, probe_fn, &self, 0);
 	self.rearm = 7;
@@ -153,9 +180,7 @@ test_running(void)
 	CHECK_EQ(self.calls, 2);
 	CHECK_EQ(self.at[1], 12 * SBT_1MS);
 	CHECK(!callout_pending(&self.c));
-	check_bias_reached();
-	callout_drain(&home.c);
-	callout_shutdown();
+	end(&home);
 }
 
 static void
@@ -163,27 +188,16 @@ test_queued(void)
 {
 	struct probe home = { 0 }, first = { 0 }, second = { 0 };
 
-	start_manual(1, 0);
-	earn(&home, 0);
-	callout_init(&first.c, 1);
-	callout_init(&second.c, 1);
+	begin(&home, 1);
 	/* Both fall due in the same tick, so both leave the backend for
 	 * the due queue together; first runs first and re-arms second. */
-	callout_reset_sbt(&first.c, 3 * SBT_1MS, 0, probe_fn, &first, 0);
-	callout_reset_sbt(&second.c, 3 * SBT_1MS + SBT_1MS / 2, 0, probe_fn,
-	    &second, 0);
-	first.other = &second;
-	callout_advance(10 * SBT_1MS);
-	CHECK_EQ(first.calls, 1);
+	rearm_from_first(&first, &second, 3 * SBT_1MS + SBT_1MS / 2, 0);
 	CHECK_EQ(second.calls, 0);
 	CHECK(callout_pending(&second.c));
-	bases_intact();
 	callout_advance(50 * SBT_1MS);
 	CHECK_EQ(second.calls, 1);
 	CHECK_EQ(second.at[0], 53 * SBT_1MS);	/* 3 ms + 50 ms */
-	check_bias_reached();
-	callout_drain(&home.c);
-	callout_shutdown();
+	end(&home);
 }
 
 /* Re-armed, from a function, to a time the sweep has passed already: it
@@ -193,24 +207,13 @@ test_behind_the_sweep(void)
 {
 	struct probe home = { 0 }, first = { 0 }, second = { 0 };
 
-	start_manual(1, 0);
-	earn(&home, 0);
-	callout_init(&first.c, 1);
-	callout_init(&second.c, 1);
-	callout_reset_sbt(&first.c, 3 * SBT_1MS, 0, probe_fn, &first, 0);
-	callout_reset_sbt(&second.c, 100 * SBT_1MS, 0, probe_fn, &second, 0);
-	first.other = &second;
-	first.other_delay = SBT_1MS / 4;
-	first.check = 1;
-	callout_advance(10 * SBT_1MS);
-	CHECK_EQ(first.calls, 1);
+	begin(&home, 1);
+	rearm_from_first(&first, &second, 100 * SBT_1MS, SBT_1MS / 4);
 	CHECK_EQ(second.calls, 1);
 	CHECK_EQ(second.at[0], 3 * SBT_1MS + SBT_1MS / 4);
 	CHECK(!callout_pending(&second.c));
 	bases_intact();
-	check_bias_reached();
-	callout_drain(&home.c);
-	callout_shutdown();
+	end(&home);
 }
 
 static void
@@ -219,8 +222,7 @@ test_thread_switch(void)
 	struct probe home = { 0 }, p = { 0 };
 	struct callout_stats before, after;
 
-	start_manual(1, 0);
-	earn(&home, 0);
+	begin(&home, 1);
 	callout_init(&p.c, 1);
 	callout_reset_sbt(&p.c, 8 * SBT_1MS, 0, probe_fn, &p, 0);
 	callout_stats_get(&before);
@@ -232,9 +234,7 @@ test_thread_switch(void)
 	CHECK_EQ(p.at[0], 9 * SBT_1MS);
 	CHECK_EQ(after.direct - before.direct, 1);
 	bases_intact();
-	check_bias_reached();
-	callout_drain(&home.c);
-	callout_shutdown();
+	end(&home);
 }
 
 static void
@@ -242,8 +242,7 @@ test_stopped_and_precision(void)
 {
 	struct probe home = { 0 }, p = { 0 };
 
-	start_manual(1, 0);
-	earn(&home, 0);
+	begin(&home, 1);
 	callout_init(&p.c, 1);
 	CHECK_EQ(callout_reset_sbt(&p.c, 2 * SBT_1MS, 0, probe_fn, &p, 0), 0);
 	CHECK(callout_pending(&p.c));
@@ -269,9 +268,7 @@ test_stopped_and_precision(void)
 	callout_advance(64 * SBT_1MS);
 	CHECK_EQ(p.calls, 2);
 	CHECK_EQ(p.at[1], 70 * SBT_1MS);
-	check_bias_reached();
-	callout_drain(&home.c);
-	callout_shutdown();
+	end(&home);
 }
 
 int

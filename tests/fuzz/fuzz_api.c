@@ -55,7 +55,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "base.h"
+#include "../backends_intact.h"
 #include "../firelog.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -437,16 +437,11 @@ record_state(struct timer *t)
 static void
 check_backends(void)
 {
-	for (int i = 0; i < callout__rt.ncpus; i++) {
-		struct callout_cpu *cc = &callout__rt.cpus[i];
-		const char *why;
+	int cpu;
+	const char *why = backends_broken(&cpu);
 
-		cc_lock(cc);
-		why = callout__rt.ops->check(cc->cc_be);
-		cc_unlock(cc);
-		if (why != NULL)
-			fail("check: %s", why);
-	}
+	if (why != NULL)
+		fail("check: %s", why);
 }
 
 /* ---------------------------------------------------------- one run */
