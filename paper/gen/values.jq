@@ -177,6 +177,42 @@ def peer_values($rows):
         "peer.expgoal": (if $ebest and $eev then yesno($ebest.v / $eev <= 0.5) else null end) }
     end;
 
+# goal.json (bench/micro/layouts.sh): the goal's cases once in each of
+# several processes, each with its own stack layout.  Each ratio is taken
+# inside one process; the goal's verdicts are on the median over the
+# processes, and replace peer_values' single-process ones.
+def goal_values:
+  (.goal // null) as $g
+  | if $g == null then
+      {"goal.sentence": "This run has no measurement across process layouts."}
+    else
+    $g.context.goal_n as $n
+    | [$g.runs[] | {micro: {benchmarks}} | micro_rows] as $per
+    | def get($r; $c; $l; $i; $d):
+        first($r[] | select(.case == $c and .level == $l and .impl == $i
+                            and .dist == $d and .n == $n) | value($c)) // null;
+      def ratios($c; $d; $b):
+        [$per[] as $r | get($r; $c; "api"; $b; $d) as $x
+         | get($r; $c; "peer"; "libev"; $d) as $y
+         | if $x != null and $y != null and $y > 0 then $x / $y else null end
+         | select(. != null)] | sort;
+      def med: if length == 0 then null elif length % 2 == 1 then .[(length - 1) / 2]
+        else (.[length / 2 - 1] + .[length / 2]) / 2 end;
+      def best($c; $d):
+        [[$per[][] | select(.level == "api") | .impl] | unique | .[] as $b
+         | ratios($c; $d; $b) as $r | select($r | length > 0)
+         | {b: $b, med: ($r | med), lo: $r[0], hi: $r[-1]}] | min_by(.med) // null;
+    best("rearm"; "rto") as $r
+    | best("expire"; "spread1s") as $e
+    | if $r == null or $e == null then
+        {"goal.sentence": "The run across process layouts has no libev to compare with."}
+      else
+      { "peer.goal": yesno($r.med <= 0.5),
+        "peer.expgoal": yesno($e.med <= 0.5),
+        "goal.sentence": "Measured once in each of \($g.runs | length) processes, each with its own stack layout, with each ratio taken inside one process, the fastest re-arm, \($r.b | tt)'s, was \($r.med | sig) times libev's at the median (\($r.lo | sig) to \($r.hi | sig)), and \($e.b | tt)'s expiry \($e.med | sig) times (\($e.lo | sig) to \($e.hi | sig)); the project's goal, half of libev's, is judged on these medians." }
+      end
+    end;
+
 def bytes_values:
   (.bytes.bytes // []) as $b
   | ([$b[] | .n] | max) as $n
@@ -293,4 +329,5 @@ def paper_values:
       "cross.expire": cross_sentence($rows; "expire"; "spread1s"; "expiry per fired timer"),
       "cross.expire.verdict": cross_verdict($rows; "expire"; "spread1s") }
   + floor_values($rows)
-  + tail_values + coalesce_values + peer_values($rows) + bytes_values + load_values;
+  + tail_values + coalesce_values + peer_values($rows) + goal_values
+  + bytes_values + load_values;
