@@ -8,9 +8,7 @@ lab=$1 trace=$2
 command -v jq >/dev/null || { echo "jq not found (apt-get install jq)" >&2; exit 1; }
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-fails=0
-fail() { echo "FAIL $*"; fails=$((fails + 1)); }
-ok() { echo "ok   $*"; }
+. "$(dirname "$0")/../cli_checks.sh"
 
 # The backends the program knows, from its own help.
 backends=$("$lab" advise --help | sed -n 's/^backends: *//p')
@@ -79,18 +77,6 @@ else
 fi
 
 # 4. Bad options: one line naming the problem, exit status 2.
-bad() {	# bad WORD-THE-ERROR-NAMES ARGS...
-	local word=$1
-	shift
-	err=$("$lab" "$@" 2>&1 >/dev/null)
-	status=$?
-	if [ "$status" -ne 2 ] || [ "$(printf '%s\n' "$err" | wc -l)" -ne 1 ] ||
-	   [[ $err != *"$word"* ]]; then
-		fail "calloutlab $*: status $status: $err"
-	else
-		ok "calloutlab $*: $err"
-	fi
-}
 bad "--mix medium" advise --mix medium
 bad "--reps 0" advise --reps 0
 bad "--budget 0" advise --budget 0

@@ -4,9 +4,7 @@
 # exit status 2.
 set -uo pipefail
 lab=$1 trace=$2
-fails=0
-
-fail() { echo "FAIL $*"; fails=$((fails + 1)); }
+. "$(dirname "$0")/../cli_checks.sh"
 
 "$lab" --help | grep -q '^  replay' || fail "calloutlab --help lists no replay"
 for cmd in run record replay; do
@@ -22,20 +20,8 @@ for cmd in run record replay; do
 		grep -q -- "^  $o\b" <<<"$help" || fail "$cmd --help does not document $o"
 	done
 done
-echo "ok   --help of every command"
+ok "--help of every command"
 
-bad() {	# bad WORD-THE-ERROR-NAMES ARGS...
-	local word=$1
-	shift
-	err=$("$lab" "$@" 2>&1 >/dev/null)
-	status=$?
-	if [ "$status" -ne 2 ] || [ "$(printf '%s\n' "$err" | wc -l)" -ne 1 ] ||
-	   [[ $err != *"$word"* ]]; then
-		fail "calloutlab $*: status $status: $err"
-	else
-		echo "ok   calloutlab $*: $err"
-	fi
-}
 
 bad "--backend nosuch" run --backend nosuch
 bad "--threads 0" run --threads 0
