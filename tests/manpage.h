@@ -141,6 +141,26 @@ blocking_fn(void *arg)
 	astore(&b->done, 1);
 }
 
+/* Arm b, with no lock, and wait until its function runs on a softclock
+ * thread (real clock), held there until the test opens b->gate. */
+static inline void
+blocker_start(struct blocker *b)
+{
+	callout_init(&b->c, 1);
+	callout_reset(&b->c, 1, blocking_fn, b);
+	CHECK(WAIT_FOR(aload(&b->started)));
+}
+
+/* Invocations cancelled while they waited for their lock, all CPUs. */
+static inline uint64_t
+cancelled_count(void)
+{
+	struct callout_stats st;
+
+	callout_stats_get(&st);
+	return st.cancelled;
+}
+
 static inline int
 ticks_now(void)
 {

@@ -107,9 +107,7 @@ test_drain_waits_for_running_function(void)
 	struct drainer d;
 
 	start_real(2, 0);
-	callout_init(&b.c, 1);
-	callout_reset(&b.c, 1, blocking_fn, &b);
-	CHECK(WAIT_FOR(aload(&b.started)));
+	blocker_start(&b);
 	drainer_start(&d, &b.c, &b);
 	CHECK(WAIT_FOR(drain_waiters(&b.c) == 1));	/* blocked in drain */
 	sleep_us(2000);
@@ -137,9 +135,7 @@ test_drain_running_with_next_run_returns_zero(void)
 	struct drainer d;
 
 	start_real(2, 0);
-	callout_init(&b.c, 1);
-	callout_reset(&b.c, 1, blocking_fn, &b);
-	CHECK(WAIT_FOR(aload(&b.started)));
+	blocker_start(&b);
 	CHECK_EQ(callout_reset(&b.c, 1, blocking_fn, &b), 0);
 	drainer_start(&d, &b.c, &b);
 	CHECK(WAIT_FOR(drain_waiters(&b.c) == 1));
@@ -320,10 +316,8 @@ test_drain_of_one_callout_does_not_stop_another(void)
 	frozen_in_handler = unfreeze = 0;
 
 	start_real(1, 0);	/* one softclock: b and d share its slot */
-	callout_init(&b.c, 1);
 	callout_init(&d.c, 1);
-	callout_reset(&b.c, 1, blocking_fn, &b);
-	CHECK(WAIT_FOR(aload(&b.started)));
+	blocker_start(&b);
 	drainer_start(&dr, &b.c, &b);
 	CHECK(WAIT_FOR(drain_waiters(&b.c) == 1));	/* it sleeps in drain */
 	pthread_kill(dr.t, SIGUSR1);
@@ -358,15 +352,6 @@ locked_fn(void *arg)
 
 	mtx_assert(&l->m, MA_OWNED);
 	ainc(&l->calls);
-}
-
-static uint64_t
-cancelled_count(void)
-{
-	struct callout_stats st;
-
-	callout_stats_get(&st);
-	return st.cancelled;
 }
 
 /*
@@ -503,9 +488,7 @@ test_async_drain_running(void)
 	start_real(2, 0);
 	memset(&ad, 0, sizeof(ad));
 	ad.b = &b;
-	callout_init(&b.c, 1);
-	callout_reset(&b.c, 1, blocking_fn, &b);
-	CHECK(WAIT_FOR(aload(&b.started)));
+	blocker_start(&b);
 	CHECK_EQ(callout_reset(&b.c, 1, blocking_fn, &b), 0);	/* next run */
 	CHECK_EQ(callout_async_drain(&b.c, async_drain_fn), 0);
 	CHECK(!callout_pending(&b.c));
@@ -525,9 +508,10 @@ test_async_drain_running(void)
 	callout_shutdown();
 }
 
+/* A blocker that, once let go, reschedules itself. */
 struct self_resched {
-	struct callout c;
-	int calls, started, gate, reset_ret, pending_after;
+	struct blocker b;
+	int reset_ret, pending_after;
 };
 
 static void
@@ -535,11 +519,9 @@ self_resched_fn(void *arg)
 {
 	struct self_resched *s = arg;
 
-	ainc(&s->calls);
-	astore(&s->started, 1);
-	CHECK(WAIT_FOR(aload(&s->gate)));
-	s->reset_ret = callout_reset(&s->c, 1, self_resched_fn, s);
-	s->pending_after = callout_pending(&s->c) != 0;
+	blocking_fn(&s->b);
+	s->reset_ret = callout_reset(&s->b.c, 1, self_resched_fn, s);
+	s->pending_after = callout_pending(&s->b.c) != 0;
 }
 
 /*
@@ -555,16 +537,16 @@ test_async_drain_beats_self_reschedule(void)
 
 	start_real(2, 0);
 	memset(&ad, 0, sizeof(ad));
-	callout_init(&s.c, 1);
-	callout_reset(&s.c, 1, self_resched_fn, &s);
-	CHECK(WAIT_FOR(aload(&s.started)));
-	CHECK_EQ(callout_async_drain(&s.c, async_drain_fn), 0);
-	astore(&s.gate, 1);
+	callout_init(&s.b.c, 1);
+	callout_reset(&s.b.c, 1, self_resched_fn, &s);
+	CHECK(WAIT_FOR(aload(&s.b.started)));
+	CHECK_EQ(callout_async_drain(&s.b.c, async_drain_fn), 0);
+	astore(&s.b.gate, 1);
 	CHECK(WAIT_FOR(aload(&ad.calls) == 1));
 	CHECK_EQ(s.reset_ret, 0);
 	CHECK_EQ(s.pending_after, 0);
 	sleep_us(5000);
-	CHECK_EQ(aload(&s.calls), 1);
+	CHECK_EQ(aload(&s.b.calls), 1);
 	CHECK_EQ(aload(&ad.calls), 1);
 	callout_shutdown();
 }

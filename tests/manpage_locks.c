@@ -9,36 +9,29 @@
  * in the fork) that must die of SIGABRT with the reason on stderr.
  */
 #include "manpage.h"
+#include "lock_kinds.h"
 
 #include "callout_build.h"	/* CALLOUT_INVARIANTS */
 
 struct probe {
 	struct callout c;
-	struct mtx m;
-	struct rwlock rw;
-	struct rmlock rm;
+	struct test_lock lk;
+	const struct lock_kind *kind;	/* NULL: callout_init(), no lock */
+	int returns_unlocked;		/* CALLOUT_RETURNUNLOCKED: release it */
 	int calls;
-	int giant, mtx, rw_w, rm_w;	/* what the function saw */
+	int giant;			/* the function saw Giant held */
+	int owned;			/* ...and its lock, exclusively */
 	int other_can_rlock;		/* another thread could read-lock */
-	int unlock_itself;		/* CALLOUT_RETURNUNLOCKED: which lock */
 	pthread_t thr;
 	int done;			/* atomic: the function has returned */
 };
 
-enum { UNLOCK_NONE, UNLOCK_MTX, UNLOCK_RW_W, UNLOCK_RW_R, UNLOCK_RM_W,
-    UNLOCK_RM_R };
-
 static void *
-try_rlock_main(void *arg)
+can_rlock_main(void *arg)
 {
 	struct probe *p = arg;
-	intptr_t ok = 0;
 
-	if (rw_try_rlock(&p->rw)) {
-		rw_runlock(&p->rw);
-		ok = 1;
-	}
-	return (void *)ok;
+	return (void *)(intptr_t)p->kind->ops->can_rlock(&p->lk);
 }
 
 static int
@@ -47,7 +40,7 @@ other_thread_can_rlock(struct probe *p)
 	pthread_t t;
 	void *ok;
 
-	pthread_create(&t, NULL, try_rlock_main, p);
+	pthread_create(&t, NULL, can_rlock_main, p);
 	pthread_join(t, &ok);
 	return ok != NULL;
 }
@@ -60,23 +53,12 @@ probe_fn(void *arg)
 	p->calls++;
 	p->thr = pthread_self();
 	p->giant = mtx_owned(&Giant);
-	p->mtx = p->m.lock_object.lo_name != NULL && mtx_owned(&p->m);
-	p->rw_w = p->rw.lock_object.lo_name != NULL && rw_wowned(&p->rw);
-	p->rm_w = p->rm.lock_object.lo_name != NULL && rm_wowned(&p->rm);
-	if (p->rw.lock_object.lo_name != NULL)
-		p->other_can_rlock = other_thread_can_rlock(p);
-	switch (p->unlock_itself) {
-	case UNLOCK_MTX: mtx_unlock(&p->m); break;
-	case UNLOCK_RW_W: rw_wunlock(&p->rw); break;
-	case UNLOCK_RW_R: rw_runlock(&p->rw); break;
-	case UNLOCK_RM_W: rm_wunlock(&p->rm); break;
-	case UNLOCK_RM_R: {
-		/* Read-locked by the subsystem: release it the way rm(9) does. */
-		struct rm_priotracker tr = { .rmp_lock = &p->rm };
-		rm_runlock(&p->rm, &tr);
-		break;
-	}
-	default: break;
+	if (p->kind != NULL) {
+		p->owned = p->kind->ops->owned(&p->lk);
+		if (p->kind->ops->can_rlock != NULL)
+			p->other_can_rlock = other_thread_can_rlock(p);
+		if (p->returns_unlocked)
+			lock_kind_release(p->kind, &p->lk);
 	}
 	astore(&p->done, 1);
 }
@@ -159,6 +141,49 @@ test_callout_init_giant_on_softclock(void)
 }
 
 /*
+ * Tie a callout to a lock of kind k (with k's flags and extra_flags), arm
+ * it holding the lock as a consumer must, run it once on the manual clock,
+ * and check what its function saw: the lock held, exclusively unless k is
+ * shared (a CALLOUT_SHAREDLOCK among extra_flags is one that k ignores),
+ * and not Giant; and that the lock is free once the function returned.
+ */
+static void
+check_lock_held_around_function(const struct lock_kind *k, int extra_flags)
+{
+	struct probe p;
+	int before = check_failures;
+
+	probe_init(&p);
+	p.kind = k;
+	p.returns_unlocked = (extra_flags & CALLOUT_RETURNUNLOCKED) != 0;
+	lock_kind_init(k, &p.lk, "probe", &p.c, extra_flags);
+	k->ops->lock(&p.lk);
+	callout_reset(&p.c, 1, probe_fn, &p);
+	k->ops->unlock(&p.lk);
+	callout_advance(SBT_1S);
+	CHECK_EQ(p.calls, 1);
+	CHECK_EQ(p.owned, !lock_kind_shared(k));	/* write mode, or... */
+	if (k->ops->can_rlock != NULL)
+		CHECK_EQ(p.other_can_rlock, lock_kind_shared(k)); /* ...read */
+	CHECK_EQ(p.giant, 0);
+	CHECK(k->ops->is_free(&p.lk));		/* released */
+	k->ops->destroy(&p.lk);
+	if (check_failures != before)
+		fprintf(stderr, "  lock kind %s, flags %#x\n", k->name,
+		    extra_flags);
+}
+
+/* What callout_init_mtx(), _rw() and _rm() tie a callout to by default. */
+static const struct lock_kind *const exclusive_kinds[] = {
+	&lock_mtx, &lock_rw, &lock_rm,
+};
+
+/* The same classes with CALLOUT_SHAREDLOCK, where they have a read mode. */
+static const struct lock_kind *const shared_kinds[] = {
+	&lock_rw_shared, &lock_rm_shared,
+};
+
+/*
  * "The callout_init_mtx(), callout_init_rm(), and callout_init_rw()
  * functions initialize a callout structure in c that is associated with a
  * specific lock. ... The callout subsystem acquires the associated lock
@@ -168,49 +193,9 @@ test_callout_init_giant_on_softclock(void)
 static void
 test_associated_lock_held_around_function(void)
 {
-	struct probe p;
-
 	start_manual(1, 0);
-	probe_init(&p);
-	mtx_init(&p.m, "probe mtx", NULL, MTX_DEF);
-	callout_init_mtx(&p.c, &p.m, 0);
-	mtx_lock(&p.m);
-	callout_reset(&p.c, 1, probe_fn, &p);
-	mtx_unlock(&p.m);
-	callout_advance(SBT_1S);
-	CHECK_EQ(p.calls, 1);
-	CHECK_EQ(p.mtx, 1);
-	CHECK_EQ(p.giant, 0);
-	CHECK(mtx_trylock(&p.m));		/* released */
-	mtx_unlock(&p.m);
-	mtx_destroy(&p.m);
-
-	probe_init(&p);
-	rw_init(&p.rw, "probe rw");
-	callout_init_rw(&p.c, &p.rw, 0);
-	rw_wlock(&p.rw);
-	callout_reset(&p.c, 1, probe_fn, &p);
-	rw_wunlock(&p.rw);
-	callout_advance(SBT_1S);
-	CHECK_EQ(p.calls, 1);
-	CHECK_EQ(p.rw_w, 1);			/* write mode */
-	CHECK_EQ(p.other_can_rlock, 0);
-	CHECK(rw_try_rlock(&p.rw));
-	rw_runlock(&p.rw);
-	rw_destroy(&p.rw);
-
-	probe_init(&p);
-	rm_init(&p.rm, "probe rm");
-	callout_init_rm(&p.c, &p.rm, 0);
-	rm_wlock(&p.rm);
-	callout_reset(&p.c, 1, probe_fn, &p);
-	rm_wunlock(&p.rm);
-	callout_advance(SBT_1S);
-	CHECK_EQ(p.calls, 1);
-	CHECK_EQ(p.rm_w, 1);
-	rm_wlock(&p.rm);			/* released */
-	rm_wunlock(&p.rm);
-	rm_destroy(&p.rm);
+	for (size_t i = 0; i < nitems(exclusive_kinds); i++)
+		check_lock_held_around_function(exclusive_kinds[i], 0);
 	callout_shutdown();
 }
 
@@ -221,49 +206,11 @@ test_associated_lock_held_around_function(void)
 static void
 test_sharedlock_flag(void)
 {
-	struct probe p;
-
 	start_manual(1, 0);
-	probe_init(&p);
-	rw_init(&p.rw, "shared rw");
-	callout_init_rw(&p.c, &p.rw, CALLOUT_SHAREDLOCK);
-	rw_wlock(&p.rw);
-	callout_reset(&p.c, 1, probe_fn, &p);
-	rw_wunlock(&p.rw);
-	callout_advance(SBT_1S);
-	CHECK_EQ(p.calls, 1);
-	CHECK_EQ(p.rw_w, 0);			/* not write mode... */
-	CHECK_EQ(p.other_can_rlock, 1);		/* ...read mode */
-	rw_wlock(&p.rw);			/* and released */
-	rw_wunlock(&p.rw);
-	rw_destroy(&p.rw);
-
-	probe_init(&p);
-	rm_init(&p.rm, "shared rm");
-	callout_init_rm(&p.c, &p.rm, CALLOUT_SHAREDLOCK);
-	rm_wlock(&p.rm);
-	callout_reset(&p.c, 1, probe_fn, &p);
-	rm_wunlock(&p.rm);
-	callout_advance(SBT_1S);
-	CHECK_EQ(p.calls, 1);
-	CHECK_EQ(p.rm_w, 0);
-	rm_wlock(&p.rm);
-	rm_wunlock(&p.rm);
-	rm_destroy(&p.rm);
-
+	for (size_t i = 0; i < nitems(shared_kinds); i++)
+		check_lock_held_around_function(shared_kinds[i], 0);
 	/* Ignored for a mutex: held exclusively as usual. */
-	probe_init(&p);
-	mtx_init(&p.m, "shared? mtx", NULL, MTX_DEF);
-	callout_init_mtx(&p.c, &p.m, CALLOUT_SHAREDLOCK);
-	mtx_lock(&p.m);
-	callout_reset(&p.c, 1, probe_fn, &p);
-	mtx_unlock(&p.m);
-	callout_advance(SBT_1S);
-	CHECK_EQ(p.calls, 1);
-	CHECK_EQ(p.mtx, 1);
-	CHECK(mtx_trylock(&p.m));
-	mtx_unlock(&p.m);
-	mtx_destroy(&p.m);
+	check_lock_held_around_function(&lock_mtx, CALLOUT_SHAREDLOCK);
 	callout_shutdown();
 }
 
@@ -272,63 +219,18 @@ test_sharedlock_flag(void)
  * associated lock itself, so the callout subsystem should not attempt to
  * unlock it after the callout function returns."  (An unlock of a lock
  * that is not held panics, so a subsystem that did would abort here.)
+ * Exclusive and shared: the function releases it in the mode it got it.
  */
 static void
 test_returnunlocked_flag(void)
 {
-	struct probe p;
-
 	start_manual(1, 0);
-	probe_init(&p);
-	mtx_init(&p.m, "ru mtx", NULL, MTX_DEF);
-	callout_init_mtx(&p.c, &p.m, CALLOUT_RETURNUNLOCKED);
-	p.unlock_itself = UNLOCK_MTX;
-	mtx_lock(&p.m);
-	callout_reset(&p.c, 1, probe_fn, &p);
-	mtx_unlock(&p.m);
-	callout_advance(SBT_1S);
-	CHECK_EQ(p.calls, 1);
-	CHECK_EQ(p.mtx, 1);
-	CHECK(mtx_trylock(&p.m));
-	mtx_unlock(&p.m);
-	mtx_destroy(&p.m);
-
-	static const struct { int flags, unlock; } rw_cases[] = {
-		{ CALLOUT_RETURNUNLOCKED, UNLOCK_RW_W },
-		{ CALLOUT_RETURNUNLOCKED | CALLOUT_SHAREDLOCK, UNLOCK_RW_R },
-	};
-	for (int i = 0; i < 2; i++) {
-		probe_init(&p);
-		rw_init(&p.rw, "ru rw");
-		callout_init_rw(&p.c, &p.rw, rw_cases[i].flags);
-		p.unlock_itself = rw_cases[i].unlock;
-		rw_wlock(&p.rw);
-		callout_reset(&p.c, 1, probe_fn, &p);
-		rw_wunlock(&p.rw);
-		callout_advance(SBT_1S);
-		CHECK_EQ(p.calls, 1);
-		rw_wlock(&p.rw);
-		rw_wunlock(&p.rw);
-		rw_destroy(&p.rw);
-	}
-	static const struct { int flags, unlock; } rm_cases[] = {
-		{ CALLOUT_RETURNUNLOCKED, UNLOCK_RM_W },
-		{ CALLOUT_RETURNUNLOCKED | CALLOUT_SHAREDLOCK, UNLOCK_RM_R },
-	};
-	for (int i = 0; i < 2; i++) {
-		probe_init(&p);
-		rm_init(&p.rm, "ru rm");
-		callout_init_rm(&p.c, &p.rm, rm_cases[i].flags);
-		p.unlock_itself = rm_cases[i].unlock;
-		rm_wlock(&p.rm);
-		callout_reset(&p.c, 1, probe_fn, &p);
-		rm_wunlock(&p.rm);
-		callout_advance(SBT_1S);
-		CHECK_EQ(p.calls, 1);
-		rm_wlock(&p.rm);
-		rm_wunlock(&p.rm);
-		rm_destroy(&p.rm);
-	}
+	for (size_t i = 0; i < nitems(exclusive_kinds); i++)
+		check_lock_held_around_function(exclusive_kinds[i],
+		    CALLOUT_RETURNUNLOCKED);
+	for (size_t i = 0; i < nitems(shared_kinds); i++)
+		check_lock_held_around_function(shared_kinds[i],
+		    CALLOUT_RETURNUNLOCKED);
 	callout_shutdown();
 }
 
@@ -393,7 +295,7 @@ static const char *const op_name[OP_N] = {
 
 struct unlocked_call {
 	int op;
-	int kind;	/* 0 mtx, 1 rw, 2 rm */
+	const struct lock_kind *kind;
 	int hold;	/* take the lock first (the control) */
 };
 
@@ -407,31 +309,16 @@ static void
 call_without_lock(void *arg)
 {
 	const struct unlocked_call *u = arg;
-	struct mtx m;
-	struct rwlock rw;
-	struct rmlock rm;
+	struct test_lock lk;
 	struct callout c;
 
 	start_manual(1, 0);
-	mtx_init(&m, "the lock", NULL, MTX_DEF);
-	rw_init(&rw, "the lock");
-	rm_init(&rm, "the lock");
-	if (u->kind == 0)
-		callout_init_mtx(&c, &m, 0);
-	else if (u->kind == 1)
-		callout_init_rw(&c, &rw, 0);
-	else
-		callout_init_rm(&c, &rm, 0);
+	lock_kind_init(u->kind, &lk, "the lock", &c, 0);
 	/* Arm it properly first, with the lock held. */
-	mtx_lock(&m);
-	rw_wlock(&rw);
-	rm_wlock(&rm);
+	u->kind->ops->lock(&lk);
 	callout_reset(&c, 5, nop_fn, NULL);
-	if (!u->hold) {
-		mtx_unlock(&m);
-		rw_wunlock(&rw);
-		rm_wunlock(&rm);
-	}
+	if (!u->hold)
+		u->kind->ops->unlock(&lk);
 	switch (u->op) {
 	case OP_STOP: callout_stop(&c); break;
 	case OP_RESET: callout_reset(&c, 5, nop_fn, NULL); break;
@@ -454,15 +341,16 @@ test_lock_must_be_held_debug(void)
 {
 #if CALLOUT_INVARIANTS
 	for (int op = 0; op < OP_N; op++) {
-		for (int kind = 0; kind < 3; kind++) {
-			struct unlocked_call u = { op, kind, 0 };
+		for (size_t i = 0; i < nitems(exclusive_kinds); i++) {
+			struct unlocked_call u = { op, exclusive_kinds[i], 0 };
 			int before = check_failures;
 
 			CHECK_PANICS(call_without_lock, &u, "\"the lock\" is not held");
 			u.hold = 1;
 			CHECK_NO_PANIC(call_without_lock, &u);
 			if (check_failures != before)
-				fprintf(stderr, "  %s, lock kind %d\n", op_name[op], kind);
+				fprintf(stderr, "  %s, lock kind %s\n",
+				    op_name[op], u.kind->name);
 		}
 	}
 #else

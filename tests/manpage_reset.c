@@ -440,9 +440,7 @@ test_reset_while_running(void)
 	struct blocker b = { 0 };
 
 	start_real(2, 0);
-	callout_init(&b.c, 1);
-	callout_reset(&b.c, 1, blocking_fn, &b);
-	CHECK(WAIT_FOR(aload(&b.started)));
+	blocker_start(&b);
 	CHECK_EQ(callout_reset(&b.c, 1, blocking_fn, &b), 0);
 	CHECK_EQ(callout_reset(&b.c, 1, blocking_fn, &b), 1);
 	astore(&b.started, 0);

@@ -9,6 +9,7 @@
  * for it, never by sleeping for it.
  */
 #include "manpage.h"
+#include "lock_kinds.h"
 
 static void
 count_fn(void *arg)
@@ -108,7 +109,6 @@ test_stop_while_serviced_from_its_own_function(void)
 	callout_shutdown();
 }
 
-/* A function that tells the test it runs, then waits to be let go. */
 /*
  * "If the callout is currently being serviced and cannot be stopped, then
  * zero will be returned. If the callout is currently being serviced and
@@ -123,9 +123,7 @@ test_stop_while_running_on_softclock(void)
 	struct blocker b = { 0 };
 
 	start_real(2, 0);
-	callout_init(&b.c, 1);
-	callout_reset(&b.c, 1, blocking_fn, &b);
-	CHECK(WAIT_FOR(aload(&b.started)));
+	blocker_start(&b);
 	CHECK_EQ(callout_stop(&b.c), 0);		/* running, nothing next */
 
 	CHECK_EQ(callout_reset(&b.c, 1, blocking_fn, &b), 0);	/* next run */
@@ -146,80 +144,18 @@ test_stop_while_running_on_softclock(void)
 
 /* ------------------------------------ stopping under the associated lock */
 
-enum lk { LK_MTX, LK_GIANT, LK_RW, LK_RW_SHARED, LK_RM, LK_RM_SHARED, LK_N };
-static const char *const lk_name[LK_N] = {
-	"mtx", "Giant", "rw", "rw shared", "rm", "rm shared",
-};
-
 struct locked {
 	struct callout c;
-	struct mtx m;
-	struct rwlock rw;
-	struct rmlock rm;
-	enum lk kind;
+	struct test_lock lk;
 	int calls;
 	int spin_us;	/* how long the function keeps busy */
 };
 
 static void
-locked_init(struct locked *l, enum lk kind)
+locked_init(struct locked *l, const struct lock_kind *kind)
 {
 	memset(l, 0, sizeof(*l));
-	l->kind = kind;
-	switch (kind) {
-	case LK_MTX:
-		mtx_init(&l->m, "test mtx", NULL, MTX_DEF);
-		callout_init_mtx(&l->c, &l->m, 0);
-		break;
-	case LK_GIANT:
-		callout_init(&l->c, 0);
-		break;
-	case LK_RW:
-	case LK_RW_SHARED:
-		rw_init(&l->rw, "test rw");
-		callout_init_rw(&l->c, &l->rw,
-		    kind == LK_RW_SHARED ? CALLOUT_SHAREDLOCK : 0);
-		break;
-	default:
-		rm_init(&l->rm, "test rm");
-		callout_init_rm(&l->c, &l->rm,
-		    kind == LK_RM_SHARED ? CALLOUT_SHAREDLOCK : 0);
-		break;
-	}
-}
-
-/* Take the lock exclusively, as a consumer stopping the callout does. */
-static void
-locked_lock(struct locked *l)
-{
-	switch (l->kind) {
-	case LK_MTX: mtx_lock(&l->m); break;
-	case LK_GIANT: mtx_lock(&Giant); break;
-	case LK_RW: case LK_RW_SHARED: rw_wlock(&l->rw); break;
-	default: rm_wlock(&l->rm); break;
-	}
-}
-
-static void
-locked_unlock(struct locked *l)
-{
-	switch (l->kind) {
-	case LK_MTX: mtx_unlock(&l->m); break;
-	case LK_GIANT: mtx_unlock(&Giant); break;
-	case LK_RW: case LK_RW_SHARED: rw_wunlock(&l->rw); break;
-	default: rm_wunlock(&l->rm); break;
-	}
-}
-
-static void
-locked_fini(struct locked *l)
-{
-	switch (l->kind) {
-	case LK_MTX: mtx_destroy(&l->m); break;
-	case LK_GIANT: break;
-	case LK_RW: case LK_RW_SHARED: rw_destroy(&l->rw); break;
-	default: rm_destroy(&l->rm); break;
-	}
+	lock_kind_init(kind, &l->lk, "test lock", &l->c, 0);
 }
 
 static void
@@ -231,15 +167,6 @@ locked_fn(void *arg)
 	ainc(&l->calls);
 	while (mono_s() < end)
 		;
-}
-
-static uint64_t
-cancelled_count(void)
-{
-	struct callout_stats st;
-
-	callout_stats_get(&st);
-	return st.cancelled;
 }
 
 /*
@@ -256,12 +183,13 @@ static void
 test_stop_under_lock_cancels_waiting_invocation(void)
 {
 	start_real(2, 0);
-	for (int k = 0; k < LK_N; k++) {
+	for (size_t k = 0; k < nitems(lock_kinds); k++) {
+		const struct lock_kind *kind = lock_kinds[k];
 		struct locked l;
 		uint64_t before = cancelled_count();
 
-		locked_init(&l, (enum lk)k);
-		locked_lock(&l);
+		locked_init(&l, kind);
+		kind->ops->lock(&l.lk);
 		callout_reset_on(&l.c, 1, locked_fn, &l, k % 2);
 		/* Not pending: the softclock took it and waits for our lock. */
 		CHECK(WAIT_FOR(!callout_pending(&l.c)));
@@ -269,34 +197,17 @@ test_stop_under_lock_cancels_waiting_invocation(void)
 		CHECK(!callout_active(&l.c));
 		CHECK_EQ(callout_stop(&l.c), -1);	/* nothing left to stop */
 		CHECK_EQ(cancelled_count(), before + 1);	/* the race happened */
-		locked_unlock(&l);
+		kind->ops->unlock(&l.lk);
 		/* Drain waits until the softclock has let go of it. */
 		CHECK_EQ(callout_drain(&l.c), -1);
 		CHECK_EQ(aload(&l.calls), 0);
 		if (aload(&l.calls) != 0)
-			fprintf(stderr, "  lock kind %s\n", lk_name[k]);
+			fprintf(stderr, "  lock kind %s\n", kind->name);
 		/* The lock was released by the softclock: we can take it. */
-		locked_lock(&l);
-		locked_unlock(&l);
-		locked_fini(&l);
+		CHECK(kind->ops->is_free(&l.lk));
+		kind->ops->destroy(&l.lk);
 	}
 	callout_shutdown();
-}
-
-struct shared_blocker {
-	struct callout c;
-	struct rwlock rw;
-	int started, gate, calls;
-};
-
-static void
-shared_blocking_fn(void *arg)
-{
-	struct shared_blocker *b = arg;
-
-	ainc(&b->calls);
-	astore(&b->started, 1);
-	CHECK(WAIT_FOR(aload(&b->gate)));
 }
 
 /*
@@ -308,20 +219,21 @@ shared_blocking_fn(void *arg)
 static void
 test_stop_shared_lock_running_returns_zero(void)
 {
-	struct shared_blocker b = { 0 };
+	struct blocker b = { 0 };
+	struct rwlock rw;
 
 	start_real(2, 0);
-	rw_init(&b.rw, "shared");
-	callout_init_rw(&b.c, &b.rw, CALLOUT_SHAREDLOCK);
-	rw_rlock(&b.rw);
-	callout_reset(&b.c, 1, shared_blocking_fn, &b);
+	rw_init(&rw, "shared");
+	callout_init_rw(&b.c, &rw, CALLOUT_SHAREDLOCK);
+	rw_rlock(&rw);
+	callout_reset(&b.c, 1, blocking_fn, &b);
 	CHECK(WAIT_FOR(aload(&b.started)));
 	CHECK_EQ(callout_stop(&b.c), 0);
-	rw_runlock(&b.rw);
+	rw_runlock(&rw);
 	astore(&b.gate, 1);
 	CHECK_EQ(callout_drain(&b.c), -1);
 	CHECK_EQ(aload(&b.calls), 1);
-	rw_destroy(&b.rw);
+	rw_destroy(&rw);
 	callout_shutdown();
 }
 
@@ -346,20 +258,20 @@ test_stop_shared_lock_race_is_exact(void)
 	for (int i = 0; i < 200 && check_failures < 10; i++) {
 		struct locked l;
 
-		locked_init(&l, LK_RW_SHARED);
+		locked_init(&l, &lock_rw_shared);
 		l.spin_us = (i % 3) * 500;
-		rw_rlock(&l.rw);
+		rw_rlock(&l.lk.rw);
 		callout_reset(&l.c, 1, locked_fn, &l);
 		CHECK(WAIT_FOR(!callout_pending(&l.c)));
 		for (int k = i % 4; k > 0; k--)
 			sched_yield();		/* vary who wins */
 		int r = callout_stop(&l.c);
-		rw_runlock(&l.rw);
+		rw_runlock(&l.lk.rw);
 		callout_drain(&l.c);
 		CHECK(r >= -1 && r <= 1);
 		CHECK_EQ(aload(&l.calls), r == 1 ? 0 : 1);
 		outcome[r + 1]++;
-		rw_destroy(&l.rw);
+		rw_destroy(&l.lk.rw);
 	}
 	printf("  stopped before the call %d, while running %d, after it %d\n",
 	    outcome[2], outcome[1], outcome[0]);
