@@ -366,13 +366,20 @@ cc_reset_fast_name(callout_func_t *func)
 	return func != NULL ? "callout_reset_sbt" : "callout_schedule_sbt";
 }
 
-/* The deadline computed, but not on this thread's base or not in place. */
+/*
+ * The deadline computed, but not on this thread's base or not in place.
+ * On cc_home's base the owned attempt has just been made and failed, so
+ * the lock decides; on another base, cc_reset_at tries that one.
+ */
 static __attribute__((noinline)) int
 cc_reset_fast_miss(struct callout *c, sbintime_t when, sbintime_t prec,
     callout_func_t *func, void *arg, int flags)
 {
-	return cc_reset_at(c, when, prec, func, arg, -1, flags,
-	    cc_reset_fast_name(func));
+	const char *fn = cc_reset_fast_name(func);
+
+	if (__atomic_load_n(&c->c_cpu, __ATOMIC_RELAXED) == cc_home)
+		return cc_reset_locked(c, when, prec, func, arg, -1, flags, fn);
+	return cc_reset_at(c, when, prec, func, arg, -1, flags, fn);
 }
 
 /* Not the fast path's case at all. */

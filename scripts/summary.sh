@@ -129,9 +129,7 @@ row([ "best peer",
     "",
     "  goal at N = \($g.context.goal_n | sci), API / libev and / floor, each ratio measured in one",
     "  process, median [lowest, highest] over \($g.runs | length) processes with their own stack layouts:",
-    ([$g | goal_rows($metric)[][] | select(.level == "api") | .impl] | unique) as $gseen
-    | ( (($backends | map(select(. as $b | $gseen | index($b))))
-         + ($gseen | map(select(. as $b | $backends | index($b) | not))))[] as $b
+    ( ($g | goal_backends($metric; $backends))[] as $b
       | ($g | goal_ratios($metric; $b)) as $r
       | select($r.rearm_libev != null or $r.expire_libev != null)
       | "    \($b | rpad(13)) re-arm/libev \($r.rearm_libev | spread_fmt) (goal <= 0.5),"

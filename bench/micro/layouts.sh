@@ -48,6 +48,14 @@ fi
 case $PROCESSES in
 '' | *[!0-9]* | 0) echo "$0: PROCESSES must be a positive integer, not '$PROCESSES'" >&2; exit 2 ;;
 esac
+case $GOAL_N in
+'' | *[!0-9]* | 0) echo "$0: GOAL_N must be a positive integer, not '$GOAL_N'" >&2; exit 2 ;;
+esac
+if ! printf '%s\n' "$MIN_TIME" | grep -Eq '^([0-9]+\.?[0-9]*|\.[0-9]+)$' ||
+    ! awk -v t="$MIN_TIME" 'BEGIN { exit !(t > 0) }'; then
+	echo "$0: MIN_TIME must be a positive number of seconds, not '$MIN_TIME'" >&2
+	exit 2
+fi
 
 if [ ! -f "$BUILD/build.ninja" ]; then
 	meson setup "$BUILD" "$ROOT"
@@ -68,7 +76,13 @@ if [ -n "${PIN_CPU:-}" ]; then
 	PIN="taskset -c $PIN_CPU"
 fi
 
+if [ -z "$("$BENCH" --benchmark_list_tests --benchmark_filter="$FILTER" 2>/dev/null)" ]; then
+	echo "$0: no goal case at N = $GOAL_N (micro_bench --benchmark_list_tests lists the N it has)" >&2
+	exit 2
+fi
+
 mkdir -p "$OUT"
+trap 'rm -f "$OUT"/goal.*.json.tmp' EXIT
 k=1
 while [ $k -le "$PROCESSES" ]; do
 	echo "$0: process $k of $PROCESSES" >&2
@@ -91,5 +105,4 @@ jq -n --argjson p "$PROCESSES" --argjson n "$GOAL_N" --arg filter "$FILTER" '
              | {process: ($i + 1), benchmarks: $runs[$i].benchmarks}] }' \
     $(k=1; while [ $k -le "$PROCESSES" ]; do echo "$OUT/goal.$k.json.tmp"; k=$((k + 1)); done) \
     >"$OUT/goal.json"
-rm -f "$OUT"/goal.*.json.tmp
 echo "$0: wrote $OUT/goal.json ($PROCESSES processes)" >&2

@@ -38,14 +38,25 @@ def fmt: if . == null then "n/a"
     elif . >= 10 then (. * 10 | round) / 10 | tostring
     else (. * 100 | round) / 100 | tostring end;
 
+# The goal's three ratios for backend $b in the rows of one process (a
+# micro.json, or one run of goal.json) at N = $n, each measured side by
+# side in that process: re-arm through the API over libev's and over the
+# floor's, expiry per fired timer over libev's; null where a case is
+# missing.
+def goal_ratio_set($rows; $n; $b):
+  def at($c; $l; $i; $d):
+    first($rows[] | select(.case == $c and .level == $l and .impl == $i
+                           and .dist == $d and .n == $n)
+          | if $c == "expire" then .per_fired else .ns end) // null;
+  def over($x; $y): if $x != null and $y != null and $y > 0 then $x / $y else null end;
+  { rearm_libev: over(at("rearm"; "api"; $b; "rto"); at("rearm"; "peer"; "libev"; "rto")),
+    rearm_floor: over(at("rearm"; "api"; $b; "rto"); at("rearm"; "floor"; "rec64"; "rto")),
+    expire_libev: over(at("expire"; "api"; $b; "spread1s");
+                       at("expire"; "peer"; "libev"; "spread1s")) };
+
 # goal.json (bench/micro/layouts.sh): the goal's cases in several
 # processes.  goal_rows: one row list (micro_rows) per process.
 def goal_rows($metric): [.runs[] | {benchmarks} | micro_rows($metric)];
-
-# A row of one process's rows, at the goal's N.
-def goal_get($rows; $n; $c; $l; $i; $d):
-  first($rows[] | select(.case == $c and .level == $l and .impl == $i
-                         and .dist == $d and .n == $n)) // null;
 
 # A list of numbers (nulls dropped) as {med, lo, hi}, or null when empty.
 def spread: map(select(. != null)) | sort
@@ -58,15 +69,17 @@ def spread: map(select(. != null)) | sort
 # processes of the ratio that process measured side by side.
 def goal_ratios($metric; $b):
   .context.goal_n as $n
-  | goal_rows($metric) as $per
-  | def r($c; $d; $ni; $di; f):
-      [$per[] as $rows
-       | (goal_get($rows; $n; $c; "api"; $b; $d) | if . == null then null else f end) as $x
-       | (goal_get($rows; $n; $c; $ni; $di; $d) | if . == null then null else f end) as $y
-       | if $x != null and $y != null and $y > 0 then $x / $y else null end] | spread;
-    { rearm_libev: r("rearm"; "rto"; "peer"; "libev"; .ns),
-      rearm_floor: r("rearm"; "rto"; "floor"; "rec64"; .ns),
-      expire_libev: r("expire"; "spread1s"; "peer"; "libev"; .per_fired) };
+  | [goal_rows($metric)[] as $rows | goal_ratio_set($rows; $n; $b)] as $sets
+  | { rearm_libev: ([$sets[].rearm_libev] | spread),
+      rearm_floor: ([$sets[].rearm_floor] | spread),
+      expire_libev: ([$sets[].expire_libev] | spread) };
+
+# Input goal.json: the backends it measured through the API, those of
+# $order first and in its order, then the others by name.
+def goal_backends($metric; $order):
+  ([goal_rows($metric)[][] | select(.level == "api") | .impl] | unique) as $seen
+  | ($order | map(select(. as $b | $seen | index($b))))
+    + ($seen | map(select(. as $b | $order | index($b) | not)));
 
 # {med, lo, hi} as "med [lo, hi]"; null: n/a.
 def spread_fmt: if . == null then "n/a" else "\(.med | fmt) [\(.lo | fmt), \(.hi | fmt)]" end;

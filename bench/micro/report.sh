@@ -49,8 +49,6 @@ $micro_in[0] as $m
 | def get($c; $l; $i; $d; $n):
     first($rows[] | select(.case == $c and .level == $l and .impl == $i
                            and .dist == $d and .n == $n)) // null;
-  def ratio($a; $b): if $a != null and $b != null and $b > 0
-    then $a / $b else null end;
   def verdict($r; $t): if $r == null then "" elif $r <= $t then " met"
     else " missed" end;
   ([$rows[].n] | unique) as $ns
@@ -91,15 +89,11 @@ $micro_in[0] as $m
 "  " + ("target" | rpad(14)) + ("<= 0.5" | lpad(18)) + ("<= 3" | lpad(18))
   + ("<= 0.5" | lpad(19)),
 ( $backends[] as $b
-  | ratio(get("rearm"; "api"; $b; "rto"; $goal_n).ns;
-          get("rearm"; "peer"; "libev"; "rto"; $goal_n).ns) as $r1
-  | ratio(get("rearm"; "api"; $b; "rto"; $goal_n).ns;
-          get("rearm"; "floor"; "rec64"; "rto"; $goal_n).ns) as $r2
-  | ratio(get("expire"; "api"; $b; "spread1s"; $goal_n).per_fired;
-          get("expire"; "peer"; "libev"; "spread1s"; $goal_n).per_fired) as $r3
-  | "  " + ($b | rpad(14)) + (($r1 | fmt) + verdict($r1; 0.5) | lpad(18))
-    + (($r2 | fmt) + verdict($r2; 3) | lpad(18))
-    + (($r3 | fmt) + verdict($r3; 0.5) | lpad(19)) ),
+  | goal_ratio_set($rows; $goal_n; $b) as $r
+  | "  " + ($b | rpad(14))
+    + (($r.rearm_libev | fmt) + verdict($r.rearm_libev; 0.5) | lpad(18))
+    + (($r.rearm_floor | fmt) + verdict($r.rearm_floor; 3) | lpad(18))
+    + (($r.expire_libev | fmt) + verdict($r.expire_libev; 0.5) | lpad(19)) ),
 (if ($backends | length) == 0 then "  n/a: no api cases in this file" else empty end),
 "  (rearm: rto deadlines, U[200 ms, 2 s]; expire: time per fired timer)",
 
@@ -109,12 +103,11 @@ $micro_in[0] as $m
   | if $g == null then empty else
     ($g.context.goal_n) as $gn
     | ($g | goal_rows($metric)) as $per
-    | ([$per[][] | select(.level == "api") | .impl] | unique) as $gseen
-    | (($backends | map(select(. as $b | $gseen | index($b))))
-       + ($gseen | map(select(. as $b | $backends | index($b) | not)))) as $gb
+    | ($g | goal_backends($metric; $backends)) as $gb
     | def show($s; $t): ($s | spread_fmt) + (if $s == null then "" else verdict($s.med; $t) end);
-      def ns($k): [$per[] as $rows | goal_get($rows; $gn; $k[0]; $k[1]; $k[2]; $k[3])
-                   | if . == null then null elif $k[0] == "expire" then .per_fired else .ns end]
+      def ns($k): [$per[][] | select(.case == $k[0] and .level == $k[1] and .impl == $k[2]
+                                     and .dist == $k[3] and .n == $gn)
+                   | if $k[0] == "expire" then .per_fired else .ns end]
                   | spread;
     "",
     "Goal at N=\($gn) across \($g.runs | length) processes, each with its own stack layout",

@@ -84,7 +84,7 @@ jq -n --slurpfile meta "$tmp/meta.json" --slurpfile micro "$tmp/micro.json" \
       sweep: $sweep[0], precision: $precision[0], goal: $goal[0]}' >"$tmp/in.json"
 
 q() {	# q JQ-EXPRESSION: evaluated on the input, raw output
-	jq -r -L "$HERE" -f /dev/stdin "$tmp/in.json" <<EOF
+	jq -r -L "$HERE" -L "$ROOT/bench/micro" -f /dev/stdin "$tmp/in.json" <<EOF
 include "lib"; include "values"; include "tables";
 $1
 EOF

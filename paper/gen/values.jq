@@ -4,6 +4,7 @@
 # prints as "not measured" (paper/calloutlab.tex: \notmeasured).
 
 include "lib";
+import "micro" as micro;
 
 def yesno($b): if $b == null then null elif $b then "holds" else "does not hold" end;
 
@@ -186,24 +187,13 @@ def goal_values:
   | if $g == null then
       {"goal.sentence": "This run has no measurement across process layouts."}
     else
-    $g.context.goal_n as $n
-    | [$g.runs[] | {micro: {benchmarks}} | micro_rows] as $per
-    | def get($r; $c; $l; $i; $d):
-        first($r[] | select(.case == $c and .level == $l and .impl == $i
-                            and .dist == $d and .n == $n) | value($c)) // null;
-      def ratios($c; $d; $b):
-        [$per[] as $r | get($r; $c; "api"; $b; $d) as $x
-         | get($r; $c; "peer"; "libev"; $d) as $y
-         | if $x != null and $y != null and $y > 0 then $x / $y else null end
-         | select(. != null)] | sort;
-      def med: if length == 0 then null elif length % 2 == 1 then .[(length - 1) / 2]
-        else (.[length / 2 - 1] + .[length / 2]) / 2 end;
-      def best($c; $d):
-        [[$per[][] | select(.level == "api") | .impl] | unique | .[] as $b
-         | ratios($c; $d; $b) as $r | select($r | length > 0)
-         | {b: $b, med: ($r | med), lo: $r[0], hi: $r[-1]}] | min_by(.med) // null;
-    best("rearm"; "rto") as $r
-    | best("expire"; "spread1s") as $e
+    ($g | micro::goal_backends("wall"; [])) as $bs
+    # The backend whose median ratio of that kind is the smallest.
+    | def best(k):
+        [$bs[] as $b | ($g | micro::goal_ratios("wall"; $b) | k) as $s
+         | select($s != null) | {b: $b} + $s] | min_by(.med) // null;
+    best(.rearm_libev) as $r
+    | best(.expire_libev) as $e
     | if $r == null or $e == null then
         {"goal.sentence": "The run across process layouts has no libev to compare with."}
       else
