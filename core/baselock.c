@@ -66,6 +66,7 @@ bias_rec_put(void *arg)
 
 	pthread_mutex_lock(&recs_lock);
 	me->in_use = false;
+	__atomic_store_n(&me->home, NULL, __ATOMIC_RELAXED);
 	pthread_mutex_unlock(&recs_lock);
 	cc_bias_self = NULL;
 }
@@ -92,6 +93,15 @@ biased_lock_available(void)
 {
 	pthread_once(&bias_once, bias_setup);
 	return bias_on;
+}
+
+void
+biased_lock_forget_homes(void)
+{
+	pthread_mutex_lock(&recs_lock);
+	for (struct cc_bias_rec *r = recs; r != NULL; r = r->next)
+		__atomic_store_n(&r->home, NULL, __ATOMIC_RELAXED);
+	pthread_mutex_unlock(&recs_lock);
 }
 
 /* This thread's record, made or reused on first need; NULL: no bias. */

@@ -61,6 +61,7 @@ struct cc_spin {
 };
 
 struct biased_lock;
+struct callout_cpu;
 
 /*
  * A thread's identity for biased locks.  Records are never freed: they
@@ -71,6 +72,10 @@ struct cc_bias_rec {
 	struct biased_lock *held;		/* atomic: the lock this thread holds on
 					 * the fast path, else NULL; written by
 					 * its thread only */
+	struct callout_cpu *home;	/* atomic: the base its thread re-arms
+					 * on (callout.c), or NULL; written by
+					 * its thread, cleared at shutdown and
+					 * when the record changes threads */
 	struct cc_bias_rec *next;	/* the global list; set once */
 	bool in_use;			/* the list's mutex */
 };
@@ -159,6 +164,9 @@ biased_lock_release(struct biased_lock *l)
 	else
 		cc_spin_unlock(&l->inner);
 }
+
+/* Clear every record's home: the bases are about to be freed. */
+void biased_lock_forget_homes(void);
 
 /*
  * Sleep on ev, dropping l for the time of the sleep, until a signal or

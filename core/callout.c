@@ -243,55 +243,79 @@ check_cpu(int cpu, const char *fn)
 		    callout__rt.ncpus);
 }
 
-/*
- * The base this thread last re-armed a callout on through the owned path:
- * the fast path takes that base's lock before it has read anything of c
- * (below).  An index, not a pointer, so that it cannot outlive the bases:
- * after a restart it is at worst a wrong guess, checked against ncpus and
- * against c_cpu.
- */
-static __thread int cc_home __attribute__((tls_model("initial-exec")));
+static int cc_reset_locked(struct callout *c, sbintime_t when,
+    sbintime_t prec, callout_func_t *func, void *arg, int cpu, int flags,
+    const char *fn);
+static int cc_reset_fast_miss(struct callout *c, sbintime_t when,
+    sbintime_t prec, callout_func_t *func, void *arg, int flags);
+
+/* The end of cc_rearm_owned when the backend moves c: the lock is dropped
+ * through cc_bias_self read again, so the caller keeps nothing for it. */
+static __attribute__((noinline)) int
+cc_rearm_relink(struct callout_cpu *cc, struct callout *c, sbintime_t when)
+{
+	callout__rt.ops->reschedule(cc->cc_be, c, when);
+	biased_lock_release_owned(cc_bias_self);
+	return 1;
+}
 
 /*
  * The re-arm TCP makes on every ACK, with cc's lock held through its bias
  * by this thread (baselock.h): c is on cc, waits in the backend (not on a
  * due queue, not in a deferred migration), is not running, stays on its
  * thread (C_DIRECT_EXEC or not), the backend moves it in place, and no
- * clock thread needs waking.  Returns 1, or -1 with the lock dropped and
- * nothing changed when any of that does not hold.  The backend has a
+ * clock thread needs waking.  Returns 1; when any of that does not hold,
+ * drops the lock, changes nothing and hands the reset on: to
+ * cc_reset_fast_miss from the fast path (`fast`: the manual clock, a
+ * deadline below SBT_MAX), else to cc_reset_locked.  The backend has a
  * reschedule operation (the callers check).
  *
  * Why it is shaped so: at 10^6 timers every re-arm misses the cache on c,
  * and what a miss costs depends on how many re-arms behind it the CPU can
- * start before it is back: their instructions that wait for c's line fill
- * the scheduler, their stores the store queue.  So everything that does
- * not need c is done without it: the base and its lock come from the
- * thread (cc_home), not from c_cpu, so only the checks below wait for the
- * miss; the deadline, precision, function and argument are written without
- * being compared first (a store waits for nothing, a compare for the
- * miss); nothing is kept alive across the backend's call (the lock is
- * dropped through cc_bias_self read again), so one register is saved on
- * the way in.  README, "Re-arm cost", has the measurements.
+ * start before it is back: every instruction of theirs takes a slot in
+ * the reorder buffer, and those that wait for c's line fill the scheduler
+ * too.  So the base and its lock come from the thread (its bias record's
+ * home), not from c_cpu, and only the checks below wait for the miss; the
+ * deadline, precision, function and argument are written without being
+ * compared first (a store waits for nothing, a compare for the miss); a
+ * backend that keeps in place (callout_backend.h) is not called when the
+ * callout stays (the wheel: nearly every TCP re-arm); every way out is a
+ * jump, so nothing is saved on the way in.  README, "Re-arm cost", has the
+ * measurements.
  */
 static inline __attribute__((always_inline)) int
-cc_rearm_owned(struct callout_cpu *cc, struct callout *c, sbintime_t when,
-    sbintime_t prec, callout_func_t *func, void *arg, int flags,
-    const char *fn)
+cc_rearm_owned(struct callout_cpu *cc, struct cc_bias_rec *me,
+    struct callout *c, sbintime_t when, sbintime_t prec,
+    callout_func_t *func, void *arg, int cpu, int flags, const char *fn,
+    bool fast)
 {
-	int st = ci_get(c) & (CALLOUT_PENDING | CI_QUEUED | CI_DFRMIGRATION |
-	    CI_DIRECT);
+	const int bits = CALLOUT_PENDING | CI_QUEUED | CI_DFRMIGRATION |
+	    CI_DIRECT;
 
-	when = cc_deadline(when);
-	/* Two compares with constants, not one with a computed value: one
-	 * register less. */
+	if (!fast)
+		when = cc_deadline(when);
+#if CALLOUT_INVARIANTS
+	/* No clock thread sleeps on the manual clock. */
+	if (fast && (when >= SBT_MAX || cc->cc_wake != CC_AWAKE))
+		callout__panic("%s: the fast path on a clock thread's base",
+		    fn);
+#endif
+	/* c_iflags read after c_cpu is compared, and compared with constants,
+	 * not with a computed value: fewer registers live at once, and no
+	 * callee-saved one to spill on the way in. */
 	if (__atomic_load_n(&c->c_cpu, __ATOMIC_RELAXED) != cc->cc_cpu ||
-	    ((flags & C_DIRECT_EXEC) ? st != (CALLOUT_PENDING | CI_DIRECT) :
-	    st != CALLOUT_PENDING) ||
+	    ((flags & C_DIRECT_EXEC) ?
+	    (ci_get(c) & bits) != (CALLOUT_PENDING | CI_DIRECT) :
+	    (ci_get(c) & bits) != CALLOUT_PENDING) ||
 	    cc->cc_exec[CE_SOFT].ce_curr == c ||
 	    cc->cc_exec[CE_DIRECT].ce_curr == c ||
-	    when < cc->cc_lastexpire || when < cc->cc_wake) {
-		biased_lock_release_owned(cc_bias_self);
-		return -1;
+	    when < cc->cc_lastexpire || (!fast && when < cc->cc_wake)) {
+		biased_lock_release_owned(me);
+		if (fast)
+			return cc_reset_fast_miss(c, when, prec, func, arg,
+			    flags);
+		return cc_reset_locked(c, when, prec, func, arg, cpu, flags,
+		    fn);
 	}
 	assert_lock_held(c, fn);
 	if (func != NULL) {
@@ -302,18 +326,18 @@ cc_rearm_owned(struct callout_cpu *cc, struct callout *c, sbintime_t when,
 		c->c_flags |= CALLOUT_ACTIVE;
 	c->c_precision = prec;
 	cc->cc_stats.scheduled++;
-	callout__rt.ops->reschedule(cc->cc_be, c, when);
-	biased_lock_release_owned(cc_bias_self);
-	return 1;
+	if (callout__rt.keeps && when >= callout_keep(c)) {
+		callout_keep_retime(cc->cc_be, c, when);
+		biased_lock_release_owned(me);
+		return 1;
+	}
+	return cc_rearm_relink(cc, c, when);
 }
-
-static int cc_reset_locked(struct callout *c, sbintime_t when,
-    sbintime_t prec, callout_func_t *func, void *arg, int cpu, int flags,
-    const char *fn);
 
 /*
  * A reset with its deadline computed: in place on the base c is on, if
- * this thread holds that base's bias, else under the lock.
+ * this thread holds that base's bias, else under the lock.  That base
+ * becomes the thread's home, where the fast path tries first.
  */
 static __attribute__((noinline)) int
 cc_reset_at(struct callout *c, sbintime_t when, sbintime_t prec,
@@ -327,12 +351,10 @@ cc_reset_at(struct callout *c, sbintime_t when, sbintime_t prec,
 	    (unsigned)on < (unsigned)callout__rt.ncpus &&
 	    (cpu == -1 || cpu == on)) {
 		cc = &callout__rt.cpus[on];
-		if (biased_lock_try_owned(&cc->cc_lock, me) &&
-		    cc_rearm_owned(cc, c, when, prec, func, arg, flags,
-		    fn) >= 0) {
-			cc_home = on;
-			return 1;
-		}
+		__atomic_store_n(&me->home, cc, __ATOMIC_RELAXED);
+		if (biased_lock_try_owned(&cc->cc_lock, me))
+			return cc_rearm_owned(cc, me, c, when, prec, func, arg,
+			    cpu, flags, fn, false);
 	}
 	return cc_reset_locked(c, when, prec, func, arg, cpu, flags, fn);
 }
@@ -368,16 +390,21 @@ cc_reset_fast_name(callout_func_t *func)
 
 /*
  * The deadline computed, but not on this thread's base or not in place.
- * On cc_home's base the owned attempt has just been made and failed, so
- * the lock decides; on another base, cc_reset_at tries that one.
+ * On this thread's home base the owned attempt has just been made and
+ * failed, so the lock decides; on another base, cc_reset_at tries that
+ * one.
  */
 static __attribute__((noinline)) int
 cc_reset_fast_miss(struct callout *c, sbintime_t when, sbintime_t prec,
     callout_func_t *func, void *arg, int flags)
 {
 	const char *fn = cc_reset_fast_name(func);
+	struct cc_bias_rec *me = cc_bias_self;
+	struct callout_cpu *home = me != NULL ?
+	    __atomic_load_n(&me->home, __ATOMIC_RELAXED) : NULL;
 
-	if (__atomic_load_n(&c->c_cpu, __ATOMIC_RELAXED) == cc_home)
+	if (home != NULL &&
+	    __atomic_load_n(&c->c_cpu, __ATOMIC_RELAXED) == home->cc_cpu)
 		return cc_reset_locked(c, when, prec, func, arg, -1, flags, fn);
 	return cc_reset_at(c, when, prec, func, arg, -1, flags, fn);
 }
@@ -397,10 +424,12 @@ cc_reset_fast_not(struct callout *c, sbintime_t sbt, sbintime_t pr,
  * coalesced, so a relative deadline on no particular CPU, with the default
  * precision and no tick alignment, needs no call before the backend's.
  * `fast` says the runtime is started, on the manual clock, with a backend
- * that reschedules in place (runtime.c).  The base is the one this thread
- * re-armed on last (cc_home), so its lock is taken before c is read.
- * Only the register that outlives the backend's call is saved on the way:
- * every other exit is a jump.
+ * that reschedules in place (runtime.c).  The deadline is callout_when's
+ * for flags 0 and C_DIRECT_EXEC, taken only when it needs no clamping:
+ * 0 <= sbt < SBT_MAX - now, one unsigned compare (the rest go the general
+ * way).  The base is the one this thread re-armed on last (its bias
+ * record's home: cleared at shutdown, so it never outlives the bases), so
+ * its lock is taken before c is read.  Every way out is a jump.
  */
 static inline __attribute__((always_inline)) int
 cc_reset_fast(struct callout *c, sbintime_t sbt, sbintime_t pr,
@@ -408,23 +437,22 @@ cc_reset_fast(struct callout *c, sbintime_t sbt, sbintime_t pr,
 {
 	struct cc_bias_rec *me;
 	struct callout_cpu *cc;
-	sbintime_t when, prec;
-	int home;
+	sbintime_t now, when, prec;
 
 	if ((flags & ~C_DIRECT_EXEC) != 0 ||
 	    !__atomic_load_n(&callout__rt.fast, __ATOMIC_ACQUIRE))
 		return cc_reset_fast_not(c, sbt, pr, func, arg, flags);
-	callout__when_at(__atomic_load_n(&callout__rt.manual_now,
-	    __ATOMIC_ACQUIRE), sbt, pr, flags, &when, &prec);
+	now = __atomic_load_n(&callout__rt.manual_now, __ATOMIC_ACQUIRE);
+	if ((uint64_t)sbt >= (uint64_t)(SBT_MAX - now))
+		return cc_reset_fast_not(c, sbt, pr, func, arg, flags);
+	when = now + sbt;
+	prec = sbt >> PRECEXP_DEFAULT > pr ? sbt >> PRECEXP_DEFAULT : pr;
 	me = cc_bias_self;
-	home = cc_home;
-	if (me != NULL && (unsigned)home < (unsigned)callout__rt.ncpus) {
-		cc = &callout__rt.cpus[home];
-		if (biased_lock_try_owned(&cc->cc_lock, me) &&
-		    cc_rearm_owned(cc, c, when, prec, func, arg, flags,
-		    cc_reset_fast_name(func)) >= 0)
-			return 1;
-	}
+	if (me != NULL &&
+	    (cc = __atomic_load_n(&me->home, __ATOMIC_RELAXED)) != NULL &&
+	    biased_lock_try_owned(&cc->cc_lock, me))
+		return cc_rearm_owned(cc, me, c, when, prec, func, arg, -1,
+		    flags, cc_reset_fast_name(func), true);
 	return cc_reset_fast_miss(c, when, prec, func, arg, flags);
 }
 

@@ -21,10 +21,25 @@
  *     (never one that is not yet due, never leaves a due one behind);
  *   - next() is exact: the smallest c_time inside, SBT_MAX when empty;
  *   - insert may fail only with ENOMEM, leaving the structure unchanged.
+ *
+ * Keeping in place (optional, ops->keeps): most re-arms push a timer back
+ * (TCP re-arms its retransmit timer on every ACK), and a structure that
+ * only has to find each callout in time can leave such a callout where it
+ * is.  A backend that says so promises two things, so that the core can
+ * make that re-arm without calling it (callout_keep_retime below):
+ *   - while c is inside, c_links.u64[0] is c's keep: writing c_time alone
+ *     (callout_keep_retime) is a correct re-arm to any deadline >= keep
+ *     (SBT_MAX: to none);
+ *   - its state begins with a struct callout_keep_state: the cached
+ *     minimum that next() and expire() trust.
+ * At 10^6 timers each re-arm misses the cache on c, and the instructions
+ * behind the miss are what it costs (README, "Re-arm cost"): the indirect
+ * call, its argument moves and the backend's own test are most of them.
  */
 #ifndef CALLOUT_BACKEND_H
 #define CALLOUT_BACKEND_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <callout.h>
 
@@ -51,6 +66,9 @@ struct callout_backend_ops {
 	 * that does not relink touches no other callout. */
 	void (*reschedule)(void *be, struct callout *c, sbintime_t when);
 
+	/* Keeps in place (above); needs reschedule. */
+	bool keeps;
+
 	/* The smallest c_time inside, or SBT_MAX when empty. */
 	sbintime_t (*next)(void *be);
 
@@ -64,6 +82,37 @@ struct callout_backend_ops {
 	/* Bytes the structure holds beyond the callouts themselves. */
 	size_t (*footprint)(void *be);
 };
+
+/* The head of a keeping backend's state. */
+struct callout_keep_state {
+	sbintime_t min;		/* the smallest c_time inside (SBT_MAX:
+				 * empty), or CALLOUT_KEEP_MIN_UNKNOWN */
+};
+
+/* Deadlines are never negative: below every one of them. */
+#define CALLOUT_KEEP_MIN_UNKNOWN	((sbintime_t)-1)
+
+static inline sbintime_t
+callout_keep(const struct callout *c)
+{
+	return (sbintime_t)c->c_links.u64[0];
+}
+
+/*
+ * The re-arm of c, inside a keeping backend whose state is ks, to when >=
+ * callout_keep(c): c_time, and the cached minimum, which stays exact
+ * unless c held it and moves later.
+ */
+static inline void
+callout_keep_retime(struct callout_keep_state *ks, struct callout *c,
+    sbintime_t when)
+{
+	if (when <= ks->min)
+		ks->min = when;
+	else if (c->c_time == ks->min)
+		ks->min = CALLOUT_KEEP_MIN_UNKNOWN;
+	c->c_time = when;
+}
 
 /* Every backend compiled in, NULL-terminated, in the README's order. */
 extern const struct callout_backend_ops *const callout_backends[];

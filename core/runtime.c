@@ -181,6 +181,7 @@ startup_locked(const struct callout_config *cfg)
 		return EINVAL;
 
 	rt->ops = ops;
+	rt->keeps = ops->keeps;
 	rt->ncpus = ncpus;
 	hz = cfg->hz != 0 ? cfg->hz : 1000;
 	tick_sbt = SBT_1S / hz;
@@ -317,6 +318,7 @@ callout_shutdown(void)
 		base_fini(cc);
 		stats_add(&total, &cc->cc_stats);
 	}
+	biased_lock_forget_homes();
 	free(rt->cpus);
 	rt->cpus = NULL;
 	rt->final = total;

@@ -2,8 +2,11 @@
  * backend_ops.c - every backend against the seam's contract, with no core.
  *
  * Drives one operations table directly with seeded random inserts, removes,
- * reschedules (where the backend has them), next() queries and expires (small steps and huge jumps, deadlines from
- * microseconds to days), shadowing every callout in a plain array.  After
+ * reschedules (where the backend has them), next() queries and expires
+ * (small steps and huge jumps, deadlines from microseconds to days),
+ * shadowing every callout in a plain array.  A backend that keeps in place
+ * has half of its re-arms to a deadline at or after the callout's keep
+ * made the core's way, by callout_keep_retime with no call into it.  After
  * each operation: next() must equal the model's minimum, expire must return
  * exactly the due callouts, and check() must find the invariants intact.
  *
@@ -67,8 +70,9 @@ run(const struct callout_backend_ops *ops, long nops, uint64_t seed)
 	uint64_t s = seed;
 	sbintime_t now = (sbintime_t)rng_below(&s, 1000 * SBT_1S);
 	void *be = ops->create(now);
-	long expired = 0, inserted = 0, rescheduled = 0;
+	long expired = 0, inserted = 0, rescheduled = 0, kept = 0;
 
+	CHECK(!ops->keeps || ops->reschedule != NULL);
 	CHECK(be != NULL);
 	if (be == NULL)
 		return;
@@ -90,7 +94,12 @@ run(const struct callout_backend_ops *ops, long nops, uint64_t seed)
 			sbintime_t when = rng_below(&s, 4) ? timers[i].c_time +
 			    random_delay(&s) : now + random_delay(&s);
 
-			ops->reschedule(be, &timers[i], when);
+			if (ops->keeps && rng_below(&s, 2) == 0 &&
+			    when >= callout_keep(&timers[i])) {
+				callout_keep_retime(be, &timers[i], when);
+				kept++;
+			} else
+				ops->reschedule(be, &timers[i], when);
 			CHECK_EQ(timers[i].c_time, when);
 			rescheduled++;
 		} else if (what == 8) {
@@ -114,8 +123,9 @@ run(const struct callout_backend_ops *ops, long nops, uint64_t seed)
 	}
 	CHECK_EQ(ops->next(be), model_next());
 	CHECK(ops->footprint(be) > 0);
-	printf("%s: seed %llu: %ld inserted, %ld rescheduled, %ld expired\n",
-	    ops->name, (unsigned long long)seed, inserted, rescheduled, expired);
+	printf("%s: seed %llu: %ld inserted, %ld rescheduled (%ld kept by the "
+	    "core's way), %ld expired\n", ops->name, (unsigned long long)seed,
+	    inserted, rescheduled, kept, expired);
 	ops->destroy(be);
 }
 

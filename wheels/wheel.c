@@ -26,7 +26,7 @@
  * cache miss, and a list is walked one miss after another, since the next
  * pointer is inside the callout just missed.  An array is read in order
  * and the sweep prefetches the callouts WHEEL_PREFETCH entries ahead, so
- * the misses overlap.  Each callout keeps its index in c_links.u64[0] (its
+ * the misses overlap.  Each callout keeps its index in c_links.u64[1] (its
  * bucket is c_slot), so remove swaps the last entry into its place
  * without a search.
  *
@@ -39,8 +39,12 @@
  * to any time after that bucket, even one before its current c_time, does
  * not relink either.  TCP pushes back nearly every timer before it fires,
  * and a re-arm that does not relink writes c_time (and the cached
- * minimum) and nothing else.  So a callout sits in a bucket that comes due
- * at or before its deadline, not always in the bucket of its deadline:
+ * minimum) and nothing else.  The bucket's sweep time is written into the
+ * callout when it is filed (c_links.u64[0], its keep: callout_backend.h),
+ * so the test is one compare with the callout's own line, and the core
+ * makes that re-arm without calling the wheel at all.  So a callout sits
+ * in a bucket that comes due at or before its deadline, not always in the
+ * bucket of its deadline:
  * scheme 6's callouts of later revolutions are one case.  A two-level
  * bitmap of occupied slots lets expire and next skip empty slots, and an
  * exact cached minimum makes next() and "nothing due yet" expires O(1)
@@ -49,18 +53,19 @@
  * The overflow list: the wheel never refuses a callout.  Where an array
  * would have to grow and the allocator fails (an insert, a relinking
  * re-arm, or the sweep moving a lazily re-armed callout home), the callout
- * goes onto one wheel-wide doubly linked list through c_links.le instead,
- * marked by c_slot == WHEEL_OVERFLOW (0xFFFF, so at most 32768 slots).
- * Why: expire cannot fail (its callouts are already inside, and the sweep
- * that files one home must put it somewhere), and reschedule must not: the
- * core's lock-free re-arm path (cc_rearm_owned in core/callout.c) then
- * keeps nothing alive across the backend call, no spill, no callee-saved
- * register, which at 10^6 timers is worth ~1.5 ns a store.  The list is
- * empty unless memory ran out; while it is not, every expire scans it,
- * fires the due ones and moves the others home when their arrays can grow
- * again, and the minimum walk scans it too.  Its members are inside like
- * any other: remove unlinks them in O(1), a re-arm sets c_time and tries
- * to move the callout home.
+ * goes onto one wheel-wide singly linked list through c_links.u64[1]
+ * instead, marked by c_slot == WHEEL_OVERFLOW (0xFFFF, so at most 32768
+ * slots) and by a keep of SBT_MAX, so that every re-arm of a member comes
+ * to the wheel, which tries to take it home.  Why a list: expire cannot
+ * fail (its callouts are already inside, and the sweep that files one home
+ * must put it somewhere), and reschedule must not: the core's lock-free
+ * re-arm path (cc_rearm_owned in core/callout.c) ends in the backend's
+ * call and has no way back.  Why singly linked: u64[0] is the keep, so one
+ * word is left; taking a member out walks the list.  The list is empty
+ * unless memory ran out; while it is not, every expire scans it, fires
+ * the due ones and moves the others home when their arrays can grow
+ * again, and the minimum walk scans it too: O(V) each, as a remove of a
+ * member is.
  *
  * Default configuration (meson options wheel_slots, wheel_tick_us):
  *   slots        S = 4096 (at most 32768, see above)
@@ -82,7 +87,7 @@
  *   insert   O(1)  hash (a multiplication), append to the bucket's array,
  *                  set 2 bits; amortised O(1) when the array doubles
  *   remove   O(1)  the last entry fills the hole; clear the bits when the
- *                  bucket empties; an overflow member is unlinked
+ *                  bucket empties; O(V) for an overflow member
  *   resched  O(1)  to a deadline at or after its bucket's sweep: set
  *                  c_time (and the cached minimum), nothing else; to an
  *                  earlier one: out of its bucket, into its home
@@ -155,9 +160,6 @@ _Static_assert(WHEEL_SLOTS <= 32768,
  */
 #define WHEEL_GRAN	((uint64_t)ustosbt(CALLOUT_WHEEL_TICK_US))
 
-/* The cached minimum is not known; below every deadline, see wheel_insert. */
-#define WHEEL_MIN_UNKNOWN	((sbintime_t)-1)
-
 /*
  * v[0] .. v[n - 1] are the callouts in the bucket, in no order; v is NULL
  * until the first one arrives.
@@ -172,28 +174,30 @@ struct wheel_bucket {
  * Everything is guarded by the base lock (the core holds it on every call;
  * next() writes the cached minimum, so a shared lock is not enough).
  * Invariants, checked by wheel_check():
- *   - a callout c in a bucket sits at slot[c_slot].v[c_links.u64[0]]; that
+ *   - a callout c in a bucket sits at slot[c_slot].v[c_links.u64[1]]; that
  *     slot comes due, counting from the cursor, no later than the tick of
- *     its c_time; c_time >= now;
- *   - a callout on the overflow list has c_slot == WHEEL_OVERFLOW and
- *     c_time >= now; nover counts them (0 iff the list is empty);
+ *     its c_time; c_time >= now; its keep, c_links.u64[0], is the start of
+ *     that tick (wheel_keep);
+ *   - a callout on the overflow list has c_slot == WHEEL_OVERFLOW, keep
+ *     SBT_MAX and c_time >= now; nover counts them (0 iff the list is
+ *     empty);
  *   - cursor <= tick(now): an expire with nothing due moves the clock but
  *     not the cursor, so buckets it passed are swept by the next sweep;
  *   - occ has bit s set iff slot[s] is not empty, sum has bit i set iff
  *     occ[i] is not zero;
  *   - count is the number of callouts in the buckets (the overflow list's
  *     not included), bytes the arrays' size;
- *   - min is WHEEL_MIN_UNKNOWN or the smallest c_time of the buckets and
- *     the overflow list (SBT_MAX: empty).
+ *   - ks.min is CALLOUT_KEEP_MIN_UNKNOWN or the smallest c_time of the
+ *     buckets and the overflow list (SBT_MAX: empty).
  */
 struct wheel_be {
+	struct callout_keep_state ks;	/* first: the core re-arms in place */
 	sbintime_t now;		/* last expire time */
 	uint64_t cursor;	/* tick the next sweep starts from */
-	sbintime_t min;		/* cached minimum, or WHEEL_MIN_UNKNOWN */
 	size_t count;		/* callouts in the buckets */
 	size_t nover;		/* callouts on the overflow list */
 	size_t bytes;		/* sum of the arrays' sizes, for footprint */
-	LIST_HEAD(, callout) over;	/* the overflow list */
+	struct callout *over;	/* the overflow list, through u64[1] */
 	uint64_t sum[WHEEL_SUMS];
 	uint64_t occ[WHEEL_WORDS];
 	struct wheel_bucket slot[WHEEL_SLOTS];
@@ -268,6 +272,17 @@ wheel_due(const struct wheel_be *w, size_t s)
 	return w->cursor + ((s - w->cursor) & WHEEL_MASK);
 }
 
+/* The keep of a callout in slot s: the start of the slot's sweep tick, at
+ * which the sweep finds it (SBT_MAX when that is past the last deadline). */
+static inline sbintime_t
+wheel_keep(const struct wheel_be *w, size_t s)
+{
+	uint64_t due = wheel_due(w, s);
+
+	return due > (uint64_t)SBT_MAX / WHEEL_GRAN ? SBT_MAX :
+	    (sbintime_t)(due * WHEEL_GRAN);
+}
+
 /*
  * Make room in slot s's array for one more entry, doubling it when full.
  * ENOMEM leaves the bucket untouched (the caller then uses the overflow
@@ -300,7 +315,8 @@ wheel_push(struct wheel_be *w, struct callout *c, size_t s)
 {
 	struct wheel_bucket *b = &w->slot[s];
 
-	c->c_links.u64[0] = b->n;
+	c->c_links.u64[0] = (uint64_t)wheel_keep(w, s);
+	c->c_links.u64[1] = b->n;
 	c->c_slot = (unsigned short)s;
 	b->v[b->n++] = c;
 	wheel_mark(w, s);
@@ -317,24 +333,52 @@ wheel_cut(struct wheel_bucket *b, uint32_t i)
 
 	if (i != b->n) {
 		b->v[i] = last;
-		last->c_links.u64[0] = i;
+		last->c_links.u64[1] = i;
 	}
 }
 
-/* Onto the overflow list: an array could not grow. */
+/* The overflow list's link: c_links.u64[1], as the bucket index is. */
+static inline struct callout **
+wheel_over_link(struct callout *c)
+{
+	return (struct callout **)&c->c_links.u64[1];
+}
+
+static inline struct callout *
+wheel_over_next(const struct callout *c)
+{
+	return (struct callout *)(uintptr_t)c->c_links.u64[1];
+}
+
+/* Onto the overflow list: an array could not grow.  Its keep is SBT_MAX,
+ * so every re-arm of it comes to the wheel, which tries to take it home. */
 static void
 wheel_over_add(struct wheel_be *w, struct callout *c)
 {
 	c->c_slot = WHEEL_OVERFLOW;
-	LIST_INSERT_HEAD(&w->over, c, c_links.le);
+	c->c_links.u64[0] = (uint64_t)SBT_MAX;
+	*wheel_over_link(c) = w->over;
+	w->over = c;
 	w->nover++;
 }
 
+/* Take the member *at points to off the list. */
 static inline void
-wheel_over_cut(struct wheel_be *w, struct callout *c)
+wheel_over_unlink(struct wheel_be *w, struct callout **at)
 {
-	LIST_REMOVE(c, c_links.le);
+	*at = wheel_over_next(*at);
 	w->nover--;
+}
+
+/* The link that points to member c: O(V), see above. */
+static struct callout **
+wheel_over_find(struct wheel_be *w, const struct callout *c)
+{
+	struct callout **at = &w->over;
+
+	while (*at != c)
+		at = wheel_over_link(*at);
+	return at;
 }
 
 /* File c, in no bucket and not on the list, by its c_time: its home, or
@@ -350,15 +394,17 @@ wheel_file(struct wheel_be *w, struct callout *c)
 		wheel_over_add(w, c);
 }
 
-/* An overflow member into its home, if its array can grow: 1 if moved. */
+/* The overflow member *at points to into its home, if its array can grow:
+ * 1 if moved. */
 static int
-wheel_over_home(struct wheel_be *w, struct callout *c)
+wheel_over_home(struct wheel_be *w, struct callout **at)
 {
+	struct callout *c = *at;
 	size_t home = wheel_slot(c->c_time);
 
 	if (wheel_room(w, home) != 0)
 		return 0;
-	wheel_over_cut(w, c);
+	wheel_over_unlink(w, at);
 	wheel_push(w, c, home);
 	return 1;
 }
@@ -372,10 +418,9 @@ wheel_create(sbintime_t now)
 		return NULL;
 	/* Zeroes are empty buckets with no array and clear bits. */
 	memset(w, 0, sizeof(*w));
-	LIST_INIT(&w->over);
 	w->now = now;
 	w->cursor = wheel_tick(now);
-	w->min = SBT_MAX;
+	w->ks.min = SBT_MAX;
 	return w;
 }
 
@@ -396,9 +441,9 @@ wheel_insert(void *be, struct callout *c)
 	struct wheel_be *w = be;
 
 	wheel_file(w, c);
-	/* An exact minimum stays exact; WHEEL_MIN_UNKNOWN stays unknown. */
-	if (c->c_time < w->min)
-		w->min = c->c_time;
+	/* An exact minimum stays exact; CALLOUT_KEEP_MIN_UNKNOWN stays unknown. */
+	if (c->c_time < w->ks.min)
+		w->ks.min = c->c_time;
 	return 0;
 }
 
@@ -409,10 +454,10 @@ wheel_unlink(struct wheel_be *w, struct callout *c)
 	size_t s = c->c_slot;
 
 	if (__builtin_expect(s == WHEEL_OVERFLOW, 0)) {
-		wheel_over_cut(w, c);
+		wheel_over_unlink(w, wheel_over_find(w, c));
 		return;
 	}
-	wheel_cut(&w->slot[s], (uint32_t)c->c_links.u64[0]);
+	wheel_cut(&w->slot[s], (uint32_t)c->c_links.u64[1]);
 	if (w->slot[s].n == 0)
 		wheel_unmark(w, s);
 	w->count--;
@@ -424,8 +469,8 @@ wheel_remove(void *be, struct callout *c)
 	struct wheel_be *w = be;
 
 	wheel_unlink(w, c);
-	if (c->c_time == w->min)
-		w->min = WHEEL_MIN_UNKNOWN;
+	if (c->c_time == w->ks.min)
+		w->ks.min = CALLOUT_KEEP_MIN_UNKNOWN;
 }
 
 /*
@@ -438,13 +483,13 @@ wheel_remove(void *be, struct callout *c)
 static __attribute__((noinline)) void
 wheel_reschedule_slow(struct wheel_be *w, struct callout *c, sbintime_t when)
 {
-	if (when <= w->min)
-		w->min = when;
-	else if (c->c_time == w->min)
-		w->min = WHEEL_MIN_UNKNOWN;
+	if (when <= w->ks.min)
+		w->ks.min = when;
+	else if (c->c_time == w->ks.min)
+		w->ks.min = CALLOUT_KEEP_MIN_UNKNOWN;
 	c->c_time = when;
 	if (c->c_slot == WHEEL_OVERFLOW) {
-		(void)wheel_over_home(w, c);
+		(void)wheel_over_home(w, wheel_over_find(w, c));
 		return;
 	}
 	wheel_unlink(w, c);
@@ -455,19 +500,10 @@ static void
 wheel_reschedule(void *be, struct callout *c, sbintime_t when)
 {
 	struct wheel_be *w = be;
-	size_t s = c->c_slot;
 
-	/* WHEEL_OVERFLOW is no slot: never index slot[] with it.  The test
-	 * costs a compare, no store. */
-	if (__builtin_expect(s != WHEEL_OVERFLOW, 1) &&
-	    wheel_tick(when) >= wheel_due(w, s)) {
-		/* Its bucket comes due first: stay, the sweep re-files it.
-		 * An unknown minimum (-1) is below every deadline. */
-		if (when <= w->min)
-			w->min = when;
-		else if (c->c_time == w->min)
-			w->min = WHEEL_MIN_UNKNOWN;
-		c->c_time = when;
+	/* Its bucket comes due first: stay, the sweep re-files it. */
+	if (when >= callout_keep(c)) {
+		callout_keep_retime(&w->ks, c, when);
 		return;
 	}
 	wheel_reschedule_slow(w, c, when);
@@ -494,7 +530,7 @@ wheel_over_min(const struct wheel_be *w)
 	const struct callout *c;
 	sbintime_t m = SBT_MAX;
 
-	LIST_FOREACH(c, &w->over, c_links.le)
+	for (c = w->over; c != NULL; c = wheel_over_next(c))
 		if (c->c_time < m)
 			m = c->c_time;
 	return m;
@@ -537,9 +573,9 @@ wheel_next(void *be)
 {
 	struct wheel_be *w = be;
 
-	if (w->min == WHEEL_MIN_UNKNOWN)
-		w->min = wheel_min(w);
-	return w->min;
+	if (w->ks.min == CALLOUT_KEEP_MIN_UNKNOWN)
+		w->ks.min = wheel_min(w);
+	return w->ks.min;
 }
 
 /*
@@ -570,7 +606,8 @@ wheel_sweep_slot(struct wheel_be *w, size_t s, sbintime_t now,
 			wheel_cut(b, i);
 			w->count--;
 			wheel_file(w, c);
-		}
+		} else	/* a later revolution: due again one later */
+			c->c_links.u64[0] = (uint64_t)wheel_keep(w, s);
 	}
 	if (b->n == 0)
 		wheel_unmark(w, s);
@@ -602,15 +639,16 @@ static __attribute__((noinline)) void
 wheel_over_expire(struct wheel_be *w, sbintime_t now,
     struct callout_tailq *due)
 {
-	struct callout *c, *next;
+	struct callout **at = &w->over;
 
-	for (c = LIST_FIRST(&w->over); c != NULL; c = next) {
-		next = LIST_NEXT(c, c_links.le);
+	while (*at != NULL) {
+		struct callout *c = *at;
+
 		if (c->c_time <= now) {
-			wheel_over_cut(w, c);
+			wheel_over_unlink(w, at);
 			TAILQ_INSERT_TAIL(due, c, c_links.tqe);
-		} else
-			(void)wheel_over_home(w, c);
+		} else if (!wheel_over_home(w, at))
+			at = wheel_over_link(c);
 	}
 }
 
@@ -621,7 +659,7 @@ wheel_expire(void *be, sbintime_t now, struct callout_tailq *due)
 	uint64_t first, span;
 
 	/* Nothing due: only a known minimum (never -1) can be after now. */
-	if (w->min > now || (w->count == 0 && w->nover == 0)) {
+	if (w->ks.min > now || (w->count == 0 && w->nover == 0)) {
 		w->now = now;
 		if (__builtin_expect(w->nover != 0, 0))
 			wheel_over_expire(w, now, due);	/* home, if they can */
@@ -636,12 +674,14 @@ wheel_expire(void *be, sbintime_t now, struct callout_tailq *due)
 	span = wheel_tick(now) - first + 1;
 	if (span > WHEEL_SLOTS)
 		span = WHEEL_SLOTS;
+	/* The cursor first: the keeps the sweep writes (wheel_keep) are the
+	 * sweep times that hold after it. */
+	w->cursor = wheel_tick(now);
 	wheel_sweep(w, first, span, now, due);
 	w->now = now;
-	w->cursor = wheel_tick(now);
 	if (__builtin_expect(w->nover != 0, 0))
 		wheel_over_expire(w, now, due);
-	w->min = WHEEL_MIN_UNKNOWN;
+	w->ks.min = CALLOUT_KEEP_MIN_UNKNOWN;
 }
 
 /* Check the bucket of slot s; count its callouts into *n and *min. */
@@ -663,12 +703,17 @@ wheel_check_slot(const struct wheel_be *w, size_t s, size_t *n,
 
 		if (c == NULL)
 			return "wheel: empty entry";
-		if (c->c_links.u64[0] != i)
+		if (c->c_links.u64[1] != i)
 			return "wheel: stored index does not match position";
 		if (c->c_slot != s)
 			return "wheel: a callout's c_slot is not its bucket";
 		if (wheel_due(w, s) > wheel_tick(c->c_time))
 			return "wheel: a callout sits in a slot after its deadline";
+		/* The keep: the first instant of the slot's sweep tick. */
+		if (callout_keep(c) != SBT_MAX &&
+		    (wheel_tick(callout_keep(c)) != wheel_due(w, s) ||
+		    (uint64_t)callout_keep(c) % WHEEL_GRAN != 0))
+			return "wheel: a callout's keep is not its slot's sweep";
 		if (c->c_time < w->now)
 			return "wheel: a callout is older than the clock";
 		if (c->c_time < *min)
@@ -707,11 +752,11 @@ wheel_check_over(const struct wheel_be *w, sbintime_t *min)
 	const struct callout *c;
 	size_t n = 0;
 
-	if (LIST_EMPTY(&w->over) != (w->nover == 0))
+	if ((w->over == NULL) != (w->nover == 0))
 		return "wheel: the overflow list and its count disagree on empty";
-	LIST_FOREACH(c, &w->over, c_links.le) {
-		if (*c->c_links.le.le_prev != c)
-			return "wheel: an overflow link does not point back";
+	for (c = w->over; c != NULL; c = wheel_over_next(c)) {
+		if (callout_keep(c) != SBT_MAX)
+			return "wheel: an overflow member's keep is not SBT_MAX";
 		if (c->c_slot != WHEEL_OVERFLOW)
 			return "wheel: an overflow member is not marked";
 		if (c->c_time < w->now)
@@ -751,7 +796,7 @@ wheel_check(void *be)
 		return "wheel: the count does not match the buckets";
 	if ((why = wheel_check_over(w, &min)) != NULL)
 		return why;
-	if (w->min != WHEEL_MIN_UNKNOWN && w->min != min)
+	if (w->ks.min != CALLOUT_KEEP_MIN_UNKNOWN && w->ks.min != min)
 		return "wheel: the cached minimum is wrong";
 	return NULL;
 }
@@ -780,6 +825,7 @@ const struct callout_backend_ops callout_backend_wheel = {
 	.insert = wheel_insert,
 	.remove = wheel_remove,
 	.reschedule = wheel_reschedule,
+	.keeps = true,
 	.next = wheel_next,
 	.expire = wheel_expire,
 	.check = wheel_check,
