@@ -295,8 +295,11 @@ cc_rearm_owned(struct callout_cpu *cc, struct cc_bias_rec *me,
 	if (!fast)
 		when = cc_deadline(when);
 #if CALLOUT_INVARIANTS
-	/* No clock thread sleeps on the manual clock. */
-	if (fast && (when >= SBT_MAX || cc->cc_wake != CC_AWAKE))
+	/* cc_reset_fast takes no deadline that needs clamping, and no clock
+	 * thread sleeps on the manual clock. */
+	if (fast && when >= SBT_MAX)
+		callout__panic("%s: the fast path with deadline SBT_MAX", fn);
+	if (fast && cc->cc_wake != CC_AWAKE)
 		callout__panic("%s: the fast path on a clock thread's base",
 		    fn);
 #endif

@@ -20,6 +20,9 @@
  *                  from the clock thread's queue, once
  *   stopped        not pending: callout_reset_sbt returns 0, arms it
  *   precision      a C_PREL flag: the general path, same deadline
+ *   far, negative  a relative time that reaches SBT_MAX, or passes it, or
+ *                  is negative: the general path, which clamps it (just
+ *                  below SBT_MAX; now)
  * Where the bias is off (ThreadSanitizer, no membarrier) the same cases
  * run on the locked path and must give the same results; where it is on,
  * the test checks that a bias was granted, so that the path was reached.
@@ -271,6 +274,40 @@ test_stopped_and_precision(void)
 	end(&home);
 }
 
+static void
+test_far_and_negative(void)
+{
+	struct probe home = { 0 }, p = { 0 };
+	sbintime_t now;
+
+	begin(&home, 1);
+	callout_advance(5 * SBT_1MS);
+	now = sbinuptime();
+	callout_init(&p.c, 1);
+	CHECK_EQ(callout_reset_sbt(&p.c, 2 * SBT_1MS, 0, probe_fn, &p, 0), 0);
+	/* Exactly to SBT_MAX, which no deadline may be. */
+	CHECK_EQ(callout_reset_sbt(&p.c, SBT_MAX - now, 0, probe_fn, &p, 0), 1);
+	CHECK_EQ(p.c.c_time, SBT_MAX - 1);
+	CHECK(callout_pending(&p.c));
+	bases_intact();
+	/* Back, then past SBT_MAX. */
+	CHECK_EQ(callout_reset_sbt(&p.c, SBT_1MS, 0, probe_fn, &p, 0), 1);
+	CHECK_EQ(p.c.c_time, now + SBT_1MS);
+	CHECK_EQ(callout_reset_sbt(&p.c, SBT_MAX, 0, probe_fn, &p, 0), 1);
+	CHECK_EQ(p.c.c_time, SBT_MAX - 1);
+	bases_intact();
+	/* Negative: now, so the next advance runs it, once. */
+	CHECK_EQ(callout_reset_sbt(&p.c, -SBT_1S, 0, probe_fn, &p, 0), 1);
+	CHECK_EQ(p.c.c_time, now);
+	bases_intact();
+	callout_advance(0);
+	CHECK_EQ(p.calls, 1);
+	CHECK_EQ(p.at[0], now);
+	callout_advance(10 * SBT_1MS);
+	CHECK_EQ(p.calls, 1);
+	end(&home);
+}
+
 int
 main(void)
 {
@@ -280,5 +317,6 @@ main(void)
 	RUN(test_behind_the_sweep);
 	RUN(test_thread_switch);
 	RUN(test_stopped_and_precision);
+	RUN(test_far_and_negative);
 	return CHECK_EXIT();
 }
