@@ -123,9 +123,10 @@ struct callout_runtime {
 	int started;			/* atomic */
 	int manual;			/* atomic */
 	int fast;			/* atomic: started, on the manual clock,
-					 * with a backend that reschedules in
-					 * place: the re-arm path that makes no
-					 * call before the backend's (callout.c) */
+					 * with a backend that keeps in place:
+					 * threads get a home base, and the
+					 * re-arm path that calls nothing
+					 * (callout.c) */
 	sbintime_t manual_now;		/* atomic: the manual clock */
 	sbintime_t epoch;		/* sbinuptime() at startup: tick 0 */
 	int ncpus;

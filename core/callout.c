@@ -299,9 +299,9 @@ cc_rearm_owned(struct callout_cpu *cc, struct cc_bias_rec *me,
 	 * thread sleeps on the manual clock. */
 	if (fast && when >= SBT_MAX)
 		callout__panic("%s: the fast path with deadline SBT_MAX", fn);
-	if (fast && cc->cc_wake != CC_AWAKE)
-		callout__panic("%s: the fast path on a clock thread's base",
-		    fn);
+	if (fast && (cc->cc_wake != CC_AWAKE || !callout__rt.keeps))
+		callout__panic("%s: the fast path off the manual clock or "
+		    "with a backend that does not keep in place", fn);
 #endif
 	/* c_iflags read after c_cpu is compared, and compared with constants,
 	 * not with a computed value: fewer registers live at once, and no
@@ -329,7 +329,7 @@ cc_rearm_owned(struct callout_cpu *cc, struct cc_bias_rec *me,
 		c->c_flags |= CALLOUT_ACTIVE;
 	c->c_precision = prec;
 	cc->cc_stats.scheduled++;
-	if (callout__rt.keeps && when >= callout_keep(c)) {
+	if ((fast || callout__rt.keeps) && when >= callout_keep(c)) {
 		callout_keep_retime(cc->cc_be, c, when);
 		biased_lock_release_owned(me);
 		return 1;
@@ -427,12 +427,12 @@ cc_reset_fast_not(struct callout *c, sbintime_t sbt, sbintime_t pr,
  * coalesced, so a relative deadline on no particular CPU, with the default
  * precision and no tick alignment, needs no call before the backend's.
  * `fast` says the runtime is started, on the manual clock, with a backend
- * that reschedules in place (runtime.c).  The deadline is callout_when's
+ * that keeps in place (runtime.c).  The deadline is callout_when's
  * for flags 0 and C_DIRECT_EXEC, taken only when it needs no clamping:
  * 0 <= sbt < SBT_MAX - now, one unsigned compare (the rest go the general
- * way).  The base is the one this thread re-armed on last (its bias
- * record's home: cleared at shutdown, so it never outlives the bases), so
- * its lock is taken before c is read.  Every way out is a jump.
+ * way).  The home is the base this thread re-armed on last (cleared at
+ * shutdown, so it never outlives the bases), so its lock is taken before c
+ * is read.  Every way out is a jump.
  */
 static inline __attribute__((always_inline)) int
 cc_reset_fast(struct callout *c, sbintime_t sbt, sbintime_t pr,

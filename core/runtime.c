@@ -210,8 +210,8 @@ startup_locked(const struct callout_config *cfg)
 		return error;
 	}
 	__atomic_store_n(&rt->started, 1, __ATOMIC_RELEASE);
-	__atomic_store_n(&rt->fast, cfg->manual_clock != 0 &&
-	    ops->reschedule != NULL, __ATOMIC_RELEASE);
+	__atomic_store_n(&rt->fast, cfg->manual_clock != 0 && ops->keeps,
+	    __ATOMIC_RELEASE);
 	return 0;
 }
 
