@@ -115,14 +115,6 @@ struct callout_cpu {
 } __attribute__((aligned(64)));
 
 /*
- * Which re-arm path the manual clock takes (cc_reset_fast in callout.c):
- * none (not started, or the real clock, or a backend without reschedule),
- * in place through the backend's reschedule, or in place by writing c_time
- * (a backend that keeps in place, callout_backend.h).
- */
-enum cc_fast { CC_FAST_OFF, CC_FAST_RESCHEDULE, CC_FAST_KEEP };
-
-/*
  * The runtime.  Fields are written by callout_startup/shutdown under
  * rt_startup_lock and read-only in between; `started` and `manual` are
  * atomics because the API reads them without that lock.
@@ -130,7 +122,10 @@ enum cc_fast { CC_FAST_OFF, CC_FAST_RESCHEDULE, CC_FAST_KEEP };
 struct callout_runtime {
 	int started;			/* atomic */
 	int manual;			/* atomic */
-	int fast;			/* atomic: enum cc_fast */
+	int fast;			/* atomic: started, on the manual clock,
+					 * with a backend that keeps in place:
+					 * the re-arm path that calls nothing
+					 * (cc_reset_fast, callout.c) */
 	sbintime_t manual_now;		/* atomic: the manual clock */
 	sbintime_t epoch;		/* sbinuptime() at startup: tick 0 */
 	int ncpus;

@@ -266,10 +266,9 @@ cc_rearm_relink(struct callout_cpu *cc, struct callout *c, sbintime_t when)
  * thread (C_DIRECT_EXEC or not), the backend moves it in place, and no
  * clock thread needs waking.  Returns 1; when any of that does not hold,
  * drops the lock, changes nothing and hands the reset on: to
- * cc_reset_fast_miss from the fast path (`fast` is the runtime's: the
- * manual clock, a deadline below SBT_MAX), else (CC_FAST_OFF) to
- * cc_reset_locked.  The backend has a reschedule operation (the callers
- * check).
+ * cc_reset_fast_miss from the fast path (`fast`: the manual clock, a
+ * deadline below SBT_MAX), else to cc_reset_locked.  The backend has a
+ * reschedule operation (the callers check).
  *
  * Why it is shaped so: at 10^6 timers every re-arm misses the cache on c,
  * and what a miss costs depends on how many re-arms behind it the CPU can
@@ -288,22 +287,21 @@ static inline __attribute__((always_inline)) int
 cc_rearm_owned(struct callout_cpu *cc, struct cc_bias_rec *me,
     struct callout *c, sbintime_t when, sbintime_t prec,
     callout_func_t *func, void *arg, int cpu, int flags, const char *fn,
-    enum cc_fast fast)
+    bool fast)
 {
 	const int bits = CALLOUT_PENDING | CI_QUEUED | CI_DFRMIGRATION |
 	    CI_DIRECT;
 
-	if (fast == CC_FAST_OFF)
+	if (!fast)
 		when = cc_deadline(when);
 #if CALLOUT_INVARIANTS
 	/* cc_reset_fast takes no deadline that needs clamping, and no clock
 	 * thread sleeps on the manual clock. */
-	if (fast != CC_FAST_OFF && when >= SBT_MAX)
+	if (fast && when >= SBT_MAX)
 		callout__panic("%s: the fast path with deadline SBT_MAX", fn);
-	if (fast != CC_FAST_OFF && (cc->cc_wake != CC_AWAKE ||
-	    fast != __atomic_load_n(&callout__rt.fast, __ATOMIC_RELAXED)))
+	if (fast && (cc->cc_wake != CC_AWAKE || !callout__rt.keeps))
 		callout__panic("%s: the fast path off the manual clock or "
-		    "with another backend's flavour", fn);
+		    "with a backend that does not keep in place", fn);
 #endif
 	/* c_iflags read after c_cpu is compared, and compared with constants,
 	 * not with a computed value: fewer registers live at once, and no
@@ -314,10 +312,9 @@ cc_rearm_owned(struct callout_cpu *cc, struct cc_bias_rec *me,
 	    (ci_get(c) & bits) != CALLOUT_PENDING) ||
 	    cc->cc_exec[CE_SOFT].ce_curr == c ||
 	    cc->cc_exec[CE_DIRECT].ce_curr == c ||
-	    when < cc->cc_lastexpire ||
-	    (fast == CC_FAST_OFF && when < cc->cc_wake)) {
+	    when < cc->cc_lastexpire || (!fast && when < cc->cc_wake)) {
 		biased_lock_release_owned(me);
-		if (fast != CC_FAST_OFF)
+		if (fast)
 			return cc_reset_fast_miss(c, when, prec, func, arg,
 			    flags);
 		return cc_reset_locked(c, when, prec, func, arg, cpu, flags,
@@ -332,9 +329,7 @@ cc_rearm_owned(struct callout_cpu *cc, struct cc_bias_rec *me,
 		c->c_flags |= CALLOUT_ACTIVE;
 	c->c_precision = prec;
 	cc->cc_stats.scheduled++;
-	if ((fast == CC_FAST_KEEP ||
-	    (fast == CC_FAST_OFF && callout__rt.keeps)) &&
-	    when >= callout_keep(c)) {
+	if ((fast || callout__rt.keeps) && when >= callout_keep(c)) {
 		callout_keep_retime(cc->cc_be, c, when);
 		biased_lock_release_owned(me);
 		return 1;
@@ -362,7 +357,7 @@ cc_reset_at(struct callout *c, sbintime_t when, sbintime_t prec,
 		__atomic_store_n(&me->home, cc, __ATOMIC_RELAXED);
 		if (biased_lock_try_owned(&cc->cc_lock, me))
 			return cc_rearm_owned(cc, me, c, when, prec, func, arg,
-			    cpu, flags, fn, CC_FAST_OFF);
+			    cpu, flags, fn, false);
 	}
 	return cc_reset_locked(c, when, prec, func, arg, cpu, flags, fn);
 }
@@ -427,25 +422,29 @@ cc_reset_fast_not(struct callout *c, sbintime_t sbt, sbintime_t pr,
 }
 
 /*
- * The simulated clock's re-arm, in the flavour `fast` of the runtime's
- * backend: its time is a load and its deadlines are not coalesced, so a
- * relative deadline on no particular CPU, with the default precision and
- * no tick alignment, needs no call before the backend's (and none at all
- * when the backend keeps the callout in place).  The deadline is
- * callout_when's for flags 0 and C_DIRECT_EXEC, taken only when it needs
- * no clamping: 0 <= sbt < SBT_MAX - now, one unsigned compare (the rest go
- * the general way).  The home is the base this thread re-armed on last
- * (cleared at shutdown, so it never outlives the bases), so its lock is
- * taken before c is read.  Every way out is a jump.
+ * The simulated clock's re-arm, inlined into callout_reset_sbt and
+ * callout_schedule_sbt: its time is a load and its deadlines are not
+ * coalesced, so a relative deadline on no particular CPU, with the default
+ * precision and no tick alignment, needs no call before the backend's.
+ * `fast` says the runtime is started, on the manual clock, with a backend
+ * that keeps in place (runtime.c).  The deadline is callout_when's
+ * for flags 0 and C_DIRECT_EXEC, taken only when it needs no clamping:
+ * 0 <= sbt < SBT_MAX - now, one unsigned compare (the rest go the general
+ * way).  The home is the base this thread re-armed on last (cleared at
+ * shutdown, so it never outlives the bases), so its lock is taken before c
+ * is read.  Every way out is a jump.
  */
 static inline __attribute__((always_inline)) int
-cc_reset_fast_as(struct callout *c, sbintime_t sbt, sbintime_t pr,
-    callout_func_t *func, void *arg, int flags, enum cc_fast fast)
+cc_reset_fast(struct callout *c, sbintime_t sbt, sbintime_t pr,
+    callout_func_t *func, void *arg, int flags)
 {
 	struct cc_bias_rec *me;
 	struct callout_cpu *cc;
 	sbintime_t now, when, prec;
 
+	if ((flags & ~C_DIRECT_EXEC) != 0 ||
+	    !__atomic_load_n(&callout__rt.fast, __ATOMIC_ACQUIRE))
+		return cc_reset_fast_not(c, sbt, pr, func, arg, flags);
 	now = __atomic_load_n(&callout__rt.manual_now, __ATOMIC_ACQUIRE);
 	if ((uint64_t)sbt >= (uint64_t)(SBT_MAX - now))
 		return cc_reset_fast_not(c, sbt, pr, func, arg, flags);
@@ -456,30 +455,8 @@ cc_reset_fast_as(struct callout *c, sbintime_t sbt, sbintime_t pr,
 	    (cc = __atomic_load_n(&me->home, __ATOMIC_RELAXED)) != NULL &&
 	    biased_lock_try_owned(&cc->cc_lock, me))
 		return cc_rearm_owned(cc, me, c, when, prec, func, arg, -1,
-		    flags, cc_reset_fast_name(func), fast);
+		    flags, cc_reset_fast_name(func), true);
 	return cc_reset_fast_miss(c, when, prec, func, arg, flags);
-}
-
-/*
- * The entry of callout_reset_sbt and callout_schedule_sbt: one copy of the
- * fast path per flavour, so that neither tests the flavour again.
- */
-static inline __attribute__((always_inline)) int
-cc_reset_fast(struct callout *c, sbintime_t sbt, sbintime_t pr,
-    callout_func_t *func, void *arg, int flags)
-{
-	int fast;
-
-	if ((flags & ~C_DIRECT_EXEC) != 0)
-		return cc_reset_fast_not(c, sbt, pr, func, arg, flags);
-	fast = __atomic_load_n(&callout__rt.fast, __ATOMIC_ACQUIRE);
-	if (fast == CC_FAST_KEEP)
-		return cc_reset_fast_as(c, sbt, pr, func, arg, flags,
-		    CC_FAST_KEEP);
-	if (fast == CC_FAST_RESCHEDULE)
-		return cc_reset_fast_as(c, sbt, pr, func, arg, flags,
-		    CC_FAST_RESCHEDULE);
-	return cc_reset_fast_not(c, sbt, pr, func, arg, flags);
 }
 
 /* Every reset that cc_rearm_owned does not take, under the base lock. */

@@ -210,9 +210,7 @@ startup_locked(const struct callout_config *cfg)
 		return error;
 	}
 	__atomic_store_n(&rt->started, 1, __ATOMIC_RELEASE);
-	__atomic_store_n(&rt->fast, !cfg->manual_clock ? CC_FAST_OFF :
-	    ops->keeps ? CC_FAST_KEEP :
-	    ops->reschedule != NULL ? CC_FAST_RESCHEDULE : CC_FAST_OFF,
+	__atomic_store_n(&rt->fast, cfg->manual_clock != 0 && ops->keeps,
 	    __ATOMIC_RELEASE);
 	return 0;
 }

@@ -14,10 +14,21 @@
  * Every callout sits in the array as a {deadline, pointer} pair, no entry
  * later than its children (G. Varghese, T. Lauck, "Hashed and Hierarchical
  * Timing Wheels", SOSP 1987, scheme 3; the binary heap of J. W. J. Williams,
- * "Algorithm 232: Heapsort", CACM 7(6), 1964).  The deadline is copied next
- * to the pointer so that sifting compares without touching the callouts;
- * each callout keeps its own index in c_links.u64[0], so that remove finds
- * its entry without a search.  Equal deadlines come out in no fixed order.
+ * "Algorithm 232: Heapsort", CACM 7(6), 1964).  The key is copied next to
+ * the pointer so that sifting compares without touching the callouts; each
+ * callout keeps its own index in c_links.u64[1], so that remove finds its
+ * entry without a search.  Equal deadlines come out in no fixed order.
+ *
+ * Lazy re-arm: an entry's key is the callout's deadline when it was keyed,
+ * and a re-arm to that key or later only writes c_time (the core does it
+ * without calling the heap: the key is the callout's keep, c_links.u64[0],
+ * callout_backend.h).  Keys are then lower bounds of deadlines, not
+ * always the deadlines: when an entry whose key is stale reaches the root,
+ * expire and next() give it its deadline as key and sift it down, once,
+ * however many re-arms pushed it back in between (Go's runtime timers do
+ * the same with their "modified later" state).  TCP pushes back nearly
+ * every timer before it fires, so most re-arms sift nothing.  next() is
+ * exact through the cached minimum, as the wheel's.
  *
  * Default configuration:
  *   entry      16 bytes: {sbintime_t when; struct callout *c}
@@ -27,17 +38,19 @@
  *              put the allocator on the remove and expire paths
  *   array      (capacity + 2) entries + 32 bytes of alignment slack:
  *              1088 bytes at create, 16 MiB for 1M callouts
- *   header     40 bytes
+ *   header     48 bytes
  *
  *   insert   O(log n)  sift up; O(1) when the deadline is no earlier than
  *                      its parent's, usual for timeouts armed at now + d
  *   remove   O(log n)  fill the hole with the last entry, sift it up or
  *                      down; O(1) for the last entry
- *   resched  O(log n)  the entry takes its new key where it is and sifts
- *                      one way: half a remove plus an insert
- *   next     O(1)      the root
- *   expire   O(log n)  per expired callout (remove at the root); O(1) when
- *                      nothing is due
+ *   resched  O(1)      to the key or later: c_time (and the cached minimum);
+ *            O(log n)  earlier: the entry takes the new key and sifts up
+ *   next     O(1)      while the cached minimum holds; else O(log n) per
+ *                      stale root re-keyed, amortised over the re-arms
+ *                      that made it stale
+ *   expire   O(log n)  per expired callout (remove at the root) and per
+ *                      stale root re-keyed; O(1) when nothing is due
  *   memory   16 bytes per callout at the peak, plus the header
  *
  * Insert fails with ENOMEM only when the array must grow and cannot; the
@@ -64,7 +77,7 @@
 #define HEAP_ALIGN	32
 
 struct heap_entry {
-	sbintime_t when;	/* == c->c_time, copied to keep sifting local */
+	sbintime_t when;	/* the key: <= c->c_time, == c's keep */
 	struct callout *c;
 };
 
@@ -75,6 +88,7 @@ struct heap_entry {
  * them.  Hence room for capacity + 2 entries.
  */
 struct heap_be {
+	struct callout_keep_state ks;	/* first: the core re-arms in place */
 	struct heap_entry *a;	/* HEAP_ALIGN-aligned, inside block */
 	void *block;		/* what the allocator returned */
 	size_t n;		/* callouts inside: a[1] .. a[n] */
@@ -104,7 +118,15 @@ static inline void
 heap_set(struct heap_entry *a, size_t i, struct heap_entry e)
 {
 	a[i] = e;
-	e.c->c_links.u64[0] = i;
+	e.c->c_links.u64[1] = i;
+}
+
+/* The entry of c keyed by `when`, which becomes c's keep. */
+static inline struct heap_entry
+heap_key(struct callout *c, sbintime_t when)
+{
+	c->c_links.u64[0] = (uint64_t)when;
+	return (struct heap_entry){ when, c };
 }
 
 /* Move the hole at i up past every later parent, then fill it with e. */
@@ -199,6 +221,7 @@ heap_create(sbintime_t now)
 	h->n = 0;
 	h->cap = HEAP_INITIAL;
 	h->now = now;
+	h->ks.min = SBT_MAX;
 	return h;
 }
 
@@ -220,7 +243,10 @@ heap_insert(void *be, struct callout *c)
 		return ENOMEM;
 	h->n++;
 	h->a[h->n + 1] = heap_end;
-	heap_sift_up(h->a, h->n, (struct heap_entry){ c->c_time, c });
+	heap_sift_up(h->a, h->n, heap_key(c, c->c_time));
+	/* An exact minimum stays exact; an unknown one stays unknown. */
+	if (c->c_time < h->ks.min)
+		h->ks.min = c->c_time;
 	return 0;
 }
 
@@ -228,7 +254,7 @@ static void
 heap_remove(void *be, struct callout *c)
 {
 	struct heap_be *h = be;
-	size_t i = (size_t)c->c_links.u64[0];
+	size_t i = (size_t)c->c_links.u64[1];
 
 #if CALLOUT_INVARIANTS
 	if (i == 0 || i > h->n || h->a[i].c != c) {
@@ -237,29 +263,49 @@ heap_remove(void *be, struct callout *c)
 	}
 #endif
 	heap_delete(h, i);
+	if (c->c_time == h->ks.min)
+		h->ks.min = CALLOUT_KEEP_MIN_UNKNOWN;
 }
 
-/* A new key in place: one sift instead of a delete and an insert. */
+/* Before the key: the entry takes `when` as key where it is and sifts up,
+ * one sift instead of a delete and an insert.  At the key or later: only
+ * c_time, as the core does. */
 static void
 heap_reschedule(void *be, struct callout *c, sbintime_t when)
 {
 	struct heap_be *h = be;
-	size_t i = (size_t)c->c_links.u64[0];
-	struct heap_entry e = { when, c };
+	size_t i = (size_t)c->c_links.u64[1];
 
-	c->c_time = when;
-	if (h->a[i / 2].when > when)
-		heap_sift_up(h->a, i, e);
-	else
-		heap_sift_down(h->a, h->n, i, e);
+	if (when < callout_keep(c))
+		heap_sift_up(h->a, i, heap_key(c, when));
+	callout_keep_retime(&h->ks, c, when);
 }
 
+/* The root's key made its deadline: it sifts down to where that goes. */
+static void
+heap_rekey_root(struct heap_be *h)
+{
+	struct callout *c = h->a[1].c;
+
+	heap_sift_down(h->a, h->n, 1, heap_key(c, c->c_time));
+}
+
+/*
+ * Every key is at or below its callout's deadline, and the root's key is
+ * the smallest: once the root's key is its deadline, that deadline is the
+ * smallest of all.
+ */
 static sbintime_t
 heap_next(void *be)
 {
 	struct heap_be *h = be;
 
-	return h->a[1].when;		/* the a[n + 1] sentinel when empty */
+	if (h->ks.min == CALLOUT_KEEP_MIN_UNKNOWN) {
+		while (h->n > 0 && h->a[1].when != h->a[1].c->c_time)
+			heap_rekey_root(h);
+		h->ks.min = h->a[1].when;  /* the a[n + 1] sentinel when empty */
+	}
+	return h->ks.min;
 }
 
 static void
@@ -268,13 +314,24 @@ heap_expire(void *be, sbintime_t now, struct callout_tailq *due)
 	struct heap_be *h = be;
 	struct callout *c;
 
-	/* h->n first: the empty heap's root is SBT_MAX, a valid `now`. */
+	/* Nothing due: only a known minimum (never -1) can be after now.
+	 * h->n before the root: the empty heap's root is SBT_MAX, a valid
+	 * `now`. */
+	if (h->ks.min > now) {
+		h->now = now;
+		return;
+	}
 	while (h->n > 0 && h->a[1].when <= now) {
 		c = h->a[1].c;
+		if (c->c_time > now) {		/* pushed back: not yet */
+			heap_rekey_root(h);
+			continue;
+		}
 		heap_delete(h, 1);
 		TAILQ_INSERT_TAIL(due, c, c_links.tqe);
 	}
 	h->now = now;
+	h->ks.min = CALLOUT_KEEP_MIN_UNKNOWN;
 }
 
 static const char *
@@ -282,6 +339,7 @@ heap_check(void *be)
 {
 	struct heap_be *h = be;
 	const struct heap_entry *a = h->a;
+	sbintime_t min = SBT_MAX;
 
 	if (h->n > h->cap)
 		return "heap: more callouts than capacity";
@@ -295,13 +353,19 @@ heap_check(void *be)
 	for (size_t i = 1; i <= h->n; i++) {
 		if (a[i].c == NULL)
 			return "heap: empty entry";
-		if (a[i].c->c_links.u64[0] != i)
+		if (a[i].c->c_links.u64[1] != i)
 			return "heap: stored index does not match position";
-		if (a[i].when != a[i].c->c_time)
-			return "heap: cached deadline differs from c_time";
+		if (a[i].when > a[i].c->c_time)
+			return "heap: a key is after its deadline";
+		if (callout_keep(a[i].c) != a[i].when)
+			return "heap: a callout's keep is not its key";
 		if (i > 1 && a[i / 2].when > a[i].when)
 			return "heap: parent later than child";
+		if (a[i].c->c_time < min)
+			min = a[i].c->c_time;
 	}
+	if (h->ks.min != CALLOUT_KEEP_MIN_UNKNOWN && h->ks.min != min)
+		return "heap: the cached minimum is wrong";
 	return NULL;
 }
 
@@ -321,6 +385,7 @@ const struct callout_backend_ops callout_backend_heap = {
 	.insert = heap_insert,
 	.remove = heap_remove,
 	.reschedule = heap_reschedule,
+	.keeps = true,
 	.next = heap_next,
 	.expire = heap_expire,
 	.check = heap_check,
