@@ -366,6 +366,12 @@ heap_check(void *be)
 	}
 	if (h->ks.min != CALLOUT_KEEP_MIN_UNKNOWN && h->ks.min != min)
 		return "heap: the cached minimum is wrong";
+	/* Every key is at or above a known minimum (each way of setting
+	 * one keeps that), so the root's key is the minimum: expire may
+	 * trust it. */
+	if (h->ks.min != CALLOUT_KEEP_MIN_UNKNOWN && h->n > 0 &&
+	    a[1].when != h->ks.min)
+		return "heap: a known minimum is not the root's key";
 	return NULL;
 }
 
