@@ -6,9 +6,11 @@
  * by c->c_time.  The core calls it with the owning base's lock held; a
  * backend never sees a lock, a thread or a callback, and never calls a
  * callout function.  It may use c->c_links (16 bytes) and c->c_slot (16
- * bits) as it likes while the callout is inside it.  c_time is set by the core before insert; while
- * the callout is inside only the backend's reschedule changes it (remove
- * may find a callout by its deadline).
+ * bits) as it likes while the callout is inside it (a keeping backend:
+ * all but c_links.u64[0], below).  c_time is set by the core before
+ * insert; while the callout is inside only the backend's reschedule
+ * changes it, and callout_keep_retime for a keeping backend (remove may
+ * find a callout by its deadline).
  *
  * Contract (checked by tests/backend_ops.c on every backend):
  *   - time never goes backwards: every `now` passed to expire is >= the
