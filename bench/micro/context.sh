@@ -1,11 +1,29 @@
-# context.sh - the run context every microbenchmark file records, as
+# context.sh - what run.sh and layouts.sh share, sourced by both: their
+# arguments, and the run context every microbenchmark file records, as
 # Google Benchmark's --benchmark_context takes it (key=value pairs
-# separated by commas).  Sourced by run.sh and layouts.sh.
+# separated by commas).
+#
+# micro_args SCRIPT ARGS...: takes OUTDIR [QUICK] and sets OUT, MODE (full
+# or QUICK), ROOT (the top of the tree) and BUILD (default ROOT/build);
+# prints the usage and exits 2 on anything else.
 #
 # micro_context ROOT BUILD MODE REPS MIN_TIME: prints the context: git
 # commit (-dirty with uncommitted changes), CPU, kernel, date, run mode,
 # repetitions, seconds per repetition, the pinned CPU ($PIN_CPU), and every
 # tunable and build switch of the backends as configured in BUILD.
+
+micro_args() {
+	_script=$1
+	shift
+	if [ $# -lt 1 ] || [ $# -gt 2 ] || { [ $# -eq 2 ] && [ "$2" != QUICK ]; }; then
+		echo "usage: $_script OUTDIR [QUICK]" >&2
+		exit 2
+	fi
+	OUT=$1
+	MODE=${2:-full}
+	ROOT=$(cd "$(dirname "$_script")/../.." && pwd)
+	BUILD=${BUILD:-$ROOT/build}
+}
 
 # Values lose their commas and equals signs.
 clean() {

@@ -27,14 +27,8 @@
 #   PIN_CPU    run pinned to this CPU with taskset (default: not pinned)
 set -eu
 
-if [ $# -lt 1 ] || [ $# -gt 2 ] || { [ $# -eq 2 ] && [ "$2" != QUICK ]; }; then
-	echo "usage: $0 OUTDIR [QUICK]" >&2
-	exit 2
-fi
-OUT=$1
-MODE=${2:-full}
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-BUILD=${BUILD:-$ROOT/build}
+. "$(dirname "$0")/context.sh"
+micro_args "$0" "$@"
 
 if [ "$MODE" = QUICK ]; then
 	PROCESSES=2
@@ -67,7 +61,6 @@ if [ ! -x "$BENCH" ]; then
 	exit 1
 fi
 
-. "$ROOT/bench/micro/context.sh"
 ctx=$(micro_context "$ROOT" "$BUILD" "$MODE" 1 "$MIN_TIME")
 FILTER="^(rearm/(api/[^/]+|peer/libev|floor/rec64)/rto|expire/(api/[^/]+|peer/libev)/spread1s)/$GOAL_N/"
 

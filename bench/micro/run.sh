@@ -29,14 +29,8 @@
 #              100000: a busy tick at 1e6 fires 1000 timers)
 set -eu
 
-if [ $# -lt 1 ] || [ $# -gt 2 ] || { [ $# -eq 2 ] && [ "$2" != QUICK ]; }; then
-	echo "usage: $0 OUTDIR [QUICK]" >&2
-	exit 2
-fi
-OUT=$1
-MODE=${2:-full}
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-BUILD=${BUILD:-$ROOT/build}
+. "$(dirname "$0")/context.sh"
+micro_args "$0" "$@"
 
 if [ ! -f "$BUILD/build.ninja" ]; then
 	meson setup "$BUILD" "$ROOT"
@@ -68,7 +62,6 @@ else
 fi
 TICKS_BUSY_MAX=${TICKS_BUSY_MAX:-100000}
 
-. "$ROOT/bench/micro/context.sh"
 ctx=$(micro_context "$ROOT" "$BUILD" "$MODE" "$REPS" "$MIN_TIME")
 
 PIN=
