@@ -130,8 +130,6 @@ struct callout_runtime {
 	sbintime_t epoch;		/* sbinuptime() at startup: tick 0 */
 	int ncpus;
 	const struct callout_backend_ops *ops;
-	bool keeps;			/* ops->keeps: re-arm in place without
-					 * the backend (callout_backend.h) */
 	struct callout_cpu *cpus;
 	pthread_mutex_t advance_lock;	/* one callout_advance at a time */
 	struct callout_stats final;	/* totals of the last shutdown */

@@ -299,7 +299,7 @@ cc_rearm_owned(struct callout_cpu *cc, struct cc_bias_rec *me,
 	 * thread sleeps on the manual clock. */
 	if (fast && when >= SBT_MAX)
 		callout__panic("%s: the fast path with deadline SBT_MAX", fn);
-	if (fast && (cc->cc_wake != CC_AWAKE || !callout__rt.keeps))
+	if (fast && (cc->cc_wake != CC_AWAKE || !callout__rt.ops->keeps))
 		callout__panic("%s: the fast path off the manual clock or "
 		    "with a backend that does not keep in place", fn);
 #endif
@@ -329,7 +329,7 @@ cc_rearm_owned(struct callout_cpu *cc, struct cc_bias_rec *me,
 		c->c_flags |= CALLOUT_ACTIVE;
 	c->c_precision = prec;
 	cc->cc_stats.scheduled++;
-	if ((fast || callout__rt.keeps) && when >= callout_keep(c)) {
+	if ((fast || callout__rt.ops->keeps) && when >= callout_keep(c)) {
 		callout_keep_retime(cc->cc_be, c, when);
 		biased_lock_release_owned(me);
 		return 1;

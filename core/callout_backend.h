@@ -100,10 +100,28 @@ callout_keep(const struct callout *c)
 	return (sbintime_t)c->c_links.u64[0];
 }
 
+/* c has come in (insert): an exact minimum stays exact, an unknown one
+ * stays unknown (it is below every deadline). */
+static inline void
+callout_keep_added(struct callout_keep_state *ks, const struct callout *c)
+{
+	if (c->c_time < ks->min)
+		ks->min = c->c_time;
+}
+
+/* c has gone out (remove): the minimum is unknown if c held it. */
+static inline void
+callout_keep_removed(struct callout_keep_state *ks, const struct callout *c)
+{
+	if (c->c_time == ks->min)
+		ks->min = CALLOUT_KEEP_MIN_UNKNOWN;
+}
+
 /*
- * The re-arm of c, inside a keeping backend whose state is ks, to when >=
- * callout_keep(c): c_time, and the cached minimum, which stays exact
- * unless c held it and moves later.
+ * The re-arm of c, inside a keeping backend whose state is ks, to when:
+ * c_time, and the cached minimum, which stays exact unless c held it and
+ * moves later.  With when >= callout_keep(c) that is the whole re-arm,
+ * which the core makes without calling the backend.
  */
 static inline void
 callout_keep_retime(struct callout_keep_state *ks, struct callout *c,

@@ -181,7 +181,6 @@ startup_locked(const struct callout_config *cfg)
 		return EINVAL;
 
 	rt->ops = ops;
-	rt->keeps = ops->keeps;
 	rt->ncpus = ncpus;
 	hz = cfg->hz != 0 ? cfg->hz : 1000;
 	tick_sbt = SBT_1S / hz;

@@ -244,9 +244,7 @@ heap_insert(void *be, struct callout *c)
 	h->n++;
 	h->a[h->n + 1] = heap_end;
 	heap_sift_up(h->a, h->n, heap_key(c, c->c_time));
-	/* An exact minimum stays exact; an unknown one stays unknown. */
-	if (c->c_time < h->ks.min)
-		h->ks.min = c->c_time;
+	callout_keep_added(&h->ks, c);
 	return 0;
 }
 
@@ -263,8 +261,7 @@ heap_remove(void *be, struct callout *c)
 	}
 #endif
 	heap_delete(h, i);
-	if (c->c_time == h->ks.min)
-		h->ks.min = CALLOUT_KEEP_MIN_UNKNOWN;
+	callout_keep_removed(&h->ks, c);
 }
 
 /* Before the key: the entry takes `when` as key where it is and sifts up,

@@ -441,9 +441,7 @@ wheel_insert(void *be, struct callout *c)
 	struct wheel_be *w = be;
 
 	wheel_file(w, c);
-	/* An exact minimum stays exact; CALLOUT_KEEP_MIN_UNKNOWN stays unknown. */
-	if (c->c_time < w->ks.min)
-		w->ks.min = c->c_time;
+	callout_keep_added(&w->ks, c);
 	return 0;
 }
 
@@ -469,8 +467,7 @@ wheel_remove(void *be, struct callout *c)
 	struct wheel_be *w = be;
 
 	wheel_unlink(w, c);
-	if (c->c_time == w->ks.min)
-		w->ks.min = CALLOUT_KEEP_MIN_UNKNOWN;
+	callout_keep_removed(&w->ks, c);
 }
 
 /*
@@ -483,11 +480,7 @@ wheel_remove(void *be, struct callout *c)
 static __attribute__((noinline)) void
 wheel_reschedule_slow(struct wheel_be *w, struct callout *c, sbintime_t when)
 {
-	if (when <= w->ks.min)
-		w->ks.min = when;
-	else if (c->c_time == w->ks.min)
-		w->ks.min = CALLOUT_KEEP_MIN_UNKNOWN;
-	c->c_time = when;
+	callout_keep_retime(&w->ks, c, when);
 	if (c->c_slot == WHEEL_OVERFLOW) {
 		(void)wheel_over_home(w, wheel_over_find(w, c));
 		return;
