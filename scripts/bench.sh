@@ -21,6 +21,9 @@
 #   BYTES_N TICKS_N TICKS   see bench/micro/run.sh
 #   PROCESSES       processes of the goal's run across stack layouts
 #                   (bench/micro/layouts.sh: full 7, QUICK 2)
+#   RECORD_BYTES    the goal's run again with every timer in a record of
+#                   this many bytes, as in a connection (default 1024;
+#                   goal-records.json); 0: not run
 #   SWEEP_BACKENDS  backends of the load sweep (default: every backend the
 #                   load generator knows)
 #   SWEEP_THREADS SWEEP_CONNS SWEEP_DRAINS
@@ -49,6 +52,12 @@ esac
 BUILD=${BUILD:-$ROOT/build-release}
 RESULTS_ROOT=${RESULTS_ROOT:-$ROOT/results}
 RUN_GRACE=${RUN_GRACE:-120}
+RECORD_BYTES=${RECORD_BYTES:-1024}
+case $RECORD_BYTES in
+'' | *[!0-9]*) echo "bench: RECORD_BYTES must be a number of bytes (0: none), not '$RECORD_BYTES'" >&2; exit 2 ;;
+esac
+RECORD_BYTES=$(echo "$RECORD_BYTES" | sed 's/^0*//')
+RECORD_BYTES=${RECORD_BYTES:-0}
 
 # The micro selection: the cases the summary and the charts read.  Re-arm
 # with the RTO distribution (the headline), expiry, the empty and busy tick,
@@ -65,6 +74,7 @@ if [ "$MODE" = QUICK ]; then
 	PREC_DURATION=${PREC_DURATION:-300ms}
 	MICRO_EST=15
 	LAYOUTS_EST=10
+	RECORDS_EST=10
 else
 	REPS=${REPS:-3}
 	MIN_TIME=${MIN_TIME:-0.1}
@@ -79,6 +89,7 @@ else
 	PREC_DURATION=${PREC_DURATION:-2s}
 	MICRO_EST=300
 	LAYOUTS_EST=60
+	RECORDS_EST=90
 fi
 # Cases left out of the full run: the list's expiry at 1e4 re-inserts 1e4
 # timers into a sorted list (O(N^2), untimed) before each timed batch.
@@ -163,6 +174,7 @@ PLAN=$DIR/log/plan.txt
 {
 	echo "micro"
 	echo "layouts"
+	[ "$RECORD_BYTES" = 0 ] || echo "layouts-records"
 	for b in $BACKENDS; do
 		cap=$(cap_of "$b")
 		for n in $SWEEP_CONNS; do
@@ -209,6 +221,7 @@ dur_for() {	# conns -> the planned duration of a sweep run
 # The estimate: a load run's planned operations at about 5e5 a second (2
 # cores, as measured), at least its duration, plus a second to start.
 est=$((MICRO_EST + LAYOUTS_EST))
+[ "$RECORD_BYTES" = 0 ] || est=$((est + RECORDS_EST))
 while read -r kind a b c d; do
 	case $kind in
 	sweep) dur=$(dur_for "$c") ;;
@@ -268,6 +281,7 @@ write_meta() {	# $1: running | finished
 	    --arg backends "$BACKENDS" \
 	    --arg micro_filter "$MICRO_FILTER" --arg micro_skip "$MICRO_SKIP" \
 	    --arg reps "${REPS:-}" --arg min_time "${MIN_TIME:-}" \
+	    --argjson record_bytes "$RECORD_BYTES" \
 	    --arg micro_n "$MICRO_N" --arg bytes_n "${BYTES_N:-}" \
 	    --arg ticks_n "${TICKS_N:-}" --arg ticks "${TICKS:-}" \
 	    --arg sweep_threads "$SWEEP_THREADS" --arg sweep_conns "$SWEEP_CONNS" \
@@ -302,7 +316,8 @@ write_meta() {	# $1: running | finished
 	          min_time: (if $min_time == "" then null else ($min_time | tonumber) end),
 	          bytes_n: ($bytes_n | words | map(tonumber)),
 	          ticks_n: ($ticks_n | words | map(tonumber)),
-	          ticks: (if $ticks == "" then null else ($ticks | tonumber) end)},
+	          ticks: (if $ticks == "" then null else ($ticks | tonumber) end),
+	          goal_record_bytes: (if $record_bytes == 0 then null else $record_bytes end)},
 	  loadgen: {binary: (if $loadgen == "" then null else $loadgen end),
 	            backends: ($backends | words),
 	            sweep: {threads: ($sweep_threads | words | map(tonumber)),
@@ -385,28 +400,40 @@ run_micro() {
 }
 
 # The goal's cases in several processes, each with its own stack layout
-# (bench/micro/layouts.sh): goal.json.
-run_layouts() {
-	step_begin "goal across layouts"
-	echo "[$K/$NSTEPS] goal cases across process layouts (bench/micro/layouts.sh; about $LAYOUTS_EST s)"
+# (bench/micro/layouts.sh): goal.json; with records (RECORD_BYTES), every
+# timer in a connection-sized record: goal-records.json.
+run_layouts() {	# file log record_bytes (empty: dense)
+	file=$1 log=$2 records=$3
+	if [ -z "$records" ]; then
+		step_begin "goal across layouts"
+		echo "[$K/$NSTEPS] goal cases across process layouts (bench/micro/layouts.sh; about $LAYOUTS_EST s)"
+	else
+		step_begin "goal across layouts, $records-byte records"
+		echo "[$K/$NSTEPS] goal cases across process layouts, every timer in a $records-byte record (about $RECORDS_EST s)"
+	fi
 	set +e
 	(
 		export BUILD
 		[ -n "${PROCESSES:-}" ] && export PROCESSES
+		if [ -n "$records" ]; then
+			export RECORD_BYTES="$records"
+		else
+			unset RECORD_BYTES
+		fi
 		if [ "$MODE" = QUICK ]; then
 			sh bench/micro/layouts.sh "$DIR" QUICK
 		else
 			sh bench/micro/layouts.sh "$DIR"
 		fi
-	) </dev/null >"$DIR/log/layouts.log" 2>"$DIR/log/layouts.err"
+	) </dev/null >"$DIR/log/$log.log" 2>"$DIR/log/$log.err"
 	status=$?
 	set -e
-	if [ "$status" = 0 ] && jq -e '(.runs | length) > 0' "$DIR/goal.json" >/dev/null 2>&1; then
-		step_end ok goal.json
+	if [ "$status" = 0 ] && jq -e '(.runs | length) > 0' "$DIR/$file" >/dev/null 2>&1; then
+		step_end ok "$file"
 	else
-		echo "      failed: see $DIR/log/layouts.err" >&2
-		tail -n 5 "$DIR/log/layouts.err" >&2 || true
-		step_end failed goal.json "see log/layouts.err"
+		echo "      failed: see $DIR/log/$log.err" >&2
+		tail -n 5 "$DIR/log/$log.err" >&2 || true
+		step_end failed "$file" "see log/$log.err"
 	fi
 }
 
@@ -454,7 +481,10 @@ while read -r kind a b c d <&3; do
 		run_micro
 		;;
 	layouts)
-		run_layouts
+		run_layouts goal.json layouts ""
+		;;
+	layouts-records)
+		run_layouts goal-records.json layouts-records "$RECORD_BYTES"
 		;;
 	sweep)
 		DURATION=$(dur_for "$c")

@@ -36,13 +36,21 @@ json micro.json "no case failed" '[.benchmarks[] | select(.error_occurred // fal
 json micro.json "has rearm/api cases" '[.benchmarks[] | .run_name | select(startswith("rearm/api/"))] | length > 0'
 json micro.json "has expire/api cases" '[.benchmarks[] | .run_name | select(startswith("expire/api/"))] | length > 0'
 json micro.json "has tick_busy cases" '[.benchmarks[] | .run_name | select(startswith("tick_busy/"))] | length > 0'
-json goal.json "has the goal cases in every process, with their context" '(.runs | length) >= 2
+GOAL_CASES='(.runs | length) >= 2
     and (.context.git_commit | length) > 0 and .context.goal_n > 0
     and all(.runs[]; [.benchmarks[] | select(.error_occurred // false)] | length == 0)
     and all(.runs[]; [.benchmarks[].run_name | select(startswith("rearm/api/"))] | length > 0)
     and all(.runs[]; [.benchmarks[].run_name | select(startswith("rearm/peer/libev/")
         or startswith("rearm/floor/"))] | length > 0)
     and all(.runs[]; [.benchmarks[].run_name | select(startswith("expire/api/"))] | length > 0)'
+json goal.json "has the goal cases in every process, with their context" "$GOAL_CASES"
+# The same in connection-sized records, when the run planned it.
+rb=$(jq -r '.micro.goal_record_bytes // empty' "$DIR/meta.json" 2>/dev/null || true)
+if [ -n "$rb" ]; then
+	json goal-records.json "has the goal cases in every process, every timer in a $rb-byte record" \
+	    "$GOAL_CASES and .context.record_bytes == \"$rb\"
+	    and all(.runs[]; [.benchmarks[].run_name | select(startswith(\"rearm/floor/rec$rb/\"))] | length > 0)"
+fi
 json bytes.json "has entries and their context" '(.bytes | length) > 0 and (.context.git_commit | length) > 0'
 json ticks.json "has entries and their context" '(.ticks | length) > 0 and (.context.git_commit | length) > 0
     and all(.ticks[]; .ns.p50 != null and (.tail | length) > 0)'

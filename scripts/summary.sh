@@ -38,12 +38,13 @@ slurp "$DIR/meta.json" >"$tmp/meta.json"
 slurp "$DIR/micro.json" >"$tmp/micro.json"
 slurp "$DIR/bytes.json" >"$tmp/bytes.json"
 slurp "$DIR/goal.json" >"$tmp/goal.json"
+slurp "$DIR/goal-records.json" >"$tmp/goal-records.json"
 loadgen | jq -s 'map(select(. != null))' >"$tmp/sweep.json"
 
 jq -r -n -L "$(dirname "$0")/../bench/micro" --arg metric "$METRIC" \
     --slurpfile meta "$tmp/meta.json" --slurpfile micro "$tmp/micro.json" \
     --slurpfile bytes "$tmp/bytes.json" --slurpfile sweep "$tmp/sweep.json" \
-    --slurpfile goal "$tmp/goal.json" '
+    --slurpfile goal "$tmp/goal.json" --slurpfile goal_rec "$tmp/goal-records.json" '
 include "micro";
 def sci: if . == null then "?" else
     (log10 | floor) as $e | if (. == pow(10; $e)) then "1e\($e)" else tostring end end;
@@ -124,11 +125,13 @@ row([ "best peer",
 "  (x): ratio to the best peer at the same case and N, measured side by side in this run;",
 "       below 1: faster than every peer library.  n/a: not in this run (list stops at",
 "       N = 1e4 in micro, and at the load sweep caps).  Charts: RESULTS/plots/.",
-( ($goal[0] // null) as $g
+( ( ($goal[0] // null), ($goal_rec[0] // null) ) as $g
   | if $g == null then empty else
     "",
     "  goal at N = \($g.context.goal_n | sci), API / libev and / floor, each ratio measured in one",
-    "  process, median [lowest, highest] over \($g.runs | length) processes with their own stack layouts:",
+    "  process, median [lowest, highest] over \($g.runs | length) processes with their own stack layouts"
+    + (if ($g.context.record_bytes // "dense") == "dense" then ":"
+       else ",\n  every timer and floor deadline in a \($g.context.record_bytes)-byte record:" end),
     ( ($g | goal_backends($metric; $backends))[] as $b
       | ($g | goal_ratios($metric; $b)) as $r
       | select($r.rearm_libev != null or $r.expire_libev != null)

@@ -79,3 +79,60 @@ alloc_lines(size_t n)
 {
 	return aligned_alloc(64, (n + 63) & ~(size_t)63);
 }
+
+size_t micro_record_bytes;
+
+int
+records_parse(const char *text, size_t *bytes, const char **why)
+{
+	unsigned long long v = 0;
+	const char *p = text;
+
+	if (*p == '\0') {
+		*why = "is empty";
+		return -1;
+	}
+	for (; *p != '\0'; p++) {
+		if (*p < '0' || *p > '9') {
+			*why = "is not a whole number of bytes";
+			return -1;
+		}
+		v = v * 10 + (unsigned)(*p - '0');
+		if (v > RECORD_BYTES_MAX) {
+			*why = "is larger than 65536";
+			return -1;
+		}
+	}
+	if (v < 64 || v % 64 != 0) {
+		*why = "is not a multiple of 64 bytes (64 at least)";
+		return -1;
+	}
+	*bytes = (size_t)v;
+	return 0;
+}
+
+int
+timer_array_alloc(struct timer_array *a, size_t n, size_t timer_bytes)
+{
+	size_t stride = timer_bytes;
+
+	if (micro_record_bytes != 0) {
+		stride = (timer_bytes + 63) & ~(size_t)63;
+		if (stride < micro_record_bytes)
+			stride = micro_record_bytes;
+	}
+	if (n != 0 && stride > SIZE_MAX / n) {
+		a->base = NULL;
+		return -1;
+	}
+	a->stride = stride;
+	a->base = alloc_lines(n * stride);
+	return a->base != NULL ? 0 : -1;
+}
+
+void
+timer_array_free(struct timer_array *a)
+{
+	free(a->base);
+	a->base = NULL;
+}

@@ -19,11 +19,17 @@
 #include "impl.h"
 
 struct api_ctx {
-	struct callout *c;	/* the timers, one cache line each */
+	struct timer_array c;	/* the timers (alloc.h) */
 	uint64_t fired;
 	sbintime_t period;	/* fired callouts re-arm this much later; 0: not */
 	struct fire_log *log;	/* reference check only */
 };
+
+static inline struct callout *
+api_timer(struct api_ctx *x, size_t i)
+{
+	return timer_at(&x->c, i);
+}
 
 static struct api_ctx *live;
 
@@ -35,7 +41,7 @@ api_fire(void *arg)
 
 	x->fired++;
 	if (x->log != NULL)
-		fire_log_push(x->log, sbinuptime(), (uint64_t)(c - x->c));
+		fire_log_push(x->log, sbinuptime(), (uint64_t)timer_index(&x->c, c));
 	/* Relative to sbinuptime(), which reads this callout's own time. */
 	if (x->period != 0)
 		callout_schedule_sbt(c, x->period, 0, 0);
@@ -66,15 +72,15 @@ api_create(const struct impl *im, size_t ntimers)
 	}
 	x = calloc(1, sizeof(*x));
 	if (x != NULL)
-		x->c = alloc_lines(ntimers * sizeof(*x->c));
-	if (x == NULL || x->c == NULL) {
+		timer_array_alloc(&x->c, ntimers, sizeof(struct callout));
+	if (x == NULL || x->c.base == NULL) {
 		free(x);
 		callout_shutdown();
 		snprintf(impl_error, sizeof(impl_error), "api: out of memory");
 		return NULL;
 	}
 	for (size_t i = 0; i < ntimers; i++)
-		callout_init(&x->c[i], 1);
+		callout_init(api_timer(x, i), 1);
 	live = x;
 	return x;
 }
@@ -86,7 +92,7 @@ api_destroy(void *ctx)
 
 	/* Drops whatever is still pending, without calling it. */
 	callout_shutdown();
-	free(x->c);
+	timer_array_free(&x->c);
 	free(x);
 	live = NULL;
 }
@@ -102,7 +108,7 @@ api_start(void *ctx, size_t i, int64_t delay)
 {
 	struct api_ctx *x = ctx;
 
-	callout_reset_sbt(&x->c[i], delay, 0, api_fire, &x->c[i], 0);
+	callout_reset_sbt(api_timer(x, i), delay, 0, api_fire, api_timer(x, i), 0);
 }
 
 static void
@@ -110,7 +116,7 @@ api_stop(void *ctx, size_t i)
 {
 	struct api_ctx *x = ctx;
 
-	callout_stop(&x->c[i]);
+	callout_stop(api_timer(x, i));
 }
 
 static uint64_t

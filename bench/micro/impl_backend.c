@@ -19,11 +19,17 @@
 struct be_ctx {
 	const struct callout_backend_ops *ops;
 	void *be;
-	struct callout *c;	/* the timers, one cache line each */
+	struct timer_array c;	/* the timers (alloc.h) */
 	sbintime_t now;		/* the structure's clock */
 	sbintime_t period;	/* fired timers re-arm this much later; 0: not */
 	struct fire_log *log;	/* reference check only */
 };
+
+static inline struct callout *
+be_timer(struct be_ctx *x, size_t i)
+{
+	return timer_at(&x->c, i);
+}
 
 static void *
 be_create(const struct impl *im, size_t ntimers)
@@ -33,16 +39,16 @@ be_create(const struct impl *im, size_t ntimers)
 	if (x == NULL)
 		goto nomem;
 	x->ops = im->priv;
-	x->c = alloc_lines(ntimers * sizeof(*x->c));
+	timer_array_alloc(&x->c, ntimers, sizeof(struct callout));
 	x->be = x->ops->create(0);
-	if (x->c == NULL || x->be == NULL) {
+	if (x->c.base == NULL || x->be == NULL) {
 		if (x->be != NULL)
 			x->ops->destroy(x->be);
-		free(x->c);
+		timer_array_free(&x->c);
 		free(x);
 		goto nomem;
 	}
-	memset(x->c, 0, ntimers * sizeof(*x->c));
+	memset(x->c.base, 0, ntimers * x->c.stride);
 	return x;
 nomem:
 	snprintf(impl_error, sizeof(impl_error), "%s: out of memory", im->name);
@@ -55,7 +61,7 @@ be_destroy(void *ctx)
 	struct be_ctx *x = ctx;
 
 	x->ops->destroy(x->be);
-	free(x->c);
+	timer_array_free(&x->c);
 	free(x);
 }
 
@@ -80,7 +86,7 @@ be_start(void *ctx, size_t i, int64_t delay)
 {
 	struct be_ctx *x = ctx;
 
-	be_insert(x, &x->c[i], x->now + delay);
+	be_insert(x, be_timer(x, i), x->now + delay);
 }
 
 /* As the core re-arms a pending callout: in place when the backend can. */
@@ -90,11 +96,11 @@ be_rearm(void *ctx, size_t i, int64_t delay)
 	struct be_ctx *x = ctx;
 
 	if (x->ops->reschedule != NULL) {
-		x->ops->reschedule(x->be, &x->c[i], x->now + delay);
+		x->ops->reschedule(x->be, be_timer(x, i), x->now + delay);
 		return;
 	}
-	x->ops->remove(x->be, &x->c[i]);
-	be_insert(x, &x->c[i], x->now + delay);
+	x->ops->remove(x->be, be_timer(x, i));
+	be_insert(x, be_timer(x, i), x->now + delay);
 }
 
 static void
@@ -102,7 +108,7 @@ be_stop(void *ctx, size_t i)
 {
 	struct be_ctx *x = ctx;
 
-	x->ops->remove(x->be, &x->c[i]);
+	x->ops->remove(x->be, be_timer(x, i));
 }
 
 /* Expire up to `now` and walk what fired. */
@@ -119,7 +125,7 @@ be_expire(struct be_ctx *x, sbintime_t now)
 		next = TAILQ_NEXT(c, c_links.tqe);
 		fired++;
 		if (x->log != NULL)
-			fire_log_push(x->log, now, (uint64_t)(c - x->c));
+			fire_log_push(x->log, now, (uint64_t)timer_index(&x->c, c));
 		if (x->period != 0)
 			be_insert(x, c, c->c_time + x->period);
 	}

@@ -8,8 +8,10 @@
  * A record is 64 bytes, sizeof(struct callout): the floor then spans as
  * many cache lines and pages as the callouts it is compared with.  Larger
  * records would add TLB misses that the dense timer arrays do not have, and
- * the floor would stop being a floor.  It goes through the same case loop
- * and the same indirect call as every implementation.
+ * the floor would stop being a floor.  With --record_bytes R every
+ * implementation's timers sit in R-byte records (alloc.h), and so do the
+ * floor's deadlines: the floor is then "recR".  It goes through the same
+ * case loop and the same indirect call as every implementation.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,7 +30,7 @@ struct conn {
 _Static_assert(sizeof(struct conn) == FLOOR_RECORD_BYTES, "record size");
 
 struct floor_ctx {
-	struct conn *conn;
+	struct timer_array conn;	/* the records (alloc.h) */
 	sbintime_t now;
 };
 
@@ -39,13 +41,13 @@ floor_create(const struct impl *im, size_t ntimers)
 
 	(void)im;
 	if (x != NULL)
-		x->conn = alloc_lines(ntimers * sizeof(*x->conn));
-	if (x == NULL || x->conn == NULL) {
+		timer_array_alloc(&x->conn, ntimers, sizeof(struct conn));
+	if (x == NULL || x->conn.base == NULL) {
 		free(x);
 		snprintf(impl_error, sizeof(impl_error), "floor: out of memory");
 		return NULL;
 	}
-	memset(x->conn, 0, ntimers * sizeof(*x->conn));
+	memset(x->conn.base, 0, ntimers * x->conn.stride);
 	return x;
 }
 
@@ -54,7 +56,7 @@ floor_destroy(void *ctx)
 {
 	struct floor_ctx *x = ctx;
 
-	free(x->conn);
+	timer_array_free(&x->conn);
 	free(x);
 }
 
@@ -68,8 +70,9 @@ static void
 floor_store(void *ctx, size_t i, int64_t delay)
 {
 	struct floor_ctx *x = ctx;
+	struct conn *r = timer_at(&x->conn, i);
 
-	x->conn[i].deadline = x->now + delay;
+	r->deadline = x->now + delay;
 }
 
 const struct impl impl_floor = {

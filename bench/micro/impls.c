@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alloc.h"
 #include "callout_backend.h"
 #include "impl.h"
 #include "peers.h"
@@ -34,6 +35,22 @@ cap(struct impl *im, const char *backend)
 			im->max_n = slow_backends[k].max_n;
 			im->max_n_why = slow_backends[k].why;
 		}
+}
+
+/* The floor, named after its record: rec64, or recR with --record_bytes R
+ * (set before the first impl_all()). */
+static const struct impl *
+floor_impl(void)
+{
+	static char name[32];
+	static struct impl floor;
+
+	if (micro_record_bytes == 0)
+		return &impl_floor;
+	floor = impl_floor;
+	snprintf(name, sizeof(name), "rec%zu", micro_record_bytes);
+	floor.name = name;
+	return &floor;
 }
 
 static const struct impl **
@@ -66,7 +83,7 @@ build(void)
 	}
 	for (size_t p = 0; p < np; p++)
 		all[k++] = peer_impls[p];
-	all[k++] = &impl_floor;
+	all[k++] = floor_impl();
 	all[k] = NULL;
 	return all;
 }

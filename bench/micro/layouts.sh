@@ -25,6 +25,10 @@
 #   MIN_TIME   seconds per case in each process (default 0.2)
 #   GOAL_N     N (default 1000000)
 #   PIN_CPU    run pinned to this CPU with taskset (default: not pinned)
+#   RECORD_BYTES  every timer, and the floor's deadline, in a record of
+#              this many bytes (micro_bench --record_bytes: a multiple of
+#              64), as timers embedded in connections; writes
+#              OUTDIR/goal-records.json instead (default: dense arrays)
 set -eu
 
 . "$(dirname "$0")/context.sh"
@@ -61,15 +65,31 @@ if [ ! -x "$BENCH" ]; then
 	exit 1
 fi
 
+GOAL_FILE=goal.json
+RECORDS=
+if [ -n "${RECORD_BYTES:-}" ]; then
+	case $RECORD_BYTES in
+	*[!0-9]*) echo "$0: RECORD_BYTES must be a number of bytes, not '$RECORD_BYTES'" >&2; exit 2 ;;
+	esac
+	GOAL_FILE=goal-records.json
+	RECORDS=--record_bytes=$RECORD_BYTES
+fi
+
 ctx=$(micro_context "$ROOT" "$BUILD" "$MODE" 1 "$MIN_TIME")
-FILTER="^(rearm/(api/[^/]+|peer/libev|floor/rec64)/rto|expire/(api/[^/]+|peer/libev)/spread1s)/$GOAL_N/"
+FILTER="^(rearm/(api/[^/]+|peer/libev|floor/[^/]+)/rto|expire/(api/[^/]+|peer/libev)/spread1s)/$GOAL_N/"
 
 PIN=
 if [ -n "${PIN_CPU:-}" ]; then
 	PIN="taskset -c $PIN_CPU"
 fi
 
-if [ -z "$("$BENCH" --benchmark_list_tests --benchmark_filter="$FILTER" 2>/dev/null)" ]; then
+# micro_bench exits 2 on a bad RECORD_BYTES, after saying what is wrong.
+set +e
+cases=$("$BENCH" $RECORDS --benchmark_list_tests --benchmark_filter="$FILTER")
+rc=$?
+set -e
+[ $rc -ne 2 ] || exit 2
+if [ -z "$cases" ]; then
 	echo "$0: no goal case at N = $GOAL_N (micro_bench --benchmark_list_tests lists the N it has)" >&2
 	exit 2
 fi
@@ -79,7 +99,7 @@ trap 'rm -f "$OUT"/goal.*.json.tmp' EXIT
 k=1
 while [ $k -le "$PROCESSES" ]; do
 	echo "$0: process $k of $PROCESSES" >&2
-	$PIN "$BENCH" \
+	$PIN "$BENCH" $RECORDS \
 	    --benchmark_filter="$FILTER" \
 	    --benchmark_min_time="$MIN_TIME" \
 	    --benchmark_out="$OUT/goal.$k.json.tmp" \
@@ -97,5 +117,5 @@ jq -n --argjson p "$PROCESSES" --argjson n "$GOAL_N" --arg filter "$FILTER" '
       runs: [range(0; $runs | length) as $i
              | {process: ($i + 1), benchmarks: $runs[$i].benchmarks}] }' \
     $(k=1; while [ $k -le "$PROCESSES" ]; do echo "$OUT/goal.$k.json.tmp"; k=$((k + 1)); done) \
-    >"$OUT/goal.json"
-echo "$0: wrote $OUT/goal.json ($PROCESSES processes)" >&2
+    >"$OUT/$GOAL_FILE"
+echo "$0: wrote $OUT/$GOAL_FILE ($PROCESSES processes)" >&2

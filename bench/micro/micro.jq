@@ -38,6 +38,11 @@ def fmt: if . == null then "n/a"
     elif . >= 10 then (. * 10 | round) / 10 | tostring
     else (. * 100 | round) / 100 | tostring end;
 
+# The floor a run measured: rec64, or recR when its timers sat in R-byte
+# records (micro_bench --record_bytes); "rec64" when the rows have none.
+def floor_name($rows):
+  first($rows[] | select(.level == "floor") | .impl) // "rec64";
+
 # The goal's three ratios for backend $b in the rows of one process (a
 # micro.json, or one run of goal.json) at N = $n, each measured side by
 # side in that process: re-arm through the API over libev's and over the
@@ -50,7 +55,8 @@ def goal_ratio_set($rows; $n; $b):
           | if $c == "expire" then .per_fired else .ns end) // null;
   def over($x; $y): if $x != null and $y != null and $y > 0 then $x / $y else null end;
   { rearm_libev: over(at("rearm"; "api"; $b; "rto"); at("rearm"; "peer"; "libev"; "rto")),
-    rearm_floor: over(at("rearm"; "api"; $b; "rto"); at("rearm"; "floor"; "rec64"; "rto")),
+    rearm_floor: over(at("rearm"; "api"; $b; "rto");
+                      at("rearm"; "floor"; floor_name($rows); "rto")),
     expire_libev: over(at("expire"; "api"; $b; "spread1s");
                        at("expire"; "peer"; "libev"; "spread1s")) };
 

@@ -37,9 +37,14 @@ GOAL=$(dirname "$IN")/goal.json
 if [ ! -f "$GOAL" ]; then
 	GOAL=/dev/null
 fi
+GOAL_REC=$(dirname "$IN")/goal-records.json
+if [ ! -f "$GOAL_REC" ]; then
+	GOAL_REC=/dev/null
+fi
 
 jq -r -n -L "$(dirname "$0")" --argjson goal_n "$GOAL_N" --arg metric "$METRIC" \
     --slurpfile bytes_in "$BYTES" --slurpfile goal_in "$GOAL" \
+    --slurpfile goal_rec_in "$GOAL_REC" \
     --slurpfile micro_in "$IN" '
 include "micro";
 $micro_in[0] as $m
@@ -98,10 +103,12 @@ $micro_in[0] as $m
 "  (rearm: rto deadlines, U[200 ms, 2 s]; expire: time per fired timer)",
 
 # goal.json (bench/micro/layouts.sh): the same ratios in each of several
-# processes, each with its own stack layout; the median over them.
-( ($goal_in[0] // null) as $g
+# processes, each with its own stack layout; the median over them.  Then
+# goal-records.json, the same with every timer in a connection-sized record.
+( ( ($goal_in[0] // null), ($goal_rec_in[0] // null) ) as $g
   | if $g == null then empty else
     ($g.context.goal_n) as $gn
+    | ($g.context.record_bytes // "dense") as $rb
     | ($g | goal_rows($metric)) as $per
     | ($g | goal_backends($metric; $backends)) as $gb
     | def show($s; $t): ($s | spread_fmt) + (if $s == null then "" else verdict($s.med; $t) end);
@@ -112,6 +119,9 @@ $micro_in[0] as $m
     "",
     "Goal at N=\($gn) across \($g.runs | length) processes, each with its own stack layout",
     "(bench/micro/layouts.sh): median of the ratios each process measured [lowest, highest]",
+    (if $rb == "dense" then empty else
+     "Every timer, and every floor deadline, in a \($rb)-byte record (as a timer in a connection)"
+     end),
     "  " + ("backend" | rpad(14)) + ("rearm api/libev" | lpad(26))
     + ("rearm api/floor" | lpad(26)) + ("expire api/libev" | lpad(26)),
     "  " + ("target" | rpad(14)) + ("<= 0.5" | lpad(26)) + ("<= 3" | lpad(26))
@@ -122,7 +132,7 @@ $micro_in[0] as $m
         + (show($r.rearm_floor; 3) | lpad(26)) + (show($r.expire_libev; 0.5) | lpad(26)) ),
     "  ns, median [lowest, highest] over the processes:",
     ( ([$gb[] | ["rearm", "api", ., "rto"]] + [["rearm", "peer", "libev", "rto"],
-        ["rearm", "floor", "rec64", "rto"]]
+        ["rearm", "floor", floor_name($per[0] // []), "rto"]]
        + [$gb[] | ["expire", "api", ., "spread1s"]]
        + [["expire", "peer", "libev", "spread1s"]])[] as $k
       | "    " + ("\($k[0])/\($k[1])/\($k[2])" | rpad(24)) + (ns($k) | spread_fmt) )
@@ -132,7 +142,7 @@ $micro_in[0] as $m
   | table("Backend \($b): ns per iteration (expire: per fired timer; tick_busy: per tick)";
           (.level == "backend" or .level == "api") and .impl == $b) ),
 table("Peers: ns per iteration"; .level == "peer"),
-table("Floor: random pick + store of a deadline in a 64-byte record"; .level == "floor"),
+table("Floor: random pick + store of a deadline in a \(floor_name($rows) | ltrimstr("rec"))-byte record"; .level == "floor"),
 "",
 "Caps: \($ctx.caps // "n/a")",
 "Peers missing at configure time: \($ctx.peers_missing // "n/a")",

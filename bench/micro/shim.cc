@@ -17,6 +17,8 @@
 #include <time.h>
 
 #include <algorithm>
+#include <cstdio>
+#include <cstring>
 #include <chrono>
 #include <deque>
 #include <string>
@@ -182,6 +184,8 @@ add_context()
 		if (im->max_n_why != nullptr && caps.find(im->max_n_why) == std::string::npos)
 			caps += std::string(caps.empty() ? "" : "; ") + im->max_n_why;
 	}
+	AddCustomContext("record_bytes", micro_record_bytes == 0 ? "dense" :
+	    std::to_string(micro_record_bytes));
 	AddCustomContext("backends", backends);
 	AddCustomContext("caps", caps.empty() ? "none" : caps);
 }
@@ -218,6 +222,33 @@ register_all(std::deque<Instance> &instances)
 	}
 }
 
+// Our one flag, taken out of argv before Google Benchmark sees it:
+// --record_bytes=R puts every timer in an R-byte record (alloc.h).  A bad
+// value is a usage error: one line, exit 2.
+bool
+take_record_bytes(int *argc, char **argv)
+{
+	static const char flag[] = "--record_bytes=";
+	int out = 1;
+
+	for (int k = 1; k < *argc; k++) {
+		if (std::strncmp(argv[k], flag, sizeof(flag) - 1) != 0) {
+			argv[out++] = argv[k];
+			continue;
+		}
+		const char *why = nullptr;
+		if (records_parse(argv[k] + sizeof(flag) - 1, &micro_record_bytes,
+		    &why) != 0) {
+			std::fprintf(stderr, "%s: %s: the value %s\n", argv[0],
+			    argv[k], why);
+			return false;
+		}
+	}
+	*argc = out;
+	argv[out] = nullptr;
+	return true;
+}
+
 }  // namespace
 
 int
@@ -225,6 +256,8 @@ main(int argc, char **argv)
 {
 	std::deque<Instance> instances;	// stable addresses
 
+	if (!take_record_bytes(&argc, argv))
+		return 2;
 	benchmark::Initialize(&argc, argv);
 	if (benchmark::ReportUnrecognizedArguments(argc, argv))
 		return 1;

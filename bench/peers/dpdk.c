@@ -31,11 +31,17 @@
 #include "impl.h"
 
 struct dpdk_ctx {
-	struct rte_timer *t;
+	struct timer_array t;	/* the timers (alloc.h) */
 	size_t ntimers;
 	unsigned lcore;
 	uint64_t fired;
 };
+
+static inline struct rte_timer *
+dpdk_timer(struct dpdk_ctx *x, size_t i)
+{
+	return timer_at(&x->t, i);
+}
 
 static uint64_t timer_hz;
 
@@ -93,8 +99,8 @@ dpdk_create(const struct impl *im, size_t ntimers)
 		return NULL;
 	x = calloc(1, sizeof(*x));
 	if (x != NULL)
-		x->t = alloc_lines(ntimers * sizeof(*x->t));
-	if (x == NULL || x->t == NULL) {
+		timer_array_alloc(&x->t, ntimers, sizeof(struct rte_timer));
+	if (x == NULL || x->t.base == NULL) {
 		free(x);
 		snprintf(impl_error, sizeof(impl_error), "dpdk: out of memory");
 		return NULL;
@@ -102,7 +108,7 @@ dpdk_create(const struct impl *im, size_t ntimers)
 	x->ntimers = ntimers;
 	x->lcore = rte_lcore_id();
 	for (size_t i = 0; i < ntimers; i++)
-		rte_timer_init(&x->t[i]);
+		rte_timer_init(dpdk_timer(x, i));
 	return x;
 }
 
@@ -112,8 +118,8 @@ dpdk_destroy(void *ctx)
 	struct dpdk_ctx *x = ctx;
 
 	for (size_t i = 0; i < x->ntimers; i++)
-		rte_timer_stop(&x->t[i]);
-	free(x->t);
+		rte_timer_stop(dpdk_timer(x, i));
+	timer_array_free(&x->t);
 	free(x);
 }
 
@@ -136,7 +142,7 @@ dpdk_reset(void *ctx, size_t i, int64_t delay)
 {
 	struct dpdk_ctx *x = ctx;
 
-	if (rte_timer_reset(&x->t[i], (uint64_t)delay, SINGLE, x->lcore,
+	if (rte_timer_reset(dpdk_timer(x, i), (uint64_t)delay, SINGLE, x->lcore,
 	    dpdk_fired, x) != 0) {
 		fputs("micro: dpdk: rte_timer_reset failed\n", stderr);
 		abort();
@@ -148,7 +154,7 @@ dpdk_stop(void *ctx, size_t i)
 {
 	struct dpdk_ctx *x = ctx;
 
-	rte_timer_stop(&x->t[i]);
+	rte_timer_stop(dpdk_timer(x, i));
 }
 
 static uint64_t

@@ -27,9 +27,15 @@
 
 struct libev_ctx {
 	struct ev_loop *loop;
-	ev_timer *t;
+	struct timer_array t;	/* the timers (alloc.h) */
 	uint64_t fired;
 };
+
+static inline ev_timer *
+libev_timer(struct libev_ctx *x, size_t i)
+{
+	return timer_at(&x->t, i);
+}
 
 static void
 libev_fired(struct ev_loop *loop, ev_timer *w, int revents)
@@ -49,18 +55,18 @@ libev_create(const struct impl *im, size_t ntimers)
 	(void)im;
 	if (x == NULL)
 		goto nomem;
-	x->t = alloc_lines(ntimers * sizeof(*x->t));
+	timer_array_alloc(&x->t, ntimers, sizeof(ev_timer));
 	x->loop = ev_loop_new(EVFLAG_AUTO);
-	if (x->t == NULL || x->loop == NULL) {
+	if (x->t.base == NULL || x->loop == NULL) {
 		if (x->loop != NULL)
 			ev_loop_destroy(x->loop);
-		free(x->t);
+		timer_array_free(&x->t);
 		free(x);
 		goto nomem;
 	}
 	ev_set_userdata(x->loop, x);
 	for (size_t i = 0; i < ntimers; i++)
-		ev_timer_init(&x->t[i], libev_fired, 0., 0.);
+		ev_timer_init(libev_timer(x, i), libev_fired, 0., 0.);
 	return x;
 nomem:
 	snprintf(impl_error, sizeof(impl_error), "libev: out of memory");
@@ -73,7 +79,7 @@ libev_destroy(void *ctx)
 	struct libev_ctx *x = ctx;
 
 	ev_loop_destroy(x->loop);
-	free(x->t);
+	timer_array_free(&x->t);
 	free(x);
 }
 
@@ -108,8 +114,8 @@ libev_start(void *ctx, size_t i, int64_t delay)
 {
 	struct libev_ctx *x = ctx;
 
-	ev_timer_set(&x->t[i], libev_tstamp(delay), 0.);
-	ev_timer_start(x->loop, &x->t[i]);
+	ev_timer_set(libev_timer(x, i), libev_tstamp(delay), 0.);
+	ev_timer_start(x->loop, libev_timer(x, i));
 }
 
 static void
@@ -117,8 +123,8 @@ libev_rearm(void *ctx, size_t i, int64_t delay)
 {
 	struct libev_ctx *x = ctx;
 
-	x->t[i].repeat = libev_tstamp(delay);
-	ev_timer_again(x->loop, &x->t[i]);
+	libev_timer(x, i)->repeat = libev_tstamp(delay);
+	ev_timer_again(x->loop, libev_timer(x, i));
 }
 
 static void
@@ -126,7 +132,7 @@ libev_stop(void *ctx, size_t i)
 {
 	struct libev_ctx *x = ctx;
 
-	ev_timer_stop(x->loop, &x->t[i]);
+	ev_timer_stop(x->loop, libev_timer(x, i));
 }
 
 static uint64_t

@@ -28,9 +28,15 @@
 
 struct libevent_ctx {
 	struct event_base *base;
-	struct event *ev;
+	struct timer_array ev;	/* the timers (alloc.h) */
 	uint64_t fired;
 };
+
+static inline struct event *
+libevent_timer(struct libevent_ctx *x, size_t i)
+{
+	return timer_at(&x->ev, i);
+}
 
 static void
 libevent_fired(evutil_socket_t fd, short what, void *arg)
@@ -50,17 +56,17 @@ libevent_create(const struct impl *im, size_t ntimers)
 	(void)im;
 	if (x == NULL)
 		goto nomem;
-	x->ev = alloc_lines(ntimers * sizeof(*x->ev));
+	timer_array_alloc(&x->ev, ntimers, sizeof(struct event));
 	x->base = event_base_new();
-	if (x->ev == NULL || x->base == NULL) {
+	if (x->ev.base == NULL || x->base == NULL) {
 		if (x->base != NULL)
 			event_base_free(x->base);
-		free(x->ev);
+		timer_array_free(&x->ev);
 		free(x);
 		goto nomem;
 	}
 	for (size_t i = 0; i < ntimers; i++)
-		evtimer_assign(&x->ev[i], x->base, libevent_fired, x);
+		evtimer_assign(libevent_timer(x, i), x->base, libevent_fired, x);
 	return x;
 nomem:
 	snprintf(impl_error, sizeof(impl_error), "libevent: out of memory");
@@ -73,7 +79,7 @@ libevent_destroy(void *ctx)
 	struct libevent_ctx *x = ctx;
 
 	event_base_free(x->base);	/* deletes the events still pending */
-	free(x->ev);
+	timer_array_free(&x->ev);
 	free(x);
 }
 
@@ -109,7 +115,7 @@ libevent_add(void *ctx, size_t i, int64_t delay)
 	struct libevent_ctx *x = ctx;
 	struct timeval tv = libevent_tv(delay);
 
-	event_add(&x->ev[i], &tv);
+	event_add(libevent_timer(x, i), &tv);
 }
 
 static void
@@ -117,7 +123,7 @@ libevent_stop(void *ctx, size_t i)
 {
 	struct libevent_ctx *x = ctx;
 
-	event_del(&x->ev[i]);
+	event_del(libevent_timer(x, i));
 }
 
 static uint64_t

@@ -28,10 +28,16 @@
 
 struct libuv_ctx {
 	uv_loop_t loop;
-	uv_timer_t *t;
+	struct timer_array t;	/* the timers (alloc.h) */
 	size_t ntimers;
 	uint64_t fired;
 };
+
+static inline uv_timer_t *
+libuv_timer(struct libuv_ctx *x, size_t i)
+{
+	return timer_at(&x->t, i);
+}
 
 static void
 libuv_fired(uv_timer_t *h)
@@ -50,16 +56,16 @@ libuv_create(const struct impl *im, size_t ntimers)
 	(void)im;
 	if (x == NULL)
 		goto fail;
-	x->t = alloc_lines(ntimers * sizeof(*x->t));
-	if (x->t == NULL || (error = uv_loop_init(&x->loop)) != 0) {
-		free(x->t);
+	timer_array_alloc(&x->t, ntimers, sizeof(uv_timer_t));
+	if (x->t.base == NULL || (error = uv_loop_init(&x->loop)) != 0) {
+		timer_array_free(&x->t);
 		free(x);
 		goto fail;
 	}
 	x->loop.data = x;
 	x->ntimers = ntimers;
 	for (size_t i = 0; i < ntimers; i++)
-		uv_timer_init(&x->loop, &x->t[i]);
+		uv_timer_init(&x->loop, libuv_timer(x, i));
 	return x;
 fail:
 	snprintf(impl_error, sizeof(impl_error), "libuv: %s", uv_strerror(error));
@@ -72,10 +78,10 @@ libuv_destroy(void *ctx)
 	struct libuv_ctx *x = ctx;
 
 	for (size_t i = 0; i < x->ntimers; i++)
-		uv_close((uv_handle_t *)&x->t[i], NULL);
+		uv_close((uv_handle_t *)libuv_timer(x, i), NULL);
 	uv_run(&x->loop, UV_RUN_DEFAULT);	/* finishes the closes */
 	uv_loop_close(&x->loop);
-	free(x->t);
+	timer_array_free(&x->t);
 	free(x);
 }
 
@@ -99,7 +105,7 @@ libuv_start(void *ctx, size_t i, int64_t delay)
 {
 	struct libuv_ctx *x = ctx;
 
-	uv_timer_start(&x->t[i], libuv_fired, (uint64_t)delay, 0);
+	uv_timer_start(libuv_timer(x, i), libuv_fired, (uint64_t)delay, 0);
 }
 
 static void
@@ -107,7 +113,7 @@ libuv_stop(void *ctx, size_t i)
 {
 	struct libuv_ctx *x = ctx;
 
-	uv_timer_stop(&x->t[i]);
+	uv_timer_stop(libuv_timer(x, i));
 }
 
 static uint64_t

@@ -57,6 +57,29 @@ sh "$ROOT/scripts/summary.sh" "$tmp" >"$tmp/summary.txt" 2>&1 || { echo "FAIL su
 expect "summary: the goal line" "re-arm/libev 0.55 [0.4, 0.9] (goal <= 0.5), re-arm/floor 12.5 [10, 18] (<= 3), expire/libev 0.25 [0.25, 0.25]" "$tmp/summary.txt"
 
 # A process without libev: its ratio is left out, the others stay.
+# goal-records.json (layouts.sh with RECORD_BYTES): its own block and
+# line, against its own floor (rec1024): api/floor 60/20 and 80/20 -> 3.5.
+proc_rec() {	# api_ns floor_ns
+	printf '[%s, %s, %s]' \
+	    "$(row rearm/api/wheel/rto/1000000 "$1")" \
+	    "$(row rearm/peer/libev/rto/1000000 200)" \
+	    "$(row rearm/floor/rec1024/rto/1000000 "$2")"
+}
+cat >"$tmp/goal-records.json" <<JSON
+{"context": {"git_commit": "test", "goal_n": 1000000, "processes": 2, "record_bytes": "1024"},
+ "runs": [{"process": 1, "benchmarks": $(proc_rec 60 20)},
+          {"process": 2, "benchmarks": $(proc_rec 80 20)}]}
+JSON
+sh "$ROOT/bench/micro/report.sh" "$tmp" >"$tmp/report.txt" 2>&1 || { echo "FAIL report.sh exited $?"; cat "$tmp/report.txt"; exit 1; }
+expect "report: the records block" "in a 1024-byte record" "$tmp/report.txt"
+expect "report: records re-arm/floor against rec1024" "3.5 [3, 4] missed" "$tmp/report.txt"
+expect "report: records floor ns" "rearm/floor/rec1024     20 [20, 20]" "$tmp/report.txt"
+expect "report: the dense block stays" "12.5 [10, 18] missed" "$tmp/report.txt"
+sh "$ROOT/scripts/summary.sh" "$tmp" >"$tmp/summary.txt" 2>&1 || { echo "FAIL summary.sh exited $?"; cat "$tmp/summary.txt"; exit 1; }
+expect "summary: the records line" "every timer and floor deadline in a 1024-byte record" "$tmp/summary.txt"
+expect "summary: records ratios" "re-arm/libev 0.35 [0.3, 0.4] (goal <= 0.5), re-arm/floor 3.5 [3, 4] (<= 3)" "$tmp/summary.txt"
+rm "$tmp/goal-records.json"
+
 jq '.runs[2].benchmarks |= map(select(.run_name | startswith("rearm/peer/") | not))' \
     "$tmp/goal.json" >"$tmp/g2" && mv "$tmp/g2" "$tmp/goal.json"
 sh "$ROOT/bench/micro/report.sh" "$tmp" >"$tmp/report.txt" 2>&1
