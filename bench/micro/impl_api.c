@@ -41,7 +41,8 @@ api_fire(void *arg)
 
 	x->fired++;
 	if (x->log != NULL)
-		fire_log_push(x->log, sbinuptime(), (uint64_t)timer_index(&x->c, c));
+		fire_log_push(x->log, sbinuptime(),
+		    (uint64_t)timer_index(&x->c, c));
 	/* Relative to sbinuptime(), which reads this callout's own time. */
 	if (x->period != 0)
 		callout_schedule_sbt(c, x->period, 0, 0);
@@ -107,8 +108,9 @@ static void
 api_start(void *ctx, size_t i, int64_t delay)
 {
 	struct api_ctx *x = ctx;
+	struct callout *c = api_timer(x, i);
 
-	callout_reset_sbt(api_timer(x, i), delay, 0, api_fire, api_timer(x, i), 0);
+	callout_reset_sbt(c, delay, 0, api_fire, c, 0);
 }
 
 static void

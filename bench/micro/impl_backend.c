@@ -125,7 +125,8 @@ be_expire(struct be_ctx *x, sbintime_t now)
 		next = TAILQ_NEXT(c, c_links.tqe);
 		fired++;
 		if (x->log != NULL)
-			fire_log_push(x->log, now, (uint64_t)timer_index(&x->c, c));
+			fire_log_push(x->log, now,
+			    (uint64_t)timer_index(&x->c, c));
 		if (x->period != 0)
 			be_insert(x, c, c->c_time + x->period);
 	}

@@ -236,9 +236,9 @@ take_record_bytes(int *argc, char **argv)
 			argv[out++] = argv[k];
 			continue;
 		}
+		const char *value = argv[k] + sizeof(flag) - 1;
 		const char *why = nullptr;
-		if (records_parse(argv[k] + sizeof(flag) - 1, &micro_record_bytes,
-		    &why) != 0) {
+		if (records_parse(value, &micro_record_bytes, &why) != 0) {
 			std::fprintf(stderr, "%s: %s: the value %s\n", argv[0],
 			    argv[k], why);
 			return false;

@@ -66,7 +66,8 @@ libevent_create(const struct impl *im, size_t ntimers)
 		goto nomem;
 	}
 	for (size_t i = 0; i < ntimers; i++)
-		evtimer_assign(libevent_timer(x, i), x->base, libevent_fired, x);
+		evtimer_assign(libevent_timer(x, i), x->base, libevent_fired,
+		    x);
 	return x;
 nomem:
 	snprintf(impl_error, sizeof(impl_error), "libevent: out of memory");
