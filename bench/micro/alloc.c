@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "alloc.h"
 
@@ -109,6 +110,33 @@ records_parse(const char *text, size_t *bytes, const char **why)
 	}
 	*bytes = (size_t)v;
 	return 0;
+}
+
+size_t
+records_max_n(void)
+{
+	long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
+	size_t touched = micro_record_bytes;
+
+	if (micro_record_bytes == 0 || pages <= 0 || page <= 0)
+		return 0;
+	if (touched > (size_t)page)
+		touched = (size_t)page;
+	return (size_t)pages / 2 * (size_t)page / touched;
+}
+
+const char *
+records_cap_why(void)
+{
+	static char why[160];
+	long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
+
+	if (records_max_n() == 0)
+		return NULL;
+	snprintf(why, sizeof(why), "records: N capped at %zu (%zu-byte records "
+	    "touch at most half of the %.1f GiB of memory)", records_max_n(),
+	    micro_record_bytes, (double)pages * (double)page / 1073741824.0);
+	return why;
 }
 
 int

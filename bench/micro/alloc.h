@@ -38,6 +38,12 @@ extern size_t micro_record_bytes;	/* 0: dense (the default); else R */
  * 0 and *bytes set, or -1 with why (a static string) set. */
 int records_parse(const char *text, size_t *bytes, const char **why);
 
+/* With records, the largest N whose timers touch at most half of the
+ * machine's memory (a record touched costs a page when R >= the page
+ * size), and a line saying so; 0 and NULL when dense. */
+size_t records_max_n(void);
+const char *records_cap_why(void);
+
 struct timer_array {
 	char *base;
 	size_t stride;	/* bytes from one timer to the next */

@@ -48,7 +48,8 @@ be_create(const struct impl *im, size_t ntimers)
 		free(x);
 		goto nomem;
 	}
-	memset(x->c.base, 0, ntimers * x->c.stride);
+	for (size_t i = 0; i < ntimers; i++)
+		memset(be_timer(x, i), 0, sizeof(struct callout));
 	return x;
 nomem:
 	snprintf(impl_error, sizeof(impl_error), "%s: out of memory", im->name);

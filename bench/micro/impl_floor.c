@@ -47,7 +47,9 @@ floor_create(const struct impl *im, size_t ntimers)
 		snprintf(impl_error, sizeof(impl_error), "floor: out of memory");
 		return NULL;
 	}
-	memset(x->conn.base, 0, ntimers * x->conn.stride);
+	/* The records themselves, not the rest of each (--record_bytes). */
+	for (size_t i = 0; i < ntimers; i++)
+		memset(timer_at(&x->conn, i), 0, sizeof(struct conn));
 	return x;
 }
 

@@ -186,6 +186,8 @@ add_context()
 	}
 	AddCustomContext("record_bytes", micro_record_bytes == 0 ? "dense" :
 	    std::to_string(micro_record_bytes));
+	if (records_cap_why() != nullptr)
+		caps += std::string(caps.empty() ? "" : "; ") + records_cap_why();
 	AddCustomContext("backends", backends);
 	AddCustomContext("caps", caps.empty() ? "none" : caps);
 }
@@ -193,6 +195,8 @@ add_context()
 void
 register_all(std::deque<Instance> &instances)
 {
+	size_t records_n = records_max_n();
+
 	for (const micro_case *c = micro_cases; c->name != nullptr; c++) {
 		for (const impl *const *p = impl_all(); *p != nullptr; p++) {
 			const impl *im = *p;
@@ -201,6 +205,8 @@ register_all(std::deque<Instance> &instances)
 			for (const dist *d = c->dists; *d != DIST_END; d++) {
 				for (const size_t *n = micro_ns; *n != 0; n++) {
 					if (im->max_n != 0 && *n > im->max_n)
+						continue;
+					if (records_n != 0 && *n > records_n)
 						continue;
 					Instance in;
 					in.c = c;

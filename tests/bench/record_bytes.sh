@@ -45,6 +45,22 @@ if "$BENCH" --record_bytes=4096 --benchmark_filter='^rearm/(floor/[^/]+|api/whee
 else
 	echo "FAIL --record_bytes=4096:"; sed 's/^/    /' "$tmp/err" | head -n 5; fail=1
 fi
+# Records cap N at what half of the memory holds, and say so in the
+# context; no case above the cap is registered (here: 64 KB records, a
+# page each).
+if "$BENCH" --record_bytes=65536 --benchmark_filter='^rearm/floor/[^/]+/rto/100/' \
+    --benchmark_min_time=0.001 --benchmark_format=json >"$tmp/run.json" 2>"$tmp/err"; then
+	cap=$(jq -r '.context.caps' "$tmp/run.json" | sed -n 's/.*records: N capped at \([0-9]*\) .*/\1/p')
+	top=$("$BENCH" --record_bytes=65536 --benchmark_list_tests |
+	    awk -F/ '{ if ($5 + 0 > max) max = $5 + 0 } END { print max + 0 }')
+	if [ -n "$cap" ] && [ "$top" -gt 0 ] && [ "$top" -le "$cap" ]; then
+		echo "ok   --record_bytes=65536: N capped at $cap, the largest case registered is $top"
+	else
+		echo "FAIL --record_bytes=65536: cap '$cap', largest case registered $top"; fail=1
+	fi
+else
+	echo "FAIL --record_bytes=65536:"; sed 's/^/    /' "$tmp/err" | head -n 5; fail=1
+fi
 # And without it the layout is dense: rec64, context "dense".
 if "$BENCH" --benchmark_filter='^rearm/floor/[^/]+/rto/100/' --benchmark_min_time=0.001 \
     --benchmark_format=json >"$tmp/run.json" 2>"$tmp/err" &&
