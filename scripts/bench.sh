@@ -58,6 +58,11 @@ case $RECORD_BYTES in
 esac
 RECORD_BYTES=$(echo "$RECORD_BYTES" | sed 's/^0*//')
 RECORD_BYTES=${RECORD_BYTES:-0}
+if [ "$RECORD_BYTES" != 0 ] && { [ ${#RECORD_BYTES} -gt 5 ] || [ "$RECORD_BYTES" -gt 65536 ] ||
+    [ "$RECORD_BYTES" -lt 64 ] || [ $((RECORD_BYTES % 64)) -ne 0 ]; }; then
+	echo "bench: RECORD_BYTES must be a multiple of 64 from 64 to 65536 (0: none), not $RECORD_BYTES" >&2
+	exit 2
+fi
 
 # The micro selection: the cases the summary and the charts read.  Re-arm
 # with the RTO distribution (the headline), expiry, the empty and busy tick,

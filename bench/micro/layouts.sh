@@ -55,16 +55,6 @@ if ! printf '%s\n' "$MIN_TIME" | grep -Eq '^([0-9]+\.?[0-9]*|\.[0-9]+)$' ||
 	exit 2
 fi
 
-if [ ! -f "$BUILD/build.ninja" ]; then
-	meson setup "$BUILD" "$ROOT"
-fi
-ninja -C "$BUILD" >&2
-BENCH=$BUILD/bench/micro/micro_bench
-if [ ! -x "$BENCH" ]; then
-	echo "$0: $BENCH was not built (no C++ compiler or no libbenchmark-dev?)" >&2
-	exit 1
-fi
-
 GOAL_FILE=goal.json
 RECORDS=
 if [ -n "${RECORD_BYTES:-}" ]; then
@@ -73,6 +63,16 @@ if [ -n "${RECORD_BYTES:-}" ]; then
 	esac
 	GOAL_FILE=goal-records.json
 	RECORDS=--record_bytes=$RECORD_BYTES
+fi
+
+if [ ! -f "$BUILD/build.ninja" ]; then
+	meson setup "$BUILD" "$ROOT"
+fi
+ninja -C "$BUILD" >&2
+BENCH=$BUILD/bench/micro/micro_bench
+if [ ! -x "$BENCH" ]; then
+	echo "$0: $BENCH was not built (no C++ compiler or no libbenchmark-dev?)" >&2
+	exit 1
 fi
 
 ctx=$(micro_context "$ROOT" "$BUILD" "$MODE" 1 "$MIN_TIME")

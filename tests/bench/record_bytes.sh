@@ -4,9 +4,13 @@
 # runs; a good one lays every timer out in records (the floor is then
 # named after them, and the run's context says so).
 #
-# usage: record_bytes.sh MICRO_BENCH
+# The scripts refuse a bad RECORD_BYTES the same way, before they build or
+# run anything: bench/micro/layouts.sh and scripts/bench.sh.
+#
+# usage: record_bytes.sh MICRO_BENCH SOURCE_ROOT
 set -u
 BENCH=$1
+ROOT=$2
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fail=0
@@ -71,4 +75,39 @@ if "$BENCH" --benchmark_filter='^rearm/floor/[^/]+/rto/100/' --benchmark_min_tim
 else
 	echo "FAIL no --record_bytes:"; sed 's/^/    /' "$tmp/err" | head -n 5; fail=1
 fi
+script_rejects() {	# script, value, words the message must contain
+	RECORD_BYTES=$2 BUILD=$tmp/nobuild sh "$ROOT/$1" "$tmp/out.d" QUICK >"$tmp/out" 2>"$tmp/err"
+	rc=$?
+	lines=$(wc -l <"$tmp/err")
+	if [ $rc -eq 2 ] && [ "$lines" -eq 1 ] && grep -qF -- "$3" "$tmp/err" &&
+	    [ ! -e "$tmp/nobuild" ] && [ ! -e "$tmp/out.d" ]; then
+		echo "ok   $1 RECORD_BYTES='$2': $(cat "$tmp/err")"
+	else
+		echo "FAIL $1 RECORD_BYTES='$2': exit $rc, $lines line(s) on stderr, want 2 and one line with '$3':"
+		sed 's/^/    /' "$tmp/err" | head -n 5
+		fail=1
+	fi
+}
+script_rejects bench/micro/layouts.sh abc "must be a number of bytes"
+script_rejects bench/micro/layouts.sh "1 2" "must be a number of bytes"
+script_rejects bench/micro/layouts.sh -64 "must be a number of bytes"
+bench_rejects() {	# value, words the message must contain
+	RECORD_BYTES=$1 BUILD=$tmp/nobuild RESULTS_ROOT=$tmp/res sh "$ROOT/scripts/bench.sh" QUICK \
+	    >"$tmp/out" 2>"$tmp/err"
+	rc=$?
+	lines=$(wc -l <"$tmp/err")
+	if [ $rc -eq 2 ] && [ "$lines" -eq 1 ] && grep -qF -- "$2" "$tmp/err" &&
+	    [ ! -s "$tmp/out" ] && [ ! -e "$tmp/nobuild" ] && [ ! -e "$tmp/res" ]; then
+		echo "ok   scripts/bench.sh RECORD_BYTES='$1': $(cat "$tmp/err")"
+	else
+		echo "FAIL scripts/bench.sh RECORD_BYTES='$1': exit $rc, $lines line(s) on stderr, want 2 and one line with '$2':"
+		sed 's/^/    /' "$tmp/err" "$tmp/out" | head -n 5
+		fail=1
+	fi
+}
+bench_rejects abc "must be a number of bytes"
+bench_rejects -64 "must be a number of bytes"
+bench_rejects 100 "multiple of 64 from 64 to 65536"
+bench_rejects 65600 "multiple of 64 from 64 to 65536"
+bench_rejects 99999999999999999999 "multiple of 64 from 64 to 65536"
 exit $fail
