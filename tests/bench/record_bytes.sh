@@ -15,28 +15,37 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fail=0
 
-rejects() {	# value, words the message must contain
-	"$BENCH" "--record_bytes=$1" --benchmark_filter=/100/ \
-	    --benchmark_min_time=0.001 >"$tmp/out" 2>"$tmp/err"
+# LABEL NEEDLE CMD...: CMD exits 2 with one line on stderr holding NEEDLE,
+# nothing on stdout, and builds or writes nothing (the scripts below are
+# pointed at $tmp/nobuild, $tmp/out.d and $tmp/res).
+refused() {
+	what=$1 needle=$2
+	shift 2
+	"$@" >"$tmp/out" 2>"$tmp/err"
 	rc=$?
 	lines=$(wc -l <"$tmp/err")
-	if [ $rc -eq 2 ] && [ "$lines" -eq 1 ] && grep -qF -- "--record_bytes=$1" "$tmp/err" &&
-	    grep -qF -- "$2" "$tmp/err" && [ ! -s "$tmp/out" ]; then
-		echo "ok   --record_bytes=$1: $(cat "$tmp/err")"
+	if [ $rc -eq 2 ] && [ "$lines" -eq 1 ] && grep -qF -- "$needle" "$tmp/err" &&
+	    [ ! -s "$tmp/out" ] && [ ! -e "$tmp/nobuild" ] && [ ! -e "$tmp/out.d" ] &&
+	    [ ! -e "$tmp/res" ]; then
+		echo "ok   $what: $(cat "$tmp/err")"
 	else
-		echo "FAIL --record_bytes=$1: exit $rc, $lines line(s) on stderr, want 2 and one line with '$2':"
+		echo "FAIL $what: exit $rc, $lines line(s) on stderr, want 2 and one line with '$needle':"
 		sed 's/^/    /' "$tmp/err" "$tmp/out" | head -n 5
 		fail=1
 	fi
 }
-rejects abc "not a whole number"
-rejects -64 "not a whole number"
-rejects 1.5 "not a whole number"
-rejects "" "empty"
-rejects 0 "multiple of 64"
-rejects 100 "multiple of 64"
-rejects 131072 "larger than 65536"
-rejects 99999999999999999999999 "larger than 65536"
+rejects() {	# value, what is wrong with it
+	refused "--record_bytes=$1" "--record_bytes=$1: the value $2" \
+	    "$BENCH" "--record_bytes=$1" --benchmark_filter=/100/ --benchmark_min_time=0.001
+}
+rejects abc "is not a whole number"
+rejects -64 "is not a whole number"
+rejects 1.5 "is not a whole number"
+rejects "" "is empty"
+rejects 0 "is not a multiple of 64"
+rejects 100 "is not a multiple of 64"
+rejects 131072 "is larger than 65536"
+rejects 99999999999999999999999 "is larger than 65536"
 
 # A good value: the floor is rec4096 and the context records it.
 if "$BENCH" --record_bytes=4096 --benchmark_filter='^rearm/(floor/[^/]+|api/wheel)/rto/100/' \
@@ -75,35 +84,16 @@ if "$BENCH" --benchmark_filter='^rearm/floor/[^/]+/rto/100/' --benchmark_min_tim
 else
 	echo "FAIL no --record_bytes:"; sed 's/^/    /' "$tmp/err" | head -n 5; fail=1
 fi
-script_rejects() {	# script, value, words the message must contain
-	RECORD_BYTES=$2 BUILD=$tmp/nobuild sh "$ROOT/$1" "$tmp/out.d" QUICK >"$tmp/out" 2>"$tmp/err"
-	rc=$?
-	lines=$(wc -l <"$tmp/err")
-	if [ $rc -eq 2 ] && [ "$lines" -eq 1 ] && grep -qF -- "$3" "$tmp/err" &&
-	    [ ! -e "$tmp/nobuild" ] && [ ! -e "$tmp/out.d" ]; then
-		echo "ok   $1 RECORD_BYTES='$2': $(cat "$tmp/err")"
-	else
-		echo "FAIL $1 RECORD_BYTES='$2': exit $rc, $lines line(s) on stderr, want 2 and one line with '$3':"
-		sed 's/^/    /' "$tmp/err" | head -n 5
-		fail=1
-	fi
+script_rejects() {	# value, words the message must contain
+	refused "bench/micro/layouts.sh RECORD_BYTES='$1'" "$2" \
+	    env RECORD_BYTES="$1" BUILD="$tmp/nobuild" sh "$ROOT/bench/micro/layouts.sh" "$tmp/out.d" QUICK
 }
-script_rejects bench/micro/layouts.sh abc "must be a number of bytes"
-script_rejects bench/micro/layouts.sh "1 2" "must be a number of bytes"
-script_rejects bench/micro/layouts.sh -64 "must be a number of bytes"
+script_rejects abc "must be a number of bytes"
+script_rejects "1 2" "must be a number of bytes"
+script_rejects -64 "must be a number of bytes"
 bench_rejects() {	# value, words the message must contain
-	RECORD_BYTES=$1 BUILD=$tmp/nobuild RESULTS_ROOT=$tmp/res sh "$ROOT/scripts/bench.sh" QUICK \
-	    >"$tmp/out" 2>"$tmp/err"
-	rc=$?
-	lines=$(wc -l <"$tmp/err")
-	if [ $rc -eq 2 ] && [ "$lines" -eq 1 ] && grep -qF -- "$2" "$tmp/err" &&
-	    [ ! -s "$tmp/out" ] && [ ! -e "$tmp/nobuild" ] && [ ! -e "$tmp/res" ]; then
-		echo "ok   scripts/bench.sh RECORD_BYTES='$1': $(cat "$tmp/err")"
-	else
-		echo "FAIL scripts/bench.sh RECORD_BYTES='$1': exit $rc, $lines line(s) on stderr, want 2 and one line with '$2':"
-		sed 's/^/    /' "$tmp/err" "$tmp/out" | head -n 5
-		fail=1
-	fi
+	refused "scripts/bench.sh RECORD_BYTES='$1'" "$2" \
+	    env RECORD_BYTES="$1" BUILD="$tmp/nobuild" RESULTS_ROOT="$tmp/res" sh "$ROOT/scripts/bench.sh" QUICK
 }
 bench_rejects abc "must be a number of bytes"
 bench_rejects -64 "must be a number of bytes"
