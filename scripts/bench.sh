@@ -18,7 +18,7 @@
 #   REPS MIN_TIME   micro repetitions and seconds per repetition
 #   MICRO_N         micro N values (full: 100 .. 1000000)
 #   MICRO_SKIP      an extended regex of micro cases left out of a full run
-#   BYTES_N TICKS_N TICKS   see bench/micro/run.sh
+#   BYTES_N TICKS_N TICKS WINDOW_N   see bench/micro/run.sh
 #   PROCESSES       processes of the goal's run across stack layouts
 #                   (bench/micro/layouts.sh: full 7, QUICK 2)
 #   RECORD_BYTES    the goal's run again with every timer in a record of
@@ -382,6 +382,7 @@ run_micro() {
 		[ -n "${BYTES_N:-}" ] && export BYTES_N
 		[ -n "${TICKS_N:-}" ] && export TICKS_N
 		[ -n "${TICKS:-}" ] && export TICKS
+		[ -n "${WINDOW_N:-}" ] && export WINDOW_N
 		if [ "$MODE" = QUICK ]; then
 			sh bench/micro/run.sh "$DIR" QUICK
 		else
@@ -534,7 +535,7 @@ done
 exec 3<&-
 
 write_meta finished
-echo "bench: $DIR (meta.json, micro.json, bytes.json, ticks.json, loadgen/, summary.txt)"
+echo "bench: $DIR (meta.json, micro.json, bytes.json, ticks.json, window.json, goal*.json, loadgen/, summary.txt)"
 echo "bench: charts:"
 sed 's/^/  /' "$DIR/log/plots.out" 2>/dev/null || true
 echo "bench: done in $(($(now) - T0)) s, load average $(loadavg) (at the start: $LOAD_START)"

@@ -54,6 +54,12 @@ fi
 json bytes.json "has entries and their context" '(.bytes | length) > 0 and (.context.git_commit | length) > 0'
 json ticks.json "has entries and their context" '(.ticks | length) > 0 and (.context.git_commit | length) > 0
     and all(.ticks[]; .ns.p50 != null and (.tail | length) > 0)'
+json window.json "has every loop and the fit, with their context" '(.context.git_commit | length) > 0
+    and .n > 0 and .reps > 0 and (.loops | length) >= 4
+    and all(.loops[]; (.loop == "store" or .loop == "read") and .nops >= 0
+        and .ns.min > 0 and .ns.min <= .ns.median and .ns.median <= .ns.max)
+    and (.fit.t0_ns | isnormal or . == 0) and (.fit.ns_per_instruction | isnormal or . == 0)
+    and .fit.r2 <= 1'
 
 if jq -e '.loadgen.binary != null' "$DIR/meta.json" >/dev/null 2>&1; then
 	n=0

@@ -5,7 +5,8 @@
 #   the load generator's ops/s and p99 firing lateness at its largest
 #   sweep point (most connections, most threads, sync drain),
 #   bytes per pending timer (bytes.json, backend level) at its largest N;
-#   and the goal's ratios across process layouts (goal.json), when there;
+#   and the goal's ratios across process layouts (goal.json), when there,
+#   with what 3x the floor leaves a re-arm in instructions (window.json);
 # with, beside re-arm and expire, the ratio to the best peer (the fastest
 # of libev, libevent, libuv, DPDK at the same case and N in the same run).
 #
@@ -39,12 +40,14 @@ slurp "$DIR/micro.json" >"$tmp/micro.json"
 slurp "$DIR/bytes.json" >"$tmp/bytes.json"
 slurp "$DIR/goal.json" >"$tmp/goal.json"
 slurp "$DIR/goal-records.json" >"$tmp/goal-records.json"
+slurp "$DIR/window.json" >"$tmp/window.json"
 loadgen | jq -s 'map(select(. != null))' >"$tmp/sweep.json"
 
 jq -r -n -L "$(dirname "$0")/../bench/micro" --arg metric "$METRIC" \
     --slurpfile meta "$tmp/meta.json" --slurpfile micro "$tmp/micro.json" \
     --slurpfile bytes "$tmp/bytes.json" --slurpfile sweep "$tmp/sweep.json" \
-    --slurpfile goal "$tmp/goal.json" --slurpfile goal_rec "$tmp/goal-records.json" '
+    --slurpfile goal "$tmp/goal.json" --slurpfile goal_rec "$tmp/goal-records.json" \
+    --slurpfile window "$tmp/window.json" '
 include "micro";
 def sci: if . == null then "?" else
     (log10 | floor) as $e | if (. == pow(10; $e)) then "1e\($e)" else tostring end end;
@@ -138,5 +141,13 @@ row([ "best peer",
       | "    \($b | rpad(13)) re-arm/libev \($r.rearm_libev | spread_fmt) (goal <= 0.5),"
         + " re-arm/floor \($r.rearm_floor | spread_fmt) (<= 3),"
         + " expire/libev \($r.expire_libev | spread_fmt) (<= 0.5)" )
+    end ),
+( ($window[0] // null) as $w | ($goal[0] // null) as $g
+  | if $w == null or $g == null then empty else
+    ($g | window_budget($w; $metric; $backends)) as $wb
+    | def instr: if . == null then "n/a" elif . < 0 then "none" else round | tostring end;
+    "  behind a miss (window.json): a read-compare-store \($w.fit.t0_ns | fmt) ns + \($w.fit.ns_per_instruction | fmt) ns per",
+    "  instruction; 3x the floor leaves \($wb.allowed | instr) instructions on top, the API re-arm costs as much as "
+    + ([$wb.api[] | "\(.instructions | instr) (\(.backend))"] | join(", "))
     end )
 '

@@ -89,3 +89,25 @@ def goal_backends($metric; $order):
 
 # {med, lo, hi} as "med [lo, hi]"; null: n/a.
 def spread_fmt: if . == null then "n/a" else "\(.med | fmt) [\(.lo | fmt), \(.hi | fmt)]" end;
+
+# Input goal.json, with $w the window.json of the same run (micro_window:
+# a bare read-compare-store costs t0_ns at the goal's N, plus
+# ns_per_instruction for each instruction behind it): how many
+# instructions the goal's 3x the floor leaves on top of that read, and how
+# many each backend's re-arm through the API costs, (ns - t0) / s, from the
+# medians of ns over the processes.  null where a number is missing.
+def window_budget($w; $metric; $backends):
+  $w.fit as $f
+  | .context.goal_n as $n
+  | goal_rows($metric) as $per
+  | def med($l; $i):
+      [$per[][] | select(.case == "rearm" and .level == $l and .impl == $i
+                         and .dist == "rto" and .n == $n) | .ns] | spread
+      | if . == null then null else .med end;
+    def instructions($ns):
+      if $ns == null or ($f.ns_per_instruction // 0) <= 0 then null
+      else ($ns - $f.t0_ns) / $f.ns_per_instruction end;
+    (med("floor"; floor_name($per[0] // [])) | if . == null then null else 3 * . end) as $budget
+  | { budget: $budget, allowed: instructions($budget),
+      api: [goal_backends($metric; $backends)[] as $b | med("api"; $b) as $ns
+            | {backend: $b, ns: $ns, instructions: instructions($ns)}] };

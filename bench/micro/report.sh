@@ -4,6 +4,8 @@
 #     re-arm through the full API vs libev's ev_timer_again (target <= 0.5)
 #     and vs the memory floor (target <= 3), expiry per fired timer vs
 #     libev (target <= 0.5), for every backend;
+#   - with window.json beside it (micro_window), what an instruction behind
+#     a cache miss costs, and how many 3x the floor leaves a re-arm;
 #   - a table per backend (both levels), the peers, the floor, and the
 #     bytes per pending timer.
 # Every number printed is read from the files; a case that is not there
@@ -41,10 +43,14 @@ GOAL_REC=$(dirname "$IN")/goal-records.json
 if [ ! -f "$GOAL_REC" ]; then
 	GOAL_REC=/dev/null
 fi
+WINDOW=$(dirname "$IN")/window.json
+if [ ! -f "$WINDOW" ]; then
+	WINDOW=/dev/null
+fi
 
 jq -r -n -L "$(dirname "$0")" --argjson goal_n "$GOAL_N" --arg metric "$METRIC" \
     --slurpfile bytes_in "$BYTES" --slurpfile goal_in "$GOAL" \
-    --slurpfile goal_rec_in "$GOAL_REC" \
+    --slurpfile goal_rec_in "$GOAL_REC" --slurpfile window_in "$WINDOW" \
     --slurpfile micro_in "$IN" '
 include "micro";
 $micro_in[0] as $m
@@ -136,6 +142,29 @@ $micro_in[0] as $m
        + [$gb[] | ["expire", "api", ., "spread1s"]]
        + [["expire", "peer", "libev", "spread1s"]])[] as $k
       | "    " + ("\($k[0])/\($k[1])/\($k[2])" | rpad(24)) + (ns($k) | spread_fmt) )
+    end ),
+
+# window.json (micro_window): what an instruction behind a miss costs, and
+# with goal.json what that makes of the floor goal.
+( ($window_in[0] // null) as $w
+  | if $w == null then empty else
+    ([$w.loops[].nops] | unique) as $ks
+    | def instr: if . == null then "n/a" elif . < 0 then "none" else round | tostring end;
+    "",
+    "Behind a miss (window.json, micro_window): ns per step, N=\($w.n) \($w.record_bytes)-byte records,",
+    "a record picked at random each step, K nops after it; median of \($w.reps) rounds",
+    "  " + ("K nops" | rpad(8)) + ([$ks[] | tostring | lpad(8)] | add),
+    ( ["store", "read"][] as $l
+      | "  " + ($l | rpad(8))
+        + ([$ks[] as $k | first($w.loops[] | select(.loop == $l and .nops == $k) | .ns.median)
+            | fmt | lpad(8)] | add) ),
+    "  read ~ \($w.fit.t0_ns | fmt) ns + \($w.fit.ns_per_instruction | fmt) ns per instruction (least squares, r2 \($w.fit.r2 | fmt))",
+    ( ($goal_in[0] // null) as $g
+      | if $g == null then empty else
+        ($g | window_budget($w; $metric; $backends)) as $wb
+        | "  3x the floor (\($wb.budget | fmt) ns, median over goal.json) leaves \($wb.allowed | instr) instructions on top of that read;",
+          ( $wb.api[] | "    rearm/api/\(.backend | rpad(13)) \(.ns | fmt | lpad(6)) ns: as much as \(.instructions | instr) instructions" )
+        end )
     end ),
 
 ( $backends[] as $b

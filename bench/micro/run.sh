@@ -6,7 +6,11 @@
 #   bytes.json   memory per pending timer, per backend and peer
 #   ticks.json   per-tick cost distribution (percentiles, tail points) of
 #                the tick_empty and tick_busy cases, each tick timed alone
-# bytes.json and ticks.json carry the same context keys as micro.json.
+#   window.json  what an instruction behind a cache miss costs at the
+#                goal's N (micro_window): the model the floor goal is read
+#                against
+# bytes.json, ticks.json and window.json carry the same context keys as
+# micro.json.
 #
 # usage: bench/micro/run.sh OUTDIR [QUICK]
 #   QUICK      smoke run: N <= 1000, min_time 0.01, 1 repetition (< 30 s);
@@ -27,6 +31,7 @@
 #   TICKS      timed ticks per implementation and N (default 4200; QUICK 500)
 #   TICKS_BUSY_MAX  the largest N of tick_busy in ticks.json (default
 #              100000: a busy tick at 1e6 fires 1000 timers)
+#   WINDOW_N   the records of window.json (default 1000000; QUICK 1000)
 set -eu
 
 . "$(dirname "$0")/context.sh"
@@ -39,6 +44,7 @@ ninja -C "$BUILD" >&2
 BENCH=$BUILD/bench/micro/micro_bench
 BYTES=$BUILD/bench/micro/micro_bytes
 TICKER=$BUILD/bench/micro/micro_ticks
+WINDOWER=$BUILD/bench/micro/micro_window
 if [ ! -x "$BENCH" ]; then
 	echo "$0: $BENCH was not built (no C++ compiler or no libbenchmark-dev?" \
 	    "see the configure messages)" >&2
@@ -52,6 +58,7 @@ if [ "$MODE" = QUICK ]; then
 	BYTES_N=${BYTES_N:-100 1000}
 	TICKS_N=${TICKS_N:-100 1000}
 	TICKS=${TICKS:-500}
+	WINDOW_ARGS="-n ${WINDOW_N:-1000} -s 65536 -r 3"
 else
 	REPS=${REPS:-5}
 	MIN_TIME=${MIN_TIME:-0.2}
@@ -59,8 +66,14 @@ else
 	BYTES_N=${BYTES_N:-1000 100000 1000000 10000000}
 	TICKS_N=${TICKS_N:-1000 10000 100000}
 	TICKS=${TICKS:-4200}
+	WINDOW_ARGS="-n ${WINDOW_N:-1000000}"
 fi
 TICKS_BUSY_MAX=${TICKS_BUSY_MAX:-100000}
+
+# micro_window's options checked before the long run: a bad WINDOW_N
+# stops here, with micro_window's one-line reason.
+# shellcheck disable=SC2086 # WINDOW_ARGS are options
+"$WINDOWER" $WINDOW_ARGS -s 1 -r 1 >/dev/null || exit 2
 
 ctx=$(micro_context "$ROOT" "$BUILD" "$MODE" "$REPS" "$MIN_TIME")
 
@@ -93,7 +106,7 @@ jq --argjson ctx "$ctx_json" --arg n "$BYTES_N" \
     '.context = $ctx + .context + {bytes_n: $n}' \
     "$OUT/bytes.json.tmp" >"$OUT/bytes.json"
 rm -f "$OUT/bytes.json.tmp"
-files="$OUT/micro.json and $OUT/bytes.json"
+files="micro.json bytes.json"
 
 if [ "$TICKS_N" != none ]; then
 	# shellcheck disable=SC2086 # TICKS_N is a list of N
@@ -101,6 +114,13 @@ if [ "$TICKS_N" != none ]; then
 	jq --argjson ctx "$ctx_json" '.context = $ctx + .context' \
 	    "$OUT/ticks.json.tmp" >"$OUT/ticks.json"
 	rm -f "$OUT/ticks.json.tmp"
-	files="$OUT/micro.json, $OUT/bytes.json and $OUT/ticks.json"
+	files="$files ticks.json"
 fi
-echo "$0: wrote $files" >&2
+
+# shellcheck disable=SC2086 # WINDOW_ARGS are options
+$PIN "$WINDOWER" $WINDOW_ARGS >"$OUT/window.json.tmp"
+jq --argjson ctx "$ctx_json" '.context = $ctx + .context' \
+    "$OUT/window.json.tmp" >"$OUT/window.json"
+rm -f "$OUT/window.json.tmp"
+files="$files window.json"
+echo "$0: wrote $files in $OUT" >&2

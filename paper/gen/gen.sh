@@ -62,18 +62,19 @@ slurp meta.json >"$tmp/meta.json"
 slurp micro.json >"$tmp/micro.json"
 slurp bytes.json >"$tmp/bytes.json"
 slurp ticks.json >"$tmp/ticks.json"
-# goal.json and goal-records.json are newer than some results folders:
-# their absence is not noted.
-if [ -s "$RES/goal.json" ] && jq -e . "$RES/goal.json" >/dev/null 2>&1; then
-	cat "$RES/goal.json"
-else
-	echo null
-fi >"$tmp/goal.json"
-if [ -s "$RES/goal-records.json" ] && jq -e . "$RES/goal-records.json" >/dev/null 2>&1; then
-	cat "$RES/goal-records.json"
-else
-	echo null
-fi >"$tmp/goal-records.json"
+# goal.json, goal-records.json and window.json are newer than some results
+# folders: their absence is not noted (null: the sentences they feed are
+# left out).
+optional() {	# FILE: its JSON, or null
+	if [ -s "$RES/$1" ] && jq -e . "$RES/$1" >/dev/null 2>&1; then
+		cat "$RES/$1"
+	else
+		echo null
+	fi
+}
+optional goal.json >"$tmp/goal.json"
+optional goal-records.json >"$tmp/goal-records.json"
+optional window.json >"$tmp/window.json"
 runs sweep >"$tmp/sweep.json"
 runs precision >"$tmp/precision.json"
 for d in sweep precision; do
@@ -86,9 +87,10 @@ jq -n --slurpfile meta "$tmp/meta.json" --slurpfile micro "$tmp/micro.json" \
     --slurpfile bytes "$tmp/bytes.json" --slurpfile ticks "$tmp/ticks.json" \
     --slurpfile sweep "$tmp/sweep.json" --slurpfile precision "$tmp/precision.json" \
     --slurpfile goal "$tmp/goal.json" --slurpfile goalrec "$tmp/goal-records.json" \
+    --slurpfile window "$tmp/window.json" \
     '{meta: $meta[0], micro: $micro[0], bytes: $bytes[0], ticks: $ticks[0],
       sweep: $sweep[0], precision: $precision[0], goal: $goal[0],
-      goalrec: $goalrec[0]}' >"$tmp/in.json"
+      goalrec: $goalrec[0], window: $window[0]}' >"$tmp/in.json"
 
 q() {	# q JQ-EXPRESSION: evaluated on the input, raw output
 	jq -r -L "$HERE" -L "$ROOT/bench/micro" -f /dev/stdin "$tmp/in.json" <<EOF

@@ -218,6 +218,22 @@ def goalrec_values:
       end
     end;
 
+# window.json (micro_window) with goal.json: how many instructions behind
+# its miss 3x the floor leaves a re-arm, and how many the fastest re-arm
+# through the API costs (micro::window_budget); empty when the run lacks
+# either file (older runs).
+def window_values:
+  (.window // null) as $w
+  | (.goal // null) as $g
+  | if $w == null or $g == null then {"window.sentence": ""} else
+    ($g | micro::window_budget($w; "wall"; [])) as $wb
+    | ([$wb.api[] | select(.instructions != null)] | min_by(.ns) // null) as $a
+    | if $wb.allowed == null or $a == null then {"window.sentence": ""} else
+      ($wb.allowed | if . < 1 then "no instruction" else "about \(round) instructions" end) as $left
+      | {"window.sentence": "The other goal, a re-arm at most 3 times the floor, is out of reach on this machine: at $N=$\($w.n | nfmt) a bare read, compare and store of a random record cost \($w.fit.t0_ns | tns), and each instruction a re-arm runs behind that miss \($w.fit.ns_per_instruction | tns) more (\\texttt{micro\\_window}, $r^2 = \($w.fit.r2 | sig)$), so 3 times the floor, \($wb.budget | tns), leaves \($left) on top of that read for the call, the lock and the checks, while \($a.backend | tt)'s re-arm through the API costs as much as \($a.instructions | round)."}
+      end
+    end;
+
 def bytes_values:
   (.bytes.bytes // []) as $b
   | ([$b[] | .n] | max) as $n
@@ -335,4 +351,5 @@ def paper_values:
       "cross.expire.verdict": cross_verdict($rows; "expire"; "spread1s") }
   + floor_values($rows)
   + tail_values + coalesce_values + peer_values($rows) + goal_values + goalrec_values
+  + window_values
   + bytes_values + load_values;

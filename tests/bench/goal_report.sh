@@ -56,7 +56,6 @@ expect "report: ns of libev" "rearm/peer/libev        100 [100, 100]" "$tmp/repo
 sh "$ROOT/scripts/summary.sh" "$tmp" >"$tmp/summary.txt" 2>&1 || { echo "FAIL summary.sh exited $?"; cat "$tmp/summary.txt"; exit 1; }
 expect "summary: the goal line" "re-arm/libev 0.55 [0.4, 0.9] (goal <= 0.5), re-arm/floor 12.5 [10, 18] (<= 3), expire/libev 0.25 [0.25, 0.25]" "$tmp/summary.txt"
 
-# A process without libev: its ratio is left out, the others stay.
 # goal-records.json (layouts.sh with RECORD_BYTES): its own block and
 # line, against its own floor (rec1024): api/floor 60/20 and 80/20 -> 3.5.
 proc_rec() {	# api_ns floor_ns
@@ -80,6 +79,25 @@ expect "summary: the records line" "every timer and floor deadline in a 1024-byt
 expect "summary: records ratios" "re-arm/libev 0.35 [0.3, 0.4] (goal <= 0.5), re-arm/floor 3.5 [3, 4] (<= 3)" "$tmp/summary.txt"
 rm "$tmp/goal-records.json"
 
+# window.json (micro_window): a read costs 10 ns + 0.5 ns per instruction;
+# goal.json's floor medians 5 5 4 4 -> 4.5, so 3x the floor, 13.5 ns,
+# leaves (13.5 - 10) / 0.5 = 7 instructions; the API's median 55 ns
+# costs as much as (55 - 10) / 0.5 = 90.
+loop() { printf '{"loop": "%s", "nops": %s, "ns": {"median": %s, "min": %s, "max": %s}}' "$1" "$2" "$3" "$3" "$3"; }
+cat >"$tmp/window.json" <<JSON
+{"context": {"git_commit": "test"}, "n": 1000000, "steps": 1, "reps": 1, "record_bytes": 64,
+ "loops": [$(loop store 0 3), $(loop store 40 4), $(loop read 0 10), $(loop read 40 30)],
+ "fit": {"loop": "read", "t0_ns": 10, "ns_per_instruction": 0.5, "r2": 1}}
+JSON
+sh "$ROOT/bench/micro/report.sh" "$tmp" >"$tmp/report.txt" 2>&1 || { echo "FAIL report.sh exited $?"; cat "$tmp/report.txt"; exit 1; }
+expect "report: the window's loops" "  read          10      30" "$tmp/report.txt"
+expect "report: the window's fit" "read ~ 10 ns + 0.5 ns per instruction" "$tmp/report.txt"
+expect "report: what 3x the floor leaves" "3x the floor (13.5 ns, median over goal.json) leaves 7 instructions" "$tmp/report.txt"
+expect "report: what the API costs in instructions" "55 ns: as much as 90 instructions" "$tmp/report.txt"
+sh "$ROOT/scripts/summary.sh" "$tmp" >"$tmp/summary.txt" 2>&1 || { echo "FAIL summary.sh exited $?"; cat "$tmp/summary.txt"; exit 1; }
+expect "summary: the window line" "3x the floor leaves 7 instructions on top, the API re-arm costs as much as 90 (wheel)" "$tmp/summary.txt"
+
+# A process without libev: its ratio is left out, the others stay.
 jq '.runs[2].benchmarks |= map(select(.run_name | startswith("rearm/peer/") | not))' \
     "$tmp/goal.json" >"$tmp/g2" && mv "$tmp/g2" "$tmp/goal.json"
 sh "$ROOT/bench/micro/report.sh" "$tmp" >"$tmp/report.txt" 2>&1
