@@ -146,8 +146,9 @@ row([ "best peer",
   | if $w == null or $g == null then empty else
     ($g | window_budget($w; $metric; $backends)) as $wb
     | def instr: if . == null then "n/a" elif . < 0 then "none" else round | tostring end;
-    "  behind a miss (window.json): a read-compare-store \($w.fit.t0_ns | fmt) ns + \($w.fit.ns_per_instruction | fmt) ns per",
-    "  instruction; 3x the floor leaves \($wb.allowed | instr) instructions on top, the API re-arm costs as much as "
-    + ([$wb.api[] | "\(.instructions | instr) (\(.backend))"] | join(", "))
+    "",
+    "  behind a miss (window.json): a read-compare-store \($w.fit.t0_ns | fmt) ns + \($w.fit.ns_per_instruction | fmt) ns per instruction;",
+    "  3x the floor leaves \($wb.allowed | instr) instructions on top of that read, the API re-arm costs as much as",
+    "  " + ([$wb.api[] | "\(.instructions | instr) (\(.backend))"] | join(", "))
     end )
 '
