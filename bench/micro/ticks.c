@@ -36,15 +36,7 @@
 #include "alloc.h"
 #include "cases.h"
 #include "micro_build.h"
-
-static uint64_t
-mono_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
+#include "mono_ns.h"
 
 static long
 involuntary_switches(void)

@@ -32,11 +32,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "alloc.h"
 #include "micro_build.h"
+#include "mono_ns.h"
 
 struct record {
 	int64_t deadline;
@@ -90,15 +90,6 @@ static const struct loop {
 	{ "read", 60, read_60 }, { "read", 80, read_80 },
 };
 #define NLOOPS (sizeof(loops) / sizeof(loops[0]))
-
-static uint64_t
-mono_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
 
 static int
 cmp_double(const void *a, const void *b)

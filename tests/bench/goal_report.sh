@@ -20,6 +20,10 @@ expect() {	# what, needle, file
 	fi
 }
 
+run() {	# NAME SCRIPT: SCRIPT on $tmp into $tmp/NAME.txt; the test stops if it fails
+	sh "$2" "$tmp" >"$tmp/$1.txt" 2>&1 || { echo "FAIL $(basename "$2") exited $?"; cat "$tmp/$1.txt"; exit 1; }
+}
+
 row() {	# name ns [fired]
 	if [ $# -eq 3 ]; then
 		printf '{"run_name": "%s/manual_time", "run_type": "iteration", "real_time": %s, "time_unit": "ns", "fired": %s}' "$1" "$2" "$3"
@@ -46,14 +50,14 @@ cat >"$tmp/goal.json" <<JSON
 JSON
 echo '{"context": {"backends": "wheel"}, "benchmarks": []}' >"$tmp/micro.json"
 
-sh "$ROOT/bench/micro/report.sh" "$tmp" >"$tmp/report.txt" 2>&1 || { echo "FAIL report.sh exited $?"; cat "$tmp/report.txt"; exit 1; }
+run report "$ROOT/bench/micro/report.sh"
 expect "report: across 4 processes" "across 4 processes" "$tmp/report.txt"
 expect "report: re-arm/libev median of an even count, missed" "0.55 [0.4, 0.9] missed" "$tmp/report.txt"
 expect "report: re-arm/floor" "12.5 [10, 18] missed" "$tmp/report.txt"
 expect "report: expire per fired timer, met" "0.25 [0.25, 0.25] met" "$tmp/report.txt"
 expect "report: ns of libev" "rearm/peer/libev        100 [100, 100]" "$tmp/report.txt"
 
-sh "$ROOT/scripts/summary.sh" "$tmp" >"$tmp/summary.txt" 2>&1 || { echo "FAIL summary.sh exited $?"; cat "$tmp/summary.txt"; exit 1; }
+run summary "$ROOT/scripts/summary.sh"
 expect "summary: the goal line" "re-arm/libev 0.55 [0.4, 0.9] (goal <= 0.5), re-arm/floor 12.5 [10, 18] (<= 3), expire/libev 0.25 [0.25, 0.25]" "$tmp/summary.txt"
 
 # goal-records.json (layouts.sh with RECORD_BYTES): its own block and
@@ -69,12 +73,12 @@ cat >"$tmp/goal-records.json" <<JSON
  "runs": [{"process": 1, "benchmarks": $(proc_rec 60 20)},
           {"process": 2, "benchmarks": $(proc_rec 80 20)}]}
 JSON
-sh "$ROOT/bench/micro/report.sh" "$tmp" >"$tmp/report.txt" 2>&1 || { echo "FAIL report.sh exited $?"; cat "$tmp/report.txt"; exit 1; }
+run report "$ROOT/bench/micro/report.sh"
 expect "report: the records block" "in a 1024-byte record" "$tmp/report.txt"
 expect "report: records re-arm/floor against rec1024" "3.5 [3, 4] missed" "$tmp/report.txt"
 expect "report: records floor ns" "rearm/floor/rec1024     20 [20, 20]" "$tmp/report.txt"
 expect "report: the dense block stays" "12.5 [10, 18] missed" "$tmp/report.txt"
-sh "$ROOT/scripts/summary.sh" "$tmp" >"$tmp/summary.txt" 2>&1 || { echo "FAIL summary.sh exited $?"; cat "$tmp/summary.txt"; exit 1; }
+run summary "$ROOT/scripts/summary.sh"
 expect "summary: the records line" "every timer and floor deadline in a 1024-byte record" "$tmp/summary.txt"
 expect "summary: records ratios" "re-arm/libev 0.35 [0.3, 0.4] (goal <= 0.5), re-arm/floor 3.5 [3, 4] (<= 3)" "$tmp/summary.txt"
 rm "$tmp/goal-records.json"
@@ -89,12 +93,12 @@ cat >"$tmp/window.json" <<JSON
  "loops": [$(loop store 0 3), $(loop store 40 4), $(loop read 0 10), $(loop read 40 30)],
  "fit": {"loop": "read", "t0_ns": 10, "ns_per_instruction": 0.5, "r2": 1}}
 JSON
-sh "$ROOT/bench/micro/report.sh" "$tmp" >"$tmp/report.txt" 2>&1 || { echo "FAIL report.sh exited $?"; cat "$tmp/report.txt"; exit 1; }
+run report "$ROOT/bench/micro/report.sh"
 expect "report: the window's loops" "  read          10      30" "$tmp/report.txt"
 expect "report: the window's fit" "read ~ 10 ns + 0.5 ns per instruction" "$tmp/report.txt"
 expect "report: what 3x the floor leaves" "3x the floor (13.5 ns, median over goal.json) leaves 7 instructions" "$tmp/report.txt"
 expect "report: what the API costs in instructions" "55 ns: as much as 90 instructions" "$tmp/report.txt"
-sh "$ROOT/scripts/summary.sh" "$tmp" >"$tmp/summary.txt" 2>&1 || { echo "FAIL summary.sh exited $?"; cat "$tmp/summary.txt"; exit 1; }
+run summary "$ROOT/scripts/summary.sh"
 expect "summary: the window's budget" "3x the floor leaves 7 instructions on top of that read" "$tmp/summary.txt"
 expect "summary: the API in instructions" "  90 (wheel)" "$tmp/summary.txt"
 

@@ -15,24 +15,11 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fail=0
 
-# LABEL NEEDLE CMD...: CMD exits 2 with one line on stderr holding NEEDLE,
-# nothing on stdout, and builds or writes nothing (the scripts below are
-# pointed at $tmp/nobuild, $tmp/out.d and $tmp/res).
-refused() {
-	what=$1 needle=$2
-	shift 2
-	"$@" >"$tmp/out" 2>"$tmp/err"
-	rc=$?
-	lines=$(wc -l <"$tmp/err")
-	if [ $rc -eq 2 ] && [ "$lines" -eq 1 ] && grep -qF -- "$needle" "$tmp/err" &&
-	    [ ! -s "$tmp/out" ] && [ ! -e "$tmp/nobuild" ] && [ ! -e "$tmp/out.d" ] &&
-	    [ ! -e "$tmp/res" ]; then
-		echo "ok   $what: $(cat "$tmp/err")"
-	else
-		echo "FAIL $what: exit $rc, $lines line(s) on stderr, want 2 and one line with '$needle':"
-		sed 's/^/    /' "$tmp/err" "$tmp/out" | head -n 5
-		fail=1
-	fi
+# A refusal (refused.sh) builds and writes nothing: the scripts below are
+# pointed at $tmp/nobuild, $tmp/out.d and $tmp/res.
+. "$(dirname "$0")/refused.sh"
+refused_also() {
+	[ ! -e "$tmp/nobuild" ] && [ ! -e "$tmp/out.d" ] && [ ! -e "$tmp/res" ]
 }
 rejects() {	# value, what is wrong with it
 	refused "--record_bytes=$1" "--record_bytes=$1: the value $2" \

@@ -3,7 +3,7 @@
 # JSON has every loop, each median between its lowest and highest round,
 # and the fit is the least-squares line through the read loop's medians
 # (recomputed here from the printed numbers); a bad option is one line on
-# stderr naming it, exit 2, nothing on stdout.
+# stderr naming it, exit 2, nothing on stdout (refused.sh).
 #
 # usage: window.sh MICRO_WINDOW
 set -u
@@ -42,39 +42,29 @@ check "the fit is the least-squares line through the read medians" '
     | ((.fit.ns_per_instruction - $s) | fabs) < 0.001
       and ((.fit.t0_ns - $t0) | fabs) < 0.01 and .fit.r2 <= 1 and .fit.loop == "read"'
 
-# NEEDLE ARGS...: exit 2, one line on stderr holding NEEDLE, no stdout.
-refused() {
+. "$(dirname "$0")/refused.sh"
+bad() {	# NEEDLE ARGS...
 	needle=$1
 	shift
-	"$WINDOW" "$@" >"$tmp/out" 2>"$tmp/err"
-	rc=$?
-	lines=$(wc -l <"$tmp/err")
-	if [ $rc -eq 2 ] && [ "$lines" -eq 1 ] && grep -qF -- "$needle" "$tmp/err" &&
-	    [ ! -s "$tmp/out" ]; then
-		echo "ok   refused $*: $(cat "$tmp/err")"
-	else
-		echo "FAIL $*: exit $rc, $lines line(s) on stderr, want 2 and one line with '$needle':"
-		sed 's/^/    /' "$tmp/err" "$tmp/out" | head -n 5
-		fail=1
-	fi
+	refused "refused $*" "$needle" "$WINDOW" "$@"
 }
-refused "-n '0': not a whole number from 1" -n 0
-refused "-n 'abc': not a whole number" -n abc
-refused "-n '-5': not a whole number" -n -5
-refused "-n '': not a whole number" -n ''
-refused "-n '99999999999999999999': not a whole number" -n 99999999999999999999
-refused "-s '0': not a whole number from 1" -s 0
-refused "-r '1001': not a whole number from 1 to 1000" -r 1001
-refused "-r '2.5': not a whole number" -r 2.5
-refused "unknown option or missing value: '-x'" -x
-refused "unknown option or missing value: '-n'" -n
-refused "unexpected argument 'extra'" -n 1000 extra
+bad "-n '0': not a whole number from 1" -n 0
+bad "-n 'abc': not a whole number" -n abc
+bad "-n '-5': not a whole number" -n -5
+bad "-n '': not a whole number" -n ''
+bad "-n '99999999999999999999': not a whole number" -n 99999999999999999999
+bad "-s '0': not a whole number from 1" -s 0
+bad "-r '1001': not a whole number from 1 to 1000" -r 1001
+bad "-r '2.5': not a whole number" -r 2.5
+bad "unknown option or missing value: '-x'" -x
+bad "unknown option or missing value: '-n'" -n
+bad "unexpected argument 'extra'" -n 1000 extra
 # One record more than half of this machine's memory holds (when that is
 # below the -n bound, 2^30, as on every machine this suite has run on).
 big=$(( $(getconf _PHYS_PAGES) * $(getconf PAGESIZE) / 2 / 64 + 1 ))
 if [ "$big" -le 1073741824 ]; then
-	refused "-n $big: 64-byte records would take more than half of the memory" -n "$big"
+	bad "-n $big: 64-byte records would take more than half of the memory" -n "$big"
 else
-	refused "-n '1073741825': not a whole number from 1 to 1073741824" -n 1073741825
+	bad "-n '1073741825': not a whole number from 1 to 1073741824" -n 1073741825
 fi
 exit $fail
