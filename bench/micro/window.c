@@ -35,7 +35,6 @@
 #include <unistd.h>
 
 #include "alloc.h"
-#include "micro_build.h"
 #include "mono_ns.h"
 
 struct record {
@@ -133,85 +132,111 @@ next_random(uint64_t *x)
 	return *x * 0x2545f4914f6cdd1dull;
 }
 
-int
-main(int argc, char **argv)
+struct fit {
+	double t0, s, r2;
+};
+
+struct options {
+	size_t n, steps, reps;
+};
+
+static void
+parse_options(int argc, char **argv, struct options *o)
 {
-	size_t n = 1000000, steps = 4194304, reps = 7;
-	double *ns, med[NLOOPS], lo[NLOOPS], hi[NLOOPS];
-	double sk = 0, st = 0, skk = 0, skt = 0, m = 0, s, t0, ss = 0, sr = 0;
-	uint32_t *p;
-	int64_t *d;
-	uint64_t x = 0x9e3779b97f4a7c15ull;
 	int opt;
 
 	opterr = 0;
 	while ((opt = getopt(argc, argv, "n:s:r:")) != -1) {
 		switch (opt) {
 		case 'n':
-			n = parse_count("-n", optarg, 1, (size_t)1 << 30);
+			o->n = parse_count("-n", optarg, 1, (size_t)1 << 30);
 			break;
 		case 's':
-			steps = parse_count("-s", optarg, 1, (size_t)1 << 28);
+			o->steps = parse_count("-s", optarg, 1, (size_t)1 << 28);
 			break;
 		case 'r':
-			reps = parse_count("-r", optarg, 1, 1000);
+			o->reps = parse_count("-r", optarg, 1, 1000);
 			break;
 		default:
 			fprintf(stderr, "micro_window: unknown option or missing "
 			    "value: '%s' (usage: micro_window [-n N] [-s STEPS] "
 			    "[-r REPS])\n", argv[optind - 1]);
-			return 2;
+			exit(2);
 		}
 	}
 	if (optind < argc) {
 		fprintf(stderr, "micro_window: unexpected argument '%s'\n",
 		    argv[optind]);
-		return 2;
+		exit(2);
 	}
-
-	if (n > (size_t)sysconf(_SC_PHYS_PAGES) / 2 * (size_t)sysconf(_SC_PAGESIZE) /
-	    sizeof(struct record)) {
+	if (o->n > (size_t)sysconf(_SC_PHYS_PAGES) / 2 *
+	    (size_t)sysconf(_SC_PAGESIZE) / sizeof(struct record)) {
 		fprintf(stderr, "micro_window: -n %zu: %zu-byte records would "
-		    "take more than half of the memory\n", n,
+		    "take more than half of the memory\n", o->n,
 		    sizeof(struct record));
-		return 2;
+		exit(2);
 	}
-	records = alloc_lines(n * sizeof(struct record));
-	pick = p = malloc(steps * sizeof(*p));
-	deadline = d = malloc(steps * sizeof(*d));
-	ns = malloc(NLOOPS * reps * sizeof(*ns));
-	if (records == NULL || p == NULL || d == NULL || ns == NULL) {
-		fprintf(stderr, "micro_window: out of memory for %zu records "
-		    "and %zu steps\n", n, steps);
-		return 1;
-	}
-	memset(records, 0, n * sizeof(struct record));
-	/* Deadlines only grow, so the read loop's branch always goes the
-	 * predicted way, as a re-arm's checks do. */
-	for (size_t i = 0; i < steps; i++) {
-		p[i] = (uint32_t)(next_random(&x) % n);
+}
+
+/* The records zeroed, and a stream of picks and of deadlines that only
+ * grow, so that the read loop's branch always goes the predicted way, as a
+ * re-arm's checks do.  0 or -1 (out of memory). */
+static int
+setup(const struct options *o)
+{
+	uint64_t x = 0x9e3779b97f4a7c15ull;
+	uint32_t *p;
+	int64_t *d;
+
+	records = alloc_lines(o->n * sizeof(struct record));
+	pick = p = malloc(o->steps * sizeof(*p));
+	deadline = d = malloc(o->steps * sizeof(*d));
+	if (records == NULL || p == NULL || d == NULL)
+		return -1;
+	memset(records, 0, o->n * sizeof(struct record));
+	for (size_t i = 0; i < o->steps; i++) {
+		p[i] = (uint32_t)(next_random(&x) % o->n);
 		d[i] = (int64_t)i + 1;
 	}
+	return 0;
+}
+
+/* Every loop once per round; the median, lowest and highest ns per step of
+ * each.  ns: NLOOPS * reps scratch. */
+static void
+measure(const struct options *o, double *ns, double *med, double *lo,
+    double *hi)
+{
+	size_t reps = o->reps;
 
 	for (size_t r = 0; r < reps; r++) {
 		for (size_t l = 0; l < NLOOPS; l++) {
 			uint64_t a = mono_ns();
 
-			loops[l].run(steps);
-			ns[l * reps + r] = (double)(mono_ns() - a) / (double)steps;
+			loops[l].run(o->steps);
+			ns[l * reps + r] = (double)(mono_ns() - a) /
+			    (double)o->steps;
 		}
 	}
 	for (size_t l = 0; l < NLOOPS; l++) {
 		double *v = &ns[l * reps];
 
 		qsort(v, reps, sizeof(*v), cmp_double);
-		med[l] = reps % 2 ? v[reps / 2] : (v[reps / 2 - 1] + v[reps / 2]) / 2;
+		med[l] = reps % 2 ? v[reps / 2] :
+		    (v[reps / 2 - 1] + v[reps / 2]) / 2;
 		lo[l] = v[0];
 		hi[l] = v[reps - 1];
 	}
+}
 
-	/* Least squares over the read loop's medians; r2 says how well a line
-	 * describes them. */
+/* Least squares over the read loop's medians; r2 says how much of their
+ * spread the line explains. */
+static struct fit
+fit_read(const double *med)
+{
+	double sk = 0, st = 0, skk = 0, skt = 0, m = 0, ss = 0, sr = 0;
+	struct fit f;
+
 	for (size_t l = 0; l < NLOOPS; l++) {
 		if (strcmp(loops[l].name, "read") != 0)
 			continue;
@@ -221,24 +246,44 @@ main(int argc, char **argv)
 		skt += loops[l].nops * med[l];
 		m++;
 	}
-	s = (m * skt - sk * st) / (m * skk - sk * sk);
-	t0 = (st - s * sk) / m;
+	f.s = (m * skt - sk * st) / (m * skk - sk * sk);
+	f.t0 = (st - f.s * sk) / m;
 	for (size_t l = 0; l < NLOOPS; l++) {
 		double e;
 
 		if (strcmp(loops[l].name, "read") != 0)
 			continue;
-		e = med[l] - (t0 + s * loops[l].nops);
+		e = med[l] - (f.t0 + f.s * loops[l].nops);
 		ss += e * e;
 		sr += (med[l] - st / m) * (med[l] - st / m);
 	}
+	f.r2 = sr > 0 ? 1 - ss / sr : 1.0;
+	return f;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct options o = { .n = 1000000, .steps = 4194304, .reps = 7 };
+	double *ns, med[NLOOPS], lo[NLOOPS], hi[NLOOPS];
+	struct fit f;
+
+	parse_options(argc, argv, &o);
+	ns = malloc(NLOOPS * o.reps * sizeof(*ns));
+	if (ns == NULL || setup(&o) != 0) {
+		fprintf(stderr, "micro_window: out of memory for %zu records "
+		    "and %zu steps\n", o.n, o.steps);
+		return 1;
+	}
+	measure(&o, ns, med, lo, hi);
+	f = fit_read(med);
 
 	printf("{\n  \"context\": {\"program\": \"micro_window\", "
 	    "\"allocator\": \"%s\", \"allocator_version\": \"%s\", "
 	    "\"clock\": \"CLOCK_MONOTONIC around each loop of STEPS steps\"},\n",
 	    alloc_name(), alloc_version());
 	printf("  \"n\": %zu, \"steps\": %zu, \"reps\": %zu, "
-	    "\"record_bytes\": %zu,\n  \"loops\": [\n", n, steps, reps,
+	    "\"record_bytes\": %zu,\n  \"loops\": [\n", o.n, o.steps, o.reps,
 	    sizeof(struct record));
 	for (size_t l = 0; l < NLOOPS; l++)
 		printf("    {\"loop\": \"%s\", \"nops\": %d, \"ns\": "
@@ -246,11 +291,11 @@ main(int argc, char **argv)
 		    loops[l].name, loops[l].nops, med[l], lo[l], hi[l],
 		    l + 1 < NLOOPS ? "," : "");
 	printf("  ],\n  \"fit\": {\"loop\": \"read\", \"t0_ns\": %.3f, "
-	    "\"ns_per_instruction\": %.4f, \"r2\": %.4f}\n}\n", t0, s,
-	    sr > 0 ? 1 - ss / sr : 1.0);
+	    "\"ns_per_instruction\": %.4f, \"r2\": %.4f}\n}\n", f.t0, f.s,
+	    f.r2);
 	free(ns);
-	free(d);
-	free(p);
+	free((void *)deadline);
+	free((void *)pick);
 	free(records);
 	return 0;
 }
