@@ -71,9 +71,12 @@ fi
 TICKS_BUSY_MAX=${TICKS_BUSY_MAX:-100000}
 
 # micro_window's options checked before the long run: a bad WINDOW_N
-# stops here, with micro_window's one-line reason.
+# stops here, with micro_window's reason.
 # shellcheck disable=SC2086 # WINDOW_ARGS are options
-"$WINDOWER" $WINDOW_ARGS -s 1 -r 1 >/dev/null || exit 2
+if ! why=$("$WINDOWER" $WINDOW_ARGS -s 1 -r 1 2>&1 >/dev/null); then
+	echo "$0: WINDOW_N=${WINDOW_N-}: ${why#micro_window: }" >&2
+	exit 2
+fi
 
 ctx=$(micro_context "$ROOT" "$BUILD" "$MODE" "$REPS" "$MIN_TIME")
 
