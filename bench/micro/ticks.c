@@ -25,7 +25,6 @@
  *       at N = 1e6 fires 1000 timers and costs milliseconds)
  * JSON on stdout; bench/micro/run.sh adds the run's context.
  */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,6 +34,7 @@
 
 #include "alloc.h"
 #include "cases.h"
+#include "count_arg.h"
 #include "micro_build.h"
 #include "mono_ns.h"
 
@@ -162,20 +162,9 @@ measure(const struct micro_case *c, const struct impl *im, enum dist d,
 	return 0;
 }
 
-static unsigned long
-number(const char *s, const char *what)
-{
-	char *end;
-	unsigned long v;
-
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (errno != 0 || *end != '\0' || v == 0) {
-		fprintf(stderr, "ticks: %s: not a positive number: %s\n", what, s);
-		exit(2);
-	}
-	return v;
-}
+#define PROG		"micro_ticks"
+#define MAX_TICKS	100000000	/* 800 MB of times */
+#define MAX_N		((size_t)1 << 30)
 
 int
 main(int argc, char **argv)
@@ -186,19 +175,27 @@ main(int argc, char **argv)
 	int nn = 0, first = 1, status = 0, opt;
 	uint64_t *t;
 
+	opterr = 0;
 	while ((opt = getopt(argc, argv, "t:w:x:")) != -1) {
 		switch (opt) {
-		case 't': ticks = (unsigned)number(optarg, "-t"); break;
-		case 'w': warmup = (unsigned)number(optarg, "-w") ; break;
-		case 'x': max_busy = number(optarg, "-x"); break;
+		case 't':
+			ticks = (unsigned)count_arg(PROG, "-t", optarg, 1, MAX_TICKS);
+			break;
+		case 'w':
+			warmup = (unsigned)count_arg(PROG, "-w", optarg, 1, MAX_TICKS);
+			break;
+		case 'x':
+			max_busy = count_arg(PROG, "-x", optarg, 1, MAX_N);
+			break;
 		default:
-			fputs("usage: micro_ticks [-t TICKS] [-w WARMUP] "
-			    "[-x MAXN_BUSY] [N ...]\n", stderr);
+			fprintf(stderr, PROG ": unknown option or missing value: "
+			    "'%s' (usage: micro_ticks [-t TICKS] [-w WARMUP] "
+			    "[-x MAXN_BUSY] [N ...])\n", argv[optind - 1]);
 			return 2;
 		}
 	}
 	for (int i = optind; i < argc && nn < 16; i++)
-		ns[nn++] = number(argv[i], "N");
+		ns[nn++] = count_arg(PROG, "N", argv[i], 1, MAX_N);
 	if (nn == 0)
 		for (; nn < 3; nn++)
 			ns[nn] = defaults[nn];

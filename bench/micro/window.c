@@ -35,7 +35,10 @@
 #include <unistd.h>
 
 #include "alloc.h"
+#include "count_arg.h"
 #include "mono_ns.h"
+
+#define PROG "micro_window"
 
 struct record {
 	int64_t deadline;
@@ -98,30 +101,6 @@ cmp_double(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-/* A whole number in [lo, hi], or a one-line error and exit 2. */
-static size_t
-parse_count(const char *opt, const char *text, size_t lo, size_t hi)
-{
-	unsigned long long v = 0;
-	const char *p = text;
-
-	if (*p == '\0')
-		goto bad;
-	for (; *p != '\0'; p++) {
-		if (*p < '0' || *p > '9')
-			goto bad;
-		v = v * 10 + (unsigned)(*p - '0');
-		if (v > hi)
-			break;
-	}
-	if (v >= lo && v <= hi)
-		return (size_t)v;
-bad:
-	fprintf(stderr, "micro_window: %s '%s': not a whole number from %zu "
-	    "to %zu\n", opt, text, lo, hi);
-	exit(2);
-}
-
 /* xorshift64*: the same stream on every machine, no libc rand state. */
 static uint64_t
 next_random(uint64_t *x)
@@ -149,13 +128,13 @@ parse_options(int argc, char **argv, struct options *o)
 	while ((opt = getopt(argc, argv, "n:s:r:")) != -1) {
 		switch (opt) {
 		case 'n':
-			o->n = parse_count("-n", optarg, 1, (size_t)1 << 30);
+			o->n = count_arg(PROG, "-n", optarg, 1, (size_t)1 << 30);
 			break;
 		case 's':
-			o->steps = parse_count("-s", optarg, 1, (size_t)1 << 28);
+			o->steps = count_arg(PROG, "-s", optarg, 1, (size_t)1 << 28);
 			break;
 		case 'r':
-			o->reps = parse_count("-r", optarg, 1, 1000);
+			o->reps = count_arg(PROG, "-r", optarg, 1, 1000);
 			break;
 		default:
 			fprintf(stderr, "micro_window: unknown option or missing "

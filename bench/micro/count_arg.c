@@ -1,0 +1,32 @@
+/*
+ * count_arg.c - see count_arg.h.  strtoul is not used: it takes a sign and
+ * leading spaces, and turns "-5" into a count near 2^64.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "count_arg.h"
+
+size_t
+count_arg(const char *prog, const char *opt, const char *text, size_t lo,
+    size_t hi)
+{
+	unsigned long long v = 0;
+	const char *p = text;
+
+	if (*p == '\0')
+		goto bad;
+	for (; *p != '\0'; p++) {
+		if (*p < '0' || *p > '9')
+			goto bad;
+		v = v * 10 + (unsigned)(*p - '0');
+		if (v > hi)
+			break;
+	}
+	if (v >= lo && v <= hi)
+		return (size_t)v;
+bad:
+	fprintf(stderr, "%s: %s '%s': not a whole number from %zu to %zu\n",
+	    prog, opt, text, lo, hi);
+	exit(2);
+}

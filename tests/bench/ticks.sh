@@ -1,0 +1,40 @@
+#!/bin/bash
+# ticks.sh - micro_ticks (bench/micro/ticks.c) on a small N: its JSON has
+# a distribution for every implementation of both tick cases; a bad option
+# or N is one line on stderr naming it, exit 2, nothing on stdout
+# (refused.sh), never a run with a count wrapped from a negative number.
+#
+# usage: ticks.sh MICRO_TICKS
+set -u
+TICKS=$1
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fail=0
+
+if "$TICKS" -t 10 -w 1 100 >"$tmp/t.json" 2>"$tmp/err" &&
+    jq -e '(.ticks | length) > 0
+        and ([.ticks[].case] | unique) == ["tick_busy", "tick_empty"]
+        and all(.ticks[]; .n == 100 and .ticks == 10 and .ns.p50 != null)' \
+        "$tmp/t.json" >/dev/null; then
+	echo "ok   micro_ticks -t 10 -w 1 100: $(jq '.ticks | length' "$tmp/t.json") distributions"
+else
+	echo "FAIL micro_ticks -t 10 -w 1 100:"; head -n 5 "$tmp/err" "$tmp/t.json"; fail=1
+fi
+
+. "$(dirname "$0")/refused.sh"
+bad() {	# NEEDLE ARGS...
+	needle=$1
+	shift
+	refused "refused $*" "$needle" "$TICKS" "$@"
+}
+bad "-t '-5': not a whole number from 1" -t -5 100
+bad "-w '-1': not a whole number from 1" -w -1 100
+bad "-t 'abc': not a whole number" -t abc 100
+bad "-t '100000001': not a whole number from 1 to 100000000" -t 100000001 100
+bad "-x '0': not a whole number from 1" -x 0 100
+bad "N '0': not a whole number from 1" 0
+bad "N 'abc': not a whole number" abc
+bad "N ' 100': not a whole number" ' 100'
+bad "unknown option or missing value: '-q'" -q 100
+bad "unknown option or missing value: '-t'" -t
+exit $fail
