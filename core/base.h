@@ -19,7 +19,7 @@
  *                    run at their exact deadlines
  *
  * Lock order: associated lock (mtx/rw/rm, Giant) -> base lock -> timeout
- * pool lock.  Two base locks are never held at once (callout_cpu_switch
+ * pool lock.  Two base locks are never held at once (callout__cpu_switch
  * releases one before taking the other).
  */
 #ifndef CALLOUT_BASE_H

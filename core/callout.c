@@ -10,6 +10,10 @@
 
 #include "base.h"
 
+/* The issue's bound, and callout.h's promise: an embedded callout costs a
+ * connection at most one cache line. */
+_Static_assert(sizeof(struct callout) <= 64, "struct callout exceeds 64 bytes");
+
 /*
  * Debug builds check the manual page's "that lock must be held".  Giant is
  * exempt, as in FreeBSD's _callout_stop_safe(): for a callout_init(c, 0)

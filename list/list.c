@@ -12,7 +12,7 @@
  *   remove   O(1)  unlink (LIST_ENTRY knows its predecessor)
  *   next     O(1)  the head
  *   expire   O(1)  per expired callout, O(1) per empty tick
- *   memory   the list head: 8 bytes, whatever N
+ *   memory   the head and the clock: 16 bytes, whatever N
  *
  * It is also the reference: every other backend must fire the same callouts
  * at the same times as this one (tests/differential.c).

@@ -64,10 +64,10 @@ slurp bytes.json >"$tmp/bytes.json"
 slurp ticks.json >"$tmp/ticks.json"
 # goal.json, goal-records.json and window.json are newer than some results
 # folders: their absence is not noted (null: the sentences they feed are
-# left out).
+# left out), but one that is there and is not JSON is, as slurp notes it.
 optional() {	# FILE: its JSON, or null
-	if [ -s "$RES/$1" ] && jq -e . "$RES/$1" >/dev/null 2>&1; then
-		cat "$RES/$1"
+	if [ -e "$RES/$1" ]; then
+		slurp "$1"
 	else
 		echo null
 	fi

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# cli.sh CALLOUTLAB TRACE - --help documents every option; bad options and
-# operands give one line on stderr naming the option and the value, and
-# exit status 2.
+# cli.sh CALLOUTLAB TRACE README - --help documents every option; bad
+# options and operands give one line on stderr naming the option and the
+# value, and exit status 2; the README's example trace replays.
 set -uo pipefail
-lab=$1 trace=$2
+lab=$1 trace=$2 readme=$3
 . "$(dirname "$0")/../cli_checks.sh"
 
 "$lab" --help | grep -q '^  replay' || fail "calloutlab --help lists no replay"
@@ -52,4 +52,20 @@ bad "--threads 0" replay "$trace" --threads 0
 bad "--backend nosuch" replay "$trace" --backend nosuch
 bad "nosuch" nosuch
 bad "COMMAND"
+
+# The README's example trace (the first block under "### Traces") is one
+# that replay carries out, with every timer accounted for.
+example=$(mktemp)
+trap 'rm -f "$example"' EXIT
+sed -n '/^### Traces/,/^## /p' "$readme" | sed -n '/^```$/,/^```$/p' |
+	sed '/^```$/d' >"$example"
+if ! head -n 1 "$example" | grep -q '^calloutlab-trace '; then
+	fail "no example trace under \"### Traces\" in $readme"
+elif out=$("$lab" replay "$example" --manual-clock 2>&1); then
+	grep -q 'armed 1 = fired 0 + stopped 1 + rearmed 0 + pending 0' <<<"$out" &&
+		ok "the README's example trace replays, its timer stopped" ||
+		fail "the README's example trace: $out"
+else
+	fail "the README's example trace is refused: $out"
+fi
 exit $((fails > 0))

@@ -6,8 +6,9 @@
 # wheel becomes cheaper than the heap between 1e3 and 1e4; the heap's
 # expiry stays flat (O(log n) does not hold); the hierarchical wheel's tick
 # tail is the longer one.  Then the same folder
-# without ticks.json and load runs: the generator names what is missing and
-# leaves those values out (the paper prints "not measured").  No LaTeX.
+# without ticks.json and load runs, and with a window.json that is not
+# JSON: the generator names what is missing and leaves those values out
+# (the paper prints "not measured").  No LaTeX.
 set -uo pipefail
 root=$1
 command -v jq >/dev/null || { echo "jq not found" >&2; exit 1; }
@@ -125,17 +126,25 @@ for t in rearm expire growth peers guide tail precision bytes load config; do
 done
 ok "every table is a tabular"
 
-# The same folder without ticks.json and the load runs.
-rm -f "$res/ticks.json"
+# The same folder without ticks.json, the load runs and goal-records.json
+# (absent from older folders: not noted), and with a window.json that is
+# not JSON (noted).
+rm -f "$res/ticks.json" "$res/goal-records.json"
 rm -rf "$res/loadgen"
+echo '{"fit": ' >"$res/window.json"
 if sh "$root/paper/gen/gen.sh" "$res" "$out" 2>"$tmp/err2"; then
 	ok "gen.sh on an incomplete folder"
 else
 	fail "gen.sh on an incomplete folder exited $?"
 fi
-for m in ticks.json loadgen/sweep/ loadgen/precision/ bytes.json; do
+for m in ticks.json loadgen/sweep/ loadgen/precision/ bytes.json window.json; do
 	grep -q -- "$m" "$tmp/err2" && ok "names the missing $m" || fail "does not name the missing $m"
 done
+grep -q goal-records.json "$tmp/err2" && fail "names goal-records.json, which older folders lack" ||
+	ok "an absent goal-records.json is not noted"
+[ -z "$(val window.sentence)" ] && ok "no window sentence from a window.json that is not JSON" ||
+	fail "a window sentence from a window.json that is not JSON"
+grep -q 'window.json' "$out/inputs.tex" && ok "inputs.tex lists window.json" || fail "inputs.tex: $(cat "$out/inputs.tex")"
 [ -z "$(val tail.verdict)" ] && ok "no tail verdict without ticks.json" || fail "a tail verdict without ticks.json"
 grep -q 'not measured' "$out/tab-tail.tex" && ok "tab-tail.tex says not measured" || fail "tab-tail.tex: $(cat "$out/tab-tail.tex")"
 grep -q 'ticks.json' "$out/inputs.tex" && ok "inputs.tex lists ticks.json" || fail "inputs.tex: $(cat "$out/inputs.tex")"
