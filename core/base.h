@@ -70,10 +70,14 @@
  * the callout or its lock, which is what drain waits for.
  *
  * ce_waiting and ce_drain describe the call in ce_curr, not the slot: a
- * drainer sets ce_waiting before it sleeps, and the base clears it (and
- * wakes the drainers) in the same critical section that clears ce_curr,
- * as FreeBSD does with cc_exec_waiting.  While either is set, a reset of
- * ce_curr does not arm it ("a drain in progress wins").
+ * drainer sets ce_waiting before it sleeps.  When the call returns, the
+ * base clears ce_curr, calls the drain function (ce_drained names the
+ * callout meanwhile, and callout_drain waits for it too: the drain
+ * function is part of the callout's completion), and only then clears
+ * ce_waiting and wakes the drainers, as FreeBSD does with
+ * cc_exec_waiting; the slot runs nothing else in between.  While either
+ * is set, a reset of ce_curr does not arm it ("a drain in progress
+ * wins").
  */
 enum { CE_WAITING = 1, CE_RUNNING, CE_CANCELLED };
 enum { CE_SOFT = 0, CE_DIRECT = 1, CE_NSLOTS };
@@ -84,8 +88,12 @@ struct cc_exec {
 	pthread_t ce_thread;		/* base lock: who runs ce_curr */
 	void *ce_arg;			/* base lock: argument of that call */
 	callout_func_t *ce_drain;	/* base lock: callout_async_drain's function */
+	int ce_drains;			/* base lock: how many calls of it are owed */
+	struct callout *ce_drained;	/* base lock: the callout whose drain
+					 * function runs now (compared, never
+					 * read: the function may free it) */
 	bool ce_waiting;		/* base lock: a callout_drain waits for
-					 * ce_curr; cleared with ce_curr */
+					 * ce_curr or ce_drained */
 	/* A reset while running, onto another CPU or for the other slot of
 	 * this base (C_DIRECT_EXEC or not), waits here until the call
 	 * returns, so that a callout never runs twice at once (base lock). */

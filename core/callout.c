@@ -478,6 +478,13 @@ cc_reset_locked(struct callout *c, sbintime_t when, sbintime_t prec,
 	if (func == NULL && c->c_func == NULL)
 		callout__panic("%s: callout %p has no function: callout_reset first",
 		    fn, (void *)c);
+	/* "Callout functions run in this context may use only spin mutexes",
+	 * and a callout cannot be tied to one: the clock thread would block
+	 * on the lock and hold up every callout of its base. */
+	if ((flags & C_DIRECT_EXEC) && c->c_lock != NULL)
+		callout__panic("%s: callout %p is tied to the lock \"%s\": "
+		    "C_DIRECT_EXEC takes only callouts with no lock", fn,
+		    (void *)c, c->c_lock->lo_name);
 	if (cpu == -1)
 		cpu = cc->cc_cpu;
 	e = cc_exec_of(cc, c);
@@ -664,7 +671,11 @@ callout_schedule_curcpu(struct callout *c, int to_ticks)
  * the callout returns 0 and arranges drain(arg) for when it is done with
  * it, including a call cancelled while waiting for the lock: returning 1
  * there would tell the caller it may free the memory that the base is
- * about to unlock.
+ * about to unlock.  Each 0 owes one call ("When callout_async_drain()
+ * returns zero it will arrange for the function drain to be called"), so
+ * a second async drain of the same call with the same function adds a
+ * call; with another function it is refused with a panic, as FreeBSD
+ * asserts (it has room for one function, and so has the slot).
  */
 static int
 cc_stop(struct callout_cpu *cc, struct callout *c, callout_func_t *drain)
@@ -680,8 +691,11 @@ cc_stop(struct callout_cpu *cc, struct callout *c, callout_func_t *drain)
 	} else if (drain != NULL) {
 		if (c->c_lock != NULL)
 			cc_cancel_waiting(cc, e);
-		if (e->ce_drain == NULL)
-			e->ce_drain = drain;
+		if (e->ce_drain != NULL && e->ce_drain != drain)
+			callout__panic("callout_async_drain: callout %p already "
+			    "has another drain function pending", (void *)c);
+		e->ce_drain = drain;
+		e->ce_drains++;
 		ret = 0;
 	} else if (c->c_lock != NULL && cc_cancel_waiting(cc, e)) {
 		ret = 1;
@@ -757,6 +771,18 @@ callout__stop_if(struct callout *c, callout_func_t *func, void *arg)
 
 /* --------------------------------------------------------------- drain */
 
+/* The slot of cc that runs c or c's drain function, or NULL. */
+static struct cc_exec *
+cc_exec_completing(struct callout_cpu *cc, const struct callout *c)
+{
+	struct cc_exec *e = cc_exec_of(cc, c);
+
+	for (int i = 0; e == NULL && i < CE_NSLOTS; i++)
+		if (cc->cc_exec[i].ce_drained == c)
+			e = &cc->cc_exec[i];
+	return e;
+}
+
 int
 callout_drain(struct callout *c)
 {
@@ -774,17 +800,20 @@ callout_drain(struct callout *c)
 			cc_unlink(cc, c);
 			removed = true;
 		}
-		e = cc_exec_of(cc, c);
+		e = cc_exec_completing(cc, c);
 		if (e == NULL)
 			break;
 		if (pthread_equal(e->ce_thread, pthread_self()))
 			callout__panic("callout_drain: callout %p drained from its own "
-			    "function", (void *)c);
-		/* A call still waiting for its lock need not run at all. */
-		if (c->c_lock != NULL && cc_cancel_waiting(cc, e))
-			cancelled = true;
-		else if (exec_state(e) == CE_RUNNING)
-			ran = true;
+			    "function or drain function", (void *)c);
+		/* A call still waiting for its lock need not run at all; a
+		 * drain function alone changes neither. */
+		if (e->ce_curr == c) {
+			if (c->c_lock != NULL && cc_cancel_waiting(cc, e))
+				cancelled = true;
+			else if (exec_state(e) == CE_RUNNING)
+				ran = true;
+		}
 		/* The base clears it when it lets go of c: the slot may run
 		 * another callout before this thread is back. */
 		e->ce_waiting = true;

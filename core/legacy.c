@@ -69,9 +69,11 @@ timeout(timeout_t *func, void *arg, int to_ticks)
 {
 	struct callout *c = pool_get();
 
+	/* Under Giant: an untimeout() of a stale handle to this callout
+	 * (handles are recycled) reads it under Giant. */
+	mtx_lock(&Giant);
 	callout_init(c, 0);
 	c->c_iflags |= CI_LOCAL_ALLOC;
-	mtx_lock(&Giant);
 	callout_reset(c, to_ticks, func, arg);
 	mtx_unlock(&Giant);
 	return (struct callout_handle){ c };

@@ -41,6 +41,7 @@ callout__run(struct callout_cpu *cc, struct callout *c, int slot)
 	e->ce_arg = arg;
 	e->ce_thread = pthread_self();
 	e->ce_drain = NULL;
+	e->ce_drains = 0;
 	__atomic_store_n(&e->ce_state, lo != NULL ? CE_WAITING : CE_RUNNING,
 	    __ATOMIC_RELEASE);
 	cc_unlock(cc);
@@ -68,10 +69,6 @@ done:
 			cc->cc_stats.direct++;
 	}
 	e->ce_curr = NULL;
-	if (e->ce_waiting) {
-		e->ce_waiting = false;
-		cc_event_signal(&cc->cc_drain_ev, true);
-	}
 	if (e->ce_migr_cpu != CPUBLOCK) {
 		/* Re-armed while running, for another CPU or for the other
 		 * thread of this one: insert it now that the call is over. */
@@ -95,12 +92,23 @@ done:
 		}
 	}
 	if (e->ce_drain != NULL) {
+		/* One call for every callout_async_drain that returned 0. */
 		callout_func_t *drain = e->ce_drain;
+		int calls = e->ce_drains;
 
 		e->ce_drain = NULL;
+		e->ce_drains = 0;
+		e->ce_drained = c;
 		cc_unlock(cc);
-		drain(arg);
+		while (calls-- > 0)
+			drain(arg);
 		cc_lock(cc);
+		e->ce_drained = NULL;
+	}
+	/* Only now is the callout complete, for a callout_drain waiting. */
+	if (e->ce_waiting) {
+		e->ce_waiting = false;
+		cc_event_signal(&cc->cc_drain_ev, true);
 	}
 	if ((ci & CI_LOCAL_ALLOC) && !(ci_get(c) & CALLOUT_PENDING) &&
 	    (ci_get(c) & CI_LOCAL_ALLOC)) {

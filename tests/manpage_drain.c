@@ -41,6 +41,8 @@ struct drainer {
 	int returned;
 	struct blocker *b;
 	int done_at_return;	/* b->done when callout_drain returned */
+	int *also;		/* another flag to read at return, or NULL */
+	int also_at_return;
 };
 
 static void *
@@ -51,6 +53,8 @@ drainer_main(void *arg)
 	d->ret = callout_drain(d->c);
 	if (d->b != NULL)
 		d->done_at_return = aload(&d->b->done);
+	if (d->also != NULL)
+		d->also_at_return = aload(d->also);
 	astore(&d->returned, 1);
 	return NULL;
 }
@@ -551,6 +555,113 @@ test_async_drain_beats_self_reschedule(void)
 	callout_shutdown();
 }
 
+/* A drain function held until the test opens its gate. */
+static int held_drain_started, held_drain_gate, held_drain_done;
+
+static void
+held_drain_fn(void *arg)
+{
+	(void)arg;
+	astore(&held_drain_started, 1);
+	CHECK(WAIT_FOR(aload(&held_drain_gate)));
+	astore(&held_drain_done, 1);
+}
+
+/*
+ * callout_drain: "the callout subsystem does guarantee that the callout
+ * will be fully stopped before callout_drain() returns"; callout_async_drain:
+ * "The drain function itself is called from the context of the completing
+ * callout".  So a callout_drain already waiting when the function returns
+ * waits for the drain function as well (FreeBSD wakes its drainers after
+ * the drain function): code that async-drains, then drains and frees
+ * never frees under a running drain function.
+ */
+static void
+test_drain_waits_for_drain_function(void)
+{
+	struct blocker b = { 0 };
+	struct drainer d;
+
+	start_real(2, 0);
+	held_drain_started = held_drain_gate = held_drain_done = 0;
+	blocker_start(&b);
+	CHECK_EQ(callout_async_drain(&b.c, held_drain_fn), 0);
+	drainer_start(&d, &b.c, &b);
+	d.also = &held_drain_done;
+	CHECK(WAIT_FOR(drain_waiters(&b.c) == 1));	/* blocked in drain */
+	astore(&b.gate, 1);
+	CHECK(WAIT_FOR(aload(&held_drain_started)));
+	sleep_us(2000);
+	CHECK(!aload(&d.returned));
+	astore(&held_drain_gate, 1);
+	pthread_join(d.t, NULL);
+	CHECK_EQ(d.ret, -1);
+	CHECK_EQ(d.done_at_return, 1);
+	CHECK_EQ(d.also_at_return, 1);	/* the drain function had returned */
+	callout_shutdown();
+}
+
+/* From its own function: async-drain itself twice, with `second`. */
+static callout_func_t *second_drain;
+
+static void
+drain_self_twice_fn(void *arg)
+{
+	struct callout *c = arg;
+
+	CHECK_EQ(callout_async_drain(c, async_drain_fn), 0);
+	CHECK_EQ(callout_async_drain(c, second_drain), 0);
+}
+
+static void
+other_drain_fn(void *arg)
+{
+	(void)arg;
+}
+
+static void
+drain_self_with_two_functions(void *arg)
+{
+	struct callout c;
+
+	(void)arg;
+	start_manual(1, 0);
+	second_drain = other_drain_fn;
+	callout_init(&c, 1);
+	callout_reset(&c, 1, drain_self_twice_fn, &c);
+	callout_advance(SBT_1S);
+}
+
+/*
+ * "When callout_async_drain() returns zero it will arrange for the
+ * function drain to be called": for every zero.  Two async drains of one
+ * running call, with the same function, return 0 twice and call it twice
+ * (a caller that takes a reference per zero gets each one back).  With
+ * two different functions the second is refused with a panic, as FreeBSD
+ * asserts: there is room for one function, and a zero that called nothing
+ * would break the sentence.
+ */
+static void
+test_async_drain_twice(void)
+{
+	struct callout c;
+
+	start_manual(1, 0);
+	memset(&ad, 0, sizeof(ad));
+	second_drain = async_drain_fn;
+	callout_init(&c, 1);
+	callout_reset(&c, 1, drain_self_twice_fn, &c);
+	callout_advance(SBT_1S);
+	CHECK_EQ(ad.calls, 2);
+	CHECK(ad.arg == &c);
+	CHECK(!callout_pending(&c));
+	callout_advance(SBT_1S);
+	CHECK_EQ(ad.calls, 2);
+	callout_shutdown();
+	CHECK_PANICS(drain_self_with_two_functions, NULL,
+	    "already has another drain function pending");
+}
+
 /*
  * "If the callout has an associated lock, then that lock must be held when
  * this function is called."  With the lock held while the softclock waits
@@ -843,6 +954,8 @@ main(void)
 	RUN(test_async_drain_pending_and_idle);
 	RUN(test_async_drain_running);
 	RUN(test_async_drain_beats_self_reschedule);
+	RUN(test_drain_waits_for_drain_function);
+	RUN(test_async_drain_twice);
 	RUN(test_async_drain_waiting_for_lock);
 	RUN(test_async_drain_shared_lock_two_cpus);
 	RUN(test_drain_before_destroy_and_free);

@@ -343,6 +343,44 @@ test_direct_exec_not_from_softclock(void)
 	callout_shutdown();
 }
 
+static void
+nop_fn(void *arg)
+{
+	(void)arg;
+}
+
+/* In a child: arm a callout tied to a mutex (arg != NULL) or to Giant
+ * with C_DIRECT_EXEC, its lock held. */
+static void
+direct_with_lock(void *arg)
+{
+	struct mtx m;
+	struct callout c;
+
+	start_manual(1, 0);
+	mtx_init(&m, "direct m", NULL, MTX_DEF);
+	if (arg != NULL)
+		callout_init_mtx(&c, &m, 0);
+	else
+		callout_init(&c, 0);
+	mtx_lock(arg != NULL ? &m : &Giant);
+	callout_reset_sbt(&c, SBT_1MS, 0, nop_fn, NULL, C_DIRECT_EXEC);
+}
+
+/*
+ * C_DIRECT_EXEC: "Callout functions run in this context may use only spin
+ * mutexes for locking", and "Only regular mutexes may be used with
+ * callout_init_mtx(); spin mutexes are not supported": a callout tied to a
+ * lock (a mutex, or Giant by callout_init(c, 0)) cannot run that way, and
+ * asking is a panic that names the lock, as FreeBSD asserts.
+ */
+static void
+test_direct_exec_refuses_a_lock(void)
+{
+	CHECK_PANICS(direct_with_lock, "mtx", "tied to the lock \"direct m\"");
+	CHECK_PANICS(direct_with_lock, NULL, "tied to the lock \"Giant\"");
+}
+
 int
 main(void)
 {
@@ -355,5 +393,6 @@ main(void)
 	RUN(test_hardclock_aligns_to_ticks);
 	RUN(test_real_clock_coalesces_inside_the_window);
 	RUN(test_direct_exec_not_from_softclock);
+	RUN(test_direct_exec_refuses_a_lock);
 	return CHECK_EXIT();
 }

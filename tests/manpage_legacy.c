@@ -175,6 +175,59 @@ test_recycled_handle_validated_by_func_and_arg(void)
 	callout_shutdown();
 }
 
+/* Untimeouts a stale handle, with another function, until told to stop. */
+struct stale {
+	struct callout_handle h;
+	int stop, tries;
+};
+
+static void *
+stale_untimeout_main(void *arg)
+{
+	struct stale *st = arg;
+	struct rec r = { 0 };
+
+	while (!aload(&st->stop)) {
+		untimeout(other_fn, &r, st->h);
+		ainc(&st->tries);
+	}
+	return NULL;
+}
+
+/*
+ * The same recycling, from two threads: while one thread takes the same
+ * pool callout again and again (timeout, untimeout), another untimeouts a
+ * stale handle to it.  The stale call must cancel nothing, and the two
+ * must not race on the callout (ThreadSanitizer checks; timeout()
+ * reinitialises the callout under Giant, which untimeout() holds).
+ */
+static void
+test_stale_handle_from_another_thread(void)
+{
+	struct rec r = { 0 };
+	struct stale st = { 0 };
+	pthread_t t;
+	int pending = 0;
+
+	start_manual(1, 0);
+	st.h = timeout(rec_fn, &r, 1000);
+	untimeout(rec_fn, &r, st.h);
+	pthread_create(&t, NULL, stale_untimeout_main, &st);
+	for (int i = 0; i < 20000 || aload(&st.tries) < 1000; i++) {
+		struct callout_handle h = timeout(rec_fn, &r, 1000);
+
+		if (callout_pending(h.callout))
+			pending++;
+		untimeout(rec_fn, &r, h);
+	}
+	astore(&st.stop, 1);
+	pthread_join(t, NULL);
+	CHECK(pending >= 20000);	/* the stale handle cancelled none */
+	callout_advance(10 * SBT_1S);
+	CHECK_EQ(r.n, 0);
+	callout_shutdown();
+}
+
 static int inside, max_inside, calls;
 
 static void
@@ -275,6 +328,7 @@ main(void)
 	RUN(test_untimeout_mismatch_does_nothing);
 	RUN(test_initialized_handles_are_no_ops);
 	RUN(test_recycled_handle_validated_by_func_and_arg);
+	RUN(test_stale_handle_from_another_thread);
 	RUN(test_timeouts_run_with_giant);
 	RUN(test_periodic_timeout);
 	return CHECK_EXIT();

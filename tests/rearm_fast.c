@@ -23,11 +23,15 @@
  *   far, negative  a relative time that reaches SBT_MAX, or passes it, or
  *                  is negative: the general path, which clamps it (just
  *                  below SBT_MAX; now)
+ *   unlocked       a callout tied to a mutex, re-armed or rescheduled
+ *                  without it, once the bias is earned: the path's own
+ *                  assertion panics (debug builds)
  * Where the bias is off (ThreadSanitizer, no membarrier) the same cases
  * run on the locked path and must give the same results; where it is on,
  * the test checks that a bias was granted, so that the path was reached.
  */
 #include "backends_intact.h"
+#include "callout_build.h"	/* CALLOUT_INVARIANTS */
 #include "manpage.h"
 
 #define EARN	1000	/* re-arms in a row: past the first need (64) */
@@ -308,6 +312,57 @@ test_far_and_negative(void)
 	end(&home);
 }
 
+/* In a child: a mutex-tied callout earns this thread the bias with its
+ * lock held, then is re-armed (or rescheduled) without it. */
+struct unlocked {
+	struct mtx m;
+	struct probe p;
+	int schedule;
+};
+
+static void
+rearm_unlocked(void *arg)
+{
+	struct unlocked *u = arg;
+	struct callout_stats st;
+
+	mtx_lock(&u->m);
+	for (int i = 0; i < EARN; i++)
+		callout_reset_sbt(&u->p.c, SBT_1S + i, 0, probe_fn, &u->p, 0);
+	mtx_unlock(&u->m);
+	callout_stats_get(&st);
+	if (biased_lock_available() && st.lock_biased == 0)
+		_exit(3);	/* no bias: the fast path would not be reached */
+	if (u->schedule)
+		callout_schedule_sbt(&u->p.c, 2 * SBT_1S, 0, 0);
+	else
+		callout_reset_sbt(&u->p.c, 2 * SBT_1S, 0, probe_fn, &u->p, 0);
+}
+
+/*
+ * "If the callout has an associated lock, then that lock must be held
+ * when any of these functions are called": asserted on the fast path too,
+ * where the re-arm would otherwise be done in place.
+ */
+static void
+test_unlocked_panics(void)
+{
+#if CALLOUT_INVARIANTS
+	for (int schedule = 0; schedule < 2; schedule++) {
+		struct unlocked u = { .schedule = schedule };
+
+		start_manual(1, 0);
+		mtx_init(&u.m, "fast m", NULL, MTX_DEF);
+		callout_init_mtx(&u.p.c, &u.m, 0);
+		CHECK_PANICS(rearm_unlocked, &u, "its lock \"fast m\" is not held");
+		callout_shutdown();
+		mtx_destroy(&u.m);
+	}
+#else
+	printf("  (not a debug build: CALLOUT_INVARIANTS is off, nothing to check)\n");
+#endif
+}
+
 int
 main(void)
 {
@@ -318,5 +373,6 @@ main(void)
 	RUN(test_thread_switch);
 	RUN(test_stopped_and_precision);
 	RUN(test_far_and_negative);
+	RUN(test_unlocked_panics);
 	return CHECK_EXIT();
 }

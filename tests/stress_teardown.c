@@ -5,7 +5,8 @@
  * clock (2 CPUs).  An object is malloc'ed and holds a mutex and 2-3
  * callouts tied to it (callout_init_mtx; the third with
  * CALLOUT_RETURNUNLOCKED), armed with 0-2 tick timeouts, tick or sbt
- * resets, C_DIRECT_EXEC some of the time, on either CPU.  Their functions
+ * resets, on either CPU (never C_DIRECT_EXEC: a callout tied to a lock
+ * cannot run from the clock thread).  Their functions
  * touch the object and re-arm themselves.  Closing is one of
  *
  *   sync:  lock; stop each; unlock; drain each; mtx_destroy; free
@@ -97,7 +98,7 @@ static struct {
 
 static void conn_timer(void *arg);
 
-/* Arm s (conn->mtx held): ticks or sbt, this CPU or either, direct or not. */
+/* Arm s (conn->mtx held): ticks or sbt, this CPU or either. */
 static void
 arm(struct tslot *s, uint64_t *r)
 {
@@ -105,7 +106,7 @@ arm(struct tslot *s, uint64_t *r)
 	int cpu = (int)rng_below(r, 2);
 	sbintime_t sbt = (sbintime_t)rng_below(r, 2 * (uint64_t)SBT_1MS);
 
-	switch (rng_below(r, 6)) {
+	switch (rng_below(r, 5)) {
 	case 0:
 	case 1:
 		callout_reset(c, (int)rng_below(r, 3), conn_timer, s);
@@ -114,10 +115,7 @@ arm(struct tslot *s, uint64_t *r)
 		callout_reset_on(c, (int)rng_below(r, 3), conn_timer, s, cpu);
 		break;
 	case 3:
-		callout_reset_sbt(c, sbt, 0, conn_timer, s, C_DIRECT_EXEC);
-		break;
-	case 4:
-		callout_reset_sbt_on(c, sbt, 0, conn_timer, s, cpu, C_DIRECT_EXEC);
+		callout_reset_sbt(c, sbt, 0, conn_timer, s, 0);
 		break;
 	default:
 		callout_reset_sbt_on(c, sbt, 0, conn_timer, s, cpu, 0);

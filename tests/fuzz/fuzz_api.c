@@ -16,10 +16,11 @@
  *                    how often (1-4 times per arming) and with what delay
  *   operands         a delay class and value (sub-tick to ~2^63, negative,
  *                    SBT_MAX - x), flags (C_ABSOLUTE in the future or the
- *                    past, C_HARDCLOCK, C_DIRECT_EXEC, C_PREL(n),
- *                    C_PRECALC through callout_when), a precision; for an
- *                    advance: small, ticks, ms, s, 5e6 ticks, days, 2^30 s
- *                    units, or up to SBT_MAX.
+ *                    past, C_HARDCLOCK, C_DIRECT_EXEC on the callouts
+ *                    with no lock, C_PREL(n), C_PRECALC through
+ *                    callout_when), a precision; for an advance: small,
+ *                    ticks, ms, s, 5e6 ticks, days, 2^30 s units, or up to
+ *                    SBT_MAX.
  * The callouts: 0-3 mpsafe, 4 a mutex, 5 a mutex with
  * CALLOUT_RETURNUNLOCKED, 6 an rwlock with CALLOUT_SHAREDLOCK, 7 Giant.
  * Calls from outside are made holding the callout's lock (drain without).
@@ -297,7 +298,7 @@ arm_sbt(struct timer *t, bool sched, sbintime_t sbt, sbintime_t pr, unsigned f,
 	}
 	if (f & 2)
 		flags |= C_HARDCLOCK;
-	if (f & 4)
+	if ((f & 4) && t->c.c_lock == NULL)	/* a tied lock refuses it */
 		flags |= C_DIRECT_EXEC;
 	if (f & 8)
 		flags |= C_PREL(prel % 64);
