@@ -23,6 +23,8 @@ PREFIX ?= /usr/local
 FUZZ_SECONDS ?= 60
 QUICK ?=
 RESULTS ?=
+# QUICK=1 (any value but 0, no, false or nothing) asks for the short run.
+quick := $(filter-out 0 no false,$(QUICK))
 
 .PHONY: all deps test differential install fuzz clean stress bench plots check-results paper
 
@@ -47,7 +49,7 @@ fuzz:
 
 bench:
 	@./scripts/install-deps.sh bench
-	@sh scripts/bench.sh $(if $(filter-out 0 no,$(QUICK)),QUICK)
+	@sh scripts/bench.sh $(if $(quick),QUICK)
 
 plots:
 	@./scripts/install-deps.sh plots
@@ -60,7 +62,8 @@ check-results:
 install:
 	@./scripts/install-deps.sh build
 	@[ -f build-release/build.ninja ] || \
-		meson setup build-release -Dbuildtype=release --prefix=$(PREFIX) >/dev/null
+		meson setup build-release -Dbuildtype=release >/dev/null
+	@meson configure build-release -Dprefix=$(PREFIX) >/dev/null
 	ninja -C build-release
 	meson install -C build-release
 
@@ -70,7 +73,7 @@ clean:
 # Concurrency stress under TSan and ASan+UBSan (QUICK=1: under a minute).
 stress:
 	@./scripts/install-deps.sh test
-	@./scripts/stress.sh $(if $(QUICK),QUICK)
+	@./scripts/stress.sh $(if $(quick),QUICK)
 
 # The paper, its tables and charts generated from one results folder.
 paper:

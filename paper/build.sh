@@ -2,37 +2,25 @@
 # build.sh [RESULTS_DIR] - the paper from one results folder: generate its
 # numbers, tables and charts (paper/gen/gen.sh) into paper/build/generated/,
 # then pdflatex paper/calloutlab.tex into paper/build/calloutlab.pdf and
-# print that path.  Without RESULTS_DIR: the newest folder under results/
-# (scripts/latest-results.sh when there is one, else the newest
-# results/HOST/RUN/ by name).
+# print that path.  Without RESULTS_DIR: the newest finished run under
+# results/ (scripts/latest-results.sh).  A folder without meta.json is not
+# a results folder and is refused.
 set -eu
 
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/.." && pwd)
 BUILD=$HERE/build
 
-newest() {
-	if [ -f "$ROOT/scripts/latest-results.sh" ]; then
-		sh "$ROOT/scripts/latest-results.sh" "$ROOT/results"
-		return
-	fi
-	# Folder names start with the date: the greatest name is the newest.
-	for d in "$ROOT"/results/*/*/; do
-		[ -f "$d/meta.json" ] || [ -f "$d/micro.json" ] || continue
-		printf '%s\t%s\n' "$(basename "$d")" "${d%/}"
-	done | sort | tail -n 1 | cut -f 2
-}
-
 RES=${1:-}
 if [ -z "$RES" ]; then
-	RES=$(newest) || true
-	if [ -z "$RES" ]; then
-		echo "paper: no results folder under results/: run make bench, or give RESULTS=folder" >&2
-		exit 1
-	fi
+	RES=$(sh "$ROOT/scripts/latest-results.sh" "$ROOT/results") || exit 1
 fi
 if [ ! -d "$RES" ]; then
 	echo "paper: no results folder $RES" >&2
+	exit 2
+fi
+if [ ! -f "$RES/meta.json" ]; then
+	echo "paper: $RES has no meta.json: not a results folder (make bench writes them)" >&2
 	exit 2
 fi
 echo "paper: results from $RES" >&2

@@ -20,25 +20,20 @@ fi
 DIR=$1
 HERE=$(cd "$(dirname "$0")" && pwd)
 OUT=$DIR/plots/data
-mkdir -p "$OUT"
-METRIC=${METRIC:-wall}
+PROG=extract.sh
+. "$HERE/../scripts/results_json.sh"
+metric_check
 
-# Inputs, as JSON values; a missing or unreadable file reads as null.
-slurp() {
-	if [ -s "$1" ] && jq -e . "$1" >/dev/null 2>&1; then cat "$1"; else echo null; fi
-}
-runs() {	# every run of a loadgen sub-folder, as one array
-	set -- "$DIR"/loadgen/"$1"/*.json
-	if [ -f "$1" ]; then jq -s . "$@"; else echo '[]'; fi
-}
+# Inputs, as JSON values: a missing file reads as null (its charts say
+# n/a), one that is not JSON stops the run.
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-slurp "$DIR/meta.json" >"$tmp/meta.json"
-slurp "$DIR/micro.json" >"$tmp/micro.json"
-slurp "$DIR/bytes.json" >"$tmp/bytes.json"
-slurp "$DIR/ticks.json" >"$tmp/ticks.json"
-runs sweep >"$tmp/sweep.json"
-runs precision >"$tmp/precision.json"
+for f in meta micro bytes ticks; do
+	json_file "$DIR/$f.json" >"$tmp/$f.json"
+done
+json_runs "$DIR/loadgen/sweep" >"$tmp/sweep.json"
+json_runs "$DIR/loadgen/precision" >"$tmp/precision.json"
+mkdir -p "$OUT"
 
 # jq over every input: $meta, $micro, $bytes, $ticks, $sweep, $prec.
 q() {

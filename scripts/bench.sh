@@ -49,6 +49,31 @@ QUICK) MODE=QUICK ;;
 *) echo "usage: $0 [QUICK]" >&2; exit 2 ;;
 esac
 
+# Every knob checked before anything is built or written.
+PROG=bench
+. "$ROOT/scripts/check_env.sh"
+need_counts REPS 1000
+need_seconds MIN_TIME
+need_counts MICRO_N
+need_counts BYTES_N
+[ "${TICKS_N:-}" = none ] || need_counts TICKS_N
+need_counts TICKS
+need_counts WINDOW_N
+need_counts PROCESSES 99
+need_words SWEEP_BACKENDS list wheel hierarchical heap
+need_counts SWEEP_THREADS 1024
+need_counts SWEEP_CONNS
+need_words SWEEP_DRAINS sync async
+need_times SWEEP_DURATION
+need_counts BIG_CONNS
+need_words BIG_DRAINS sync async
+need_caps SWEEP_CAPS
+need_precisions PREC_LIST
+need_counts PREC_CONNS
+need_counts PREC_THREADS 1024
+need_times PREC_DURATION
+need_counts RUN_GRACE 86400
+
 BUILD=${BUILD:-$ROOT/build-release}
 RESULTS_ROOT=${RESULTS_ROOT:-$ROOT/results}
 RUN_GRACE=${RUN_GRACE:-120}
@@ -70,6 +95,8 @@ fi
 MICRO_CASES='(rearm/[^/]+/[^/]+/rto|expire/[^/]+/[^/]+/spread1s|tick_empty/[^/]+/[^/]+/far|tick_busy/[^/]+/[^/]+/period1s)'
 
 if [ "$MODE" = QUICK ]; then
+	REPS=${REPS:-1}		# run.sh QUICK's defaults, recorded here
+	MIN_TIME=${MIN_TIME:-0.01}
 	MICRO_N=${MICRO_N:-100 1000}	# run.sh QUICK picks 100, 1000 itself
 	SWEEP_THREADS=${SWEEP_THREADS:-1 2}
 	SWEEP_CONNS=${SWEEP_CONNS:-1000}
@@ -371,7 +398,7 @@ write_meta running
 
 run_micro() {
 	step_begin "microbenchmarks"
-	echo "[$K/$NSTEPS] microbenchmarks ($MODE; REPS=${REPS:-1} MIN_TIME=${MIN_TIME:-0.01}; about $MICRO_EST s)"
+	echo "[$K/$NSTEPS] microbenchmarks ($MODE; REPS=$REPS MIN_TIME=$MIN_TIME; about $MICRO_EST s)"
 	# Google Benchmark's console goes to the log; the terminal gets each
 	# case's median (or its single run) as it finishes.
 	set +e

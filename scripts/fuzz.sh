@@ -11,9 +11,14 @@
 set -eu
 
 seconds=${1:-60}
+# libFuzzer reads -max_total_time=0 as "no limit": 0 would never end.
 case "$seconds" in
-''|*[!0-9]*) echo "fuzz.sh: SECONDS must be a number, not '$seconds'" >&2; exit 2 ;;
+''|0*|*[!0-9]*) echo "fuzz.sh: FUZZ_SECONDS must be a whole number from 1 to 86400, not '$seconds'" >&2; exit 2 ;;
 esac
+if [ ${#seconds} -gt 5 ] || [ "$seconds" -gt 86400 ]; then
+	echo "fuzz.sh: FUZZ_SECONDS must be a whole number from 1 to 86400, not '$seconds'" >&2
+	exit 2
+fi
 root=$(cd "$(dirname "$0")/.." && pwd)
 build="$root/build-fuzz"
 out="$root/fuzz-out"

@@ -3,8 +3,10 @@
 #
 # Folders are results/HOST/DATE-GITSHA[-K] with DATE like 20261121T0712Z,
 # so the newest is the greatest name: this host's newest if this host has
-# any, else the newest of any host.  There is no `latest` symlink.
-# Exits 1, with a message, when there is none.
+# any, else the newest of any host.  There is no `latest` symlink.  Only
+# finished runs count (meta.json's status): a run that was killed, or is
+# still going, is passed over with a note on stderr.  Exits 1, with a
+# message, when there is none.
 set -eu
 
 root=${1:-$(cd "$(dirname "$0")/.." && pwd)/results}
@@ -13,7 +15,14 @@ host=$(hostname -s 2>/dev/null || hostname)
 newest() {
 	# Folders only (README.md sits beside them), by name, newest last.
 	for d in "$@"; do
-		[ -d "$d" ] && [ -f "$d/meta.json" ] && printf '%s\t%s\n' "$(basename "$d")" "$d"
+		[ -d "$d" ] && [ -f "$d/meta.json" ] || continue
+		status=$(jq -r '.status // "unknown"' "$d/meta.json" 2>/dev/null) ||
+			status="not JSON"
+		if [ "$status" = finished ]; then
+			printf '%s\t%s\n' "$(basename "$d")" "$d"
+		else
+			echo "latest-results.sh: passing over $d (meta.json status: $status)" >&2
+		fi
 	done | sort | tail -n 1 | cut -f 2
 }
 

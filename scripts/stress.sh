@@ -15,12 +15,11 @@ set -eu
 cd "$(dirname "$0")/.."
 . scripts/configs.sh
 
-quick=${1:-}
-if [ "$quick" = QUICK ]; then
-	lifecycles=20000 suites="--suite stress" chunk=1s
-else
-	lifecycles=1000000 suites="--suite stress --suite stress-long" chunk=5s
-fi
+case ${1:-} in
+QUICK) lifecycles=20000 suites="--suite stress" chunk=1s ;;
+'') lifecycles=1000000 suites="--suite stress --suite stress-long" chunk=5s ;;
+*) echo "usage: $0 [QUICK]" >&2; exit 2 ;;
+esac
 backends="list wheel hierarchical heap"
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT

@@ -11,37 +11,24 @@
 # of libev, libevent, libuv, DPDK at the same case and N in the same run).
 #
 # Every number is read from the run's JSON files by jq; a value the run
-# does not have prints n/a.  DIR defaults to the newest results folder.
-# METRIC=cpu reads the run_cpu counter (thread CPU time) instead of wall.
+# does not have (a file missing) prints n/a; a file that is not JSON is an
+# error.  DIR defaults to the newest results folder.  METRIC=cpu reads the
+# run_cpu counter (thread CPU time) instead of wall.
 set -eu
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
+PROG=summary.sh
+. "$ROOT/scripts/results_json.sh"
+metric_check
 DIR=${1:-$(sh "$ROOT/scripts/latest-results.sh")}
-METRIC=${METRIC:-wall}
 [ -d "$DIR" ] || { echo "summary.sh: no folder $DIR" >&2; exit 2; }
 
-# Missing files read as empty: their columns print n/a.
-slurp() {
-	if [ -s "$1" ] && jq -e . "$1" >/dev/null 2>&1; then cat "$1"; else echo null; fi
-}
-loadgen() {
-	found=false
-	for f in "$DIR"/loadgen/sweep/*.json; do
-		[ -f "$f" ] || continue
-		found=true
-		cat "$f"
-	done
-	$found || echo null
-}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-slurp "$DIR/meta.json" >"$tmp/meta.json"
-slurp "$DIR/micro.json" >"$tmp/micro.json"
-slurp "$DIR/bytes.json" >"$tmp/bytes.json"
-slurp "$DIR/goal.json" >"$tmp/goal.json"
-slurp "$DIR/goal-records.json" >"$tmp/goal-records.json"
-slurp "$DIR/window.json" >"$tmp/window.json"
-loadgen | jq -s 'map(select(. != null))' >"$tmp/sweep.json"
+for f in meta micro bytes goal goal-records window; do
+	json_file "$DIR/$f.json" >"$tmp/$f.json"
+done
+json_runs "$DIR/loadgen/sweep" >"$tmp/sweep.json"
 
 jq -r -n -L "$(dirname "$0")/../bench/micro" --arg metric "$METRIC" \
     --slurpfile meta "$tmp/meta.json" --slurpfile micro "$tmp/micro.json" \

@@ -6,6 +6,19 @@ set -eu
 
 . "$(dirname "$0")/configs.sh"
 
+# Every name checked before the first suite runs: a typo after a long
+# plain run, or no configuration at all, is not a pass.
+if [ $# -eq 0 ]; then
+	echo "test.sh: no configuration (CONFIGS: plain, tsan, asan)" >&2
+	exit 2
+fi
+for config in "$@"; do
+	case $config in
+	plain|tsan|asan) ;;
+	*) echo "test.sh: unknown configuration '$config' (CONFIGS: plain, tsan, asan)" >&2; exit 2 ;;
+	esac
+done
+
 passed=0 failed=0 skipped=0
 for config in "$@"; do
 	echo "== $config"

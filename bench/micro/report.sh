@@ -21,32 +21,28 @@ if [ $# -lt 1 ] || [ $# -gt 2 ]; then
 	echo "usage: $0 micro.json|OUTDIR [N]" >&2
 	exit 2
 fi
+PROG=report.sh
+. "$(dirname "$0")/../../scripts/results_json.sh"
+metric_check
 IN=$1
 if [ -d "$IN" ]; then
 	IN=$IN/micro.json
 fi
 GOAL_N=${2:-1000000}
-METRIC=${METRIC:-wall}
-case $METRIC in
-wall|cpu) ;;
-*) echo "$0: METRIC must be wall or cpu" >&2; exit 2 ;;
+case $GOAL_N in
+''|*[!0-9]*|0*) echo "$PROG: N '$GOAL_N': not a positive whole number" >&2; exit 2 ;;
 esac
-BYTES=$(dirname "$IN")/bytes.json
-if [ ! -f "$BYTES" ]; then
-	BYTES=/dev/null
-fi
-GOAL=$(dirname "$IN")/goal.json
-if [ ! -f "$GOAL" ]; then
-	GOAL=/dev/null
-fi
-GOAL_REC=$(dirname "$IN")/goal-records.json
-if [ ! -f "$GOAL_REC" ]; then
-	GOAL_REC=/dev/null
-fi
-WINDOW=$(dirname "$IN")/window.json
-if [ ! -f "$WINDOW" ]; then
-	WINDOW=/dev/null
-fi
+[ -e "$IN" ] || { echo "$PROG: no $IN" >&2; exit 2; }
+# Beside micro.json, each file the run has (a missing one: its lines say
+# n/a); any of them that is not JSON stops the report.
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+json_file "$IN" >"$tmp/micro.json"
+for f in bytes goal goal-records window; do
+	json_file "$(dirname "$IN")/$f.json" >"$tmp/$f.json"
+done
+BYTES=$tmp/bytes.json GOAL=$tmp/goal.json GOAL_REC=$tmp/goal-records.json
+WINDOW=$tmp/window.json IN=$tmp/micro.json
 
 jq -r -n -L "$(dirname "$0")" --argjson goal_n "$GOAL_N" --arg metric "$METRIC" \
     --slurpfile bytes_in "$BYTES" --slurpfile goal_in "$GOAL" \

@@ -36,6 +36,14 @@ set -eu
 
 . "$(dirname "$0")/context.sh"
 micro_args "$0" "$@"
+PROG=$0
+. "$ROOT/scripts/check_env.sh"
+need_counts REPS 1000
+need_seconds MIN_TIME
+need_counts BYTES_N
+[ "${TICKS_N:-}" = none ] || need_counts TICKS_N
+need_counts TICKS
+need_counts TICKS_BUSY_MAX
 
 if [ ! -f "$BUILD/build.ninja" ]; then
 	meson setup "$BUILD" "$ROOT"
@@ -52,8 +60,8 @@ if [ ! -x "$BENCH" ]; then
 fi
 
 if [ "$MODE" = QUICK ]; then
-	REPS=1
-	MIN_TIME=0.01
+	REPS=${REPS:-1}
+	MIN_TIME=${MIN_TIME:-0.01}
 	FILTER="${FILTER:-}.*/(100|1000)/"
 	BYTES_N=${BYTES_N:-100 1000}
 	TICKS_N=${TICKS_N:-100 1000}

@@ -40,43 +40,26 @@ trap 'rm -rf "$tmp"' EXIT
 
 # ------------------------------------------------------------ the inputs
 
+PROG=paper
+. "$ROOT/scripts/results_json.sh"
 missing=""
-slurp() {	# slurp NAME: RES/NAME as JSON, or null (and noted as missing)
-	if [ -s "$RES/$1" ] && jq -e . "$RES/$1" >/dev/null 2>&1; then
-		cat "$RES/$1"
-	else
-		missing="$missing $1"
-		echo "paper: $RES/$1 is missing or not JSON: the paper says \"not measured\" where it is used" >&2
-		echo null
-	fi
-}
-runs() {	# runs SUBDIR: every JSON of RES/loadgen/SUBDIR as one array
-	set -- "$RES"/loadgen/"$1"/*.json
-	if [ -f "$1" ]; then
-		jq -s . "$@"
-	else
-		echo '[]'
-	fi
-}
-slurp meta.json >"$tmp/meta.json"
-slurp micro.json >"$tmp/micro.json"
-slurp bytes.json >"$tmp/bytes.json"
-slurp ticks.json >"$tmp/ticks.json"
+# A file that is not JSON stops the paper (json_file); one that is missing
+# is named, and the paper says "not measured" where it would use it.
 # goal.json, goal-records.json and window.json are newer than some results
-# folders: their absence is not noted (null: the sentences they feed are
-# left out), but one that is there and is not JSON is, as slurp notes it.
-optional() {	# FILE: its JSON, or null
-	if [ -e "$RES/$1" ]; then
-		slurp "$1"
-	else
-		echo null
+# folders: their absence is not noted (the sentences they feed are left
+# out).
+for f in meta micro bytes ticks goal goal-records window; do
+	if [ ! -e "$RES/$f.json" ]; then
+		case $f in
+		goal|goal-records|window) ;;
+		*) missing="$missing $f.json"
+		   echo "paper: $RES/$f.json is missing: the paper says \"not measured\" where it is used" >&2 ;;
+		esac
 	fi
-}
-optional goal.json >"$tmp/goal.json"
-optional goal-records.json >"$tmp/goal-records.json"
-optional window.json >"$tmp/window.json"
-runs sweep >"$tmp/sweep.json"
-runs precision >"$tmp/precision.json"
+	json_file "$RES/$f.json" >"$tmp/$f.json"
+done
+json_runs "$RES/loadgen/sweep" >"$tmp/sweep.json"
+json_runs "$RES/loadgen/precision" >"$tmp/precision.json"
 for d in sweep precision; do
 	if [ "$(jq length "$tmp/$d.json")" = 0 ]; then
 		missing="$missing loadgen/$d/"
