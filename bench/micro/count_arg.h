@@ -1,6 +1,6 @@
 /*
  * count_arg.h - a count given on the command line of the micro programs
- * that read their own options (ticks.c, window.c).
+ * that read their own arguments (bytes.c, ticks.c, window.c).
  */
 #ifndef MICRO_COUNT_ARG_H
 #define MICRO_COUNT_ARG_H
