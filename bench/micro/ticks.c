@@ -163,6 +163,7 @@ measure(const struct micro_case *c, const struct impl *im, enum dist d,
 }
 
 #define PROG		"micro_ticks"
+#define USAGE		PROG " [-t TICKS] [-w WARMUP] [-x MAXN_BUSY] [N ...]"
 #define MAX_TICKS	100000000	/* 800 MB of times */
 #define MAX_N		((size_t)1 << 30)
 #define MAX_NS		16
@@ -189,10 +190,7 @@ main(int argc, char **argv)
 			max_busy = count_arg(PROG, "-x", optarg, 1, MAX_N);
 			break;
 		default:
-			fprintf(stderr, PROG ": unknown option or missing value: "
-			    "'%s' (usage: micro_ticks [-t TICKS] [-w WARMUP] "
-			    "[-x MAXN_BUSY] [N ...])\n", argv[optind - 1]);
-			return 2;
+			option_refused(PROG, USAGE, argv);
 		}
 	}
 	if (argc - optind > MAX_NS) {

@@ -26,15 +26,8 @@ else
 	echo "FAIL micro_bytes 100 1000:"; head -n 5 "$tmp/err" "$tmp/b.json"; fail=1
 fi
 
-if "$BYTES" --help >"$tmp/out" 2>"$tmp/err" && [ "$(cat "$tmp/out")" = "usage: micro_bytes N [N ...]" ] &&
-    [ ! -s "$tmp/err" ]; then
-	echo "ok   micro_bytes --help: $(cat "$tmp/out")"
-else
-	echo "FAIL micro_bytes --help: want the usage on stdout and exit 0:"
-	head -n 5 "$tmp/err" "$tmp/out"; fail=1
-fi
-
 . "$(dirname "$0")/refused.sh"
+helps "micro_bytes N [N ...]" "$BYTES" --help
 bad() {	# NEEDLE ARGS...
 	needle=$1
 	shift
