@@ -13,15 +13,22 @@
  * of footprint().  Timers are armed in a random order with TCP-mix
  * deadlines, as in the benchmarks.
  *
- * usage: bytes [N ...]    default: 1000 100000 1000000; JSON on stdout.
+ * usage: micro_bytes N [N ...]    1 to 16 N; JSON on stdout.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "alloc.h"
+#include "count_arg.h"
 #include "impl.h"
 #include "stream.h"
+
+#define PROG	"micro_bytes"
+#define USAGE	"micro_bytes N [N ...]"
+#define MAX_NS	16
+#define MAX_N	((size_t)1 << 30)	/* micro_ticks' bound */
 
 static int
 measure(const struct impl *im, size_t n, int first)
@@ -63,18 +70,67 @@ measure(const struct impl *im, size_t n, int first)
 	return 0;
 }
 
+/* The api level holds what its backend holds; the floor is not a timer
+ * structure. */
+static int
+measured(const struct impl *im)
+{
+	return strcmp(im->level, "backend") == 0 ||
+	    strcmp(im->level, "peer") == 0;
+}
+
+/* The least one pending timer takes here: the largest timer measured, and
+ * its place in the permutation and in the stream of deadlines. */
+static size_t
+timer_cost(void)
+{
+	size_t most = 0;
+
+	for (const struct impl *const *p = impl_all(); *p != NULL; p++)
+		if (measured(*p) && (*p)->timer_bytes > most)
+			most = (*p)->timer_bytes;
+	return most + sizeof(uint32_t) + sizeof(int64_t);
+}
+
+/* Every N of the command line into ns, all checked before anything runs:
+ * their count (no default: run.sh always gives its BYTES_N), each N
+ * (count_arg), and that its timers fit in half of the memory (else the run
+ * is killed or swaps instead of measuring, as micro_window's -n).  A bad
+ * one is one line on stderr and exit 2. */
+static int
+parse_ns(int argc, char **argv, size_t *ns)
+{
+	size_t cost = timer_cost(), fits = (size_t)sysconf(_SC_PHYS_PAGES) /
+	    2 * (size_t)sysconf(_SC_PAGESIZE) / cost;
+	int nn = argc - 1;
+
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--help") == 0) {
+			printf("usage: %s\n", USAGE);
+			exit(0);
+		}
+	}
+	if (nn < 1 || nn > MAX_NS) {
+		fprintf(stderr, PROG ": %d N given, want 1 to %d (usage: %s)\n",
+		    nn, MAX_NS, USAGE);
+		exit(2);
+	}
+	for (int i = 1; i < argc; i++) {
+		ns[i - 1] = count_arg(PROG, "N", argv[i], 1, MAX_N);
+		if (ns[i - 1] > fits) {
+			fprintf(stderr, PROG ": N %zu: at %zu bytes a timer, more "
+			    "than half of the memory\n", ns[i - 1], cost);
+			exit(2);
+		}
+	}
+	return nn;
+}
+
 int
 main(int argc, char **argv)
 {
-	static const size_t defaults[] = { 1000, 100000, 1000000 };
-	size_t ns[16];
-	int nn = 0, first = 1, status = 0;
-
-	for (int i = 1; i < argc && nn < 16; i++)
-		ns[nn++] = strtoull(argv[i], NULL, 10);
-	if (nn == 0)
-		for (; nn < 3; nn++)
-			ns[nn] = defaults[nn];
+	size_t ns[MAX_NS];
+	int nn = parse_ns(argc, argv, ns), first = 1, status = 0;
 
 	printf("{\n  \"context\": {\"allocator\": \"%s\", \"allocator_version\": "
 	    "\"%s\", \"deadlines\": \"tcp\"},\n  \"bytes\": [\n", alloc_name(),
@@ -82,9 +138,7 @@ main(int argc, char **argv)
 	for (const struct impl *const *p = impl_all(); *p != NULL; p++) {
 		const struct impl *im = *p;
 
-		/* The api level holds what its backend holds; the floor is not
-		 * a timer structure. */
-		if (strcmp(im->level, "backend") != 0 && strcmp(im->level, "peer") != 0)
+		if (!measured(im))
 			continue;
 		for (int k = 0; k < nn; k++) {
 			if (im->max_n != 0 && ns[k] > im->max_n)

@@ -4,6 +4,8 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
 #include "count_arg.h"
 
@@ -28,5 +30,27 @@ count_arg(const char *prog, const char *opt, const char *text, size_t lo,
 bad:
 	fprintf(stderr, "%s: %s '%s': not a whole number from %zu to %zu\n",
 	    prog, opt, text, lo, hi);
+	exit(2);
+}
+
+void
+option_refused(const char *prog, const char *usage, char *const argv[])
+{
+	/* getopt reads an argument that looks long (--help) as the option '-'
+	 * followed by more letters, so it is still at that argument (optind):
+	 * name it whole.  A short option is named by optopt: argv[optind - 1]
+	 * is another argument when the option is not the last letter of its
+	 * own (-zq), or when getopt has moved an operand before it. */
+	if (optopt == '-') {
+		if (strcmp(argv[optind], "--help") == 0) {
+			printf("usage: %s\n", usage);
+			exit(0);
+		}
+		fprintf(stderr, "%s: unknown option '%s' (usage: %s)\n", prog,
+		    argv[optind], usage);
+	} else {
+		fprintf(stderr, "%s: unknown option or missing value: '-%c' "
+		    "(usage: %s)\n", prog, optopt, usage);
+	}
 	exit(2);
 }

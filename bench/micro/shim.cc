@@ -21,11 +21,13 @@
 #include <cstring>
 #include <chrono>
 #include <deque>
+#include <initializer_list>
 #include <string>
 #include <vector>
 
 #include "alloc.h"
 #include "cases.h"
+#include "count_arg.h"
 #include "micro_build.h"
 
 namespace {
@@ -230,7 +232,7 @@ register_all(std::deque<Instance> &instances)
 
 // Our one flag, taken out of argv before Google Benchmark sees it:
 // --record_bytes=R puts every timer in an R-byte record (alloc.h).  A bad
-// value is a usage error: one line, exit 2.
+// value, or none (--record_bytes 128), is a usage error: one line, exit 2.
 bool
 take_record_bytes(int *argc, char **argv)
 {
@@ -238,6 +240,11 @@ take_record_bytes(int *argc, char **argv)
 	int out = 1;
 
 	for (int k = 1; k < *argc; k++) {
+		if (std::strcmp(argv[k], "--record_bytes") == 0) {
+			std::fprintf(stderr, "%s: --record_bytes: the value "
+			    "goes after '=' (--record_bytes=R)\n", argv[0]);
+			return false;
+		}
 		if (std::strncmp(argv[k], flag, sizeof(flag) - 1) != 0) {
 			argv[out++] = argv[k];
 			continue;
@@ -255,6 +262,135 @@ take_record_bytes(int *argc, char **argv)
 	return true;
 }
 
+// The value of arg when it is flag=VALUE, else null.
+const char *
+flag_value(const char *arg, const char *flag)
+{
+	size_t len = std::strlen(flag);
+
+	if (std::strncmp(arg, flag, len) != 0 || arg[len] != '=')
+		return nullptr;
+	return arg + len + 1;
+}
+
+bool
+one_of(const char *value, std::initializer_list<const char *> words)
+{
+	for (const char *w : words)
+		if (std::strcmp(value, w) == 0)
+			return true;
+	return false;
+}
+
+// Seconds as 1.7.1 reads them, but plain: digits and at most one '.' (no
+// sign, exponent, suffix or space), more than above and at most an hour.
+bool
+seconds_ok(const char *value, double above)
+{
+	int digits = 0, dots = 0;
+
+	for (const char *p = value; *p != '\0'; p++) {
+		if (*p >= '0' && *p <= '9')
+			digits++;
+		else if (*p == '.')
+			dots++;
+		else
+			return false;
+	}
+	if (digits == 0 || dots > 1)
+		return false;
+	double v = std::strtod(value, nullptr);
+	return v > above && v <= 3600;
+}
+
+bool
+min_time_ok(const char *value)
+{
+	return seconds_ok(value, 0);
+}
+
+bool
+warmup_ok(const char *value)
+{
+	return seconds_ok(value, -1);
+}
+
+bool
+format_ok(const char *value)
+{
+	return one_of(value, { "console", "json", "csv" });
+}
+
+bool
+time_unit_ok(const char *value)
+{
+	return one_of(value, { "ns", "us", "ms", "s" });
+}
+
+bool
+color_ok(const char *value)
+{
+	return one_of(value, { "auto", "true", "false" });
+}
+
+bool
+bool_ok(const char *value)
+{
+	return one_of(value, { "true", "false", "1", "0" });
+}
+
+const char bool_want[] = "true, false, 1 or 0";
+
+struct FlagCheck {
+	const char *flag;
+	bool (*ok)(const char *value);
+	const char *want;
+};
+
+// Google Benchmark 1.7.1 takes these values on trust: a min_time of 1e400
+// is infinite (each case runs on to its cap of 10^9 iterations), a format
+// or time unit it does not know prints the usage and exits 0, a bool it
+// cannot read is true, and a number it cannot read is two lines.
+const FlagCheck flag_checks[] = {
+	{ "--benchmark_min_time", min_time_ok,
+	    "a plain number of seconds above 0 and at most 3600" },
+	{ "--benchmark_min_warmup_time", warmup_ok,
+	    "a plain number of seconds from 0 to 3600" },
+	{ "--benchmark_format", format_ok, "console, json or csv" },
+	{ "--benchmark_out_format", format_ok, "console, json or csv" },
+	{ "--benchmark_time_unit", time_unit_ok, "ns, us, ms or s" },
+	{ "--benchmark_color", color_ok, "auto, true or false" },
+	{ "--benchmark_list_tests", bool_ok, bool_want },
+	{ "--benchmark_enable_random_interleaving", bool_ok, bool_want },
+	{ "--benchmark_report_aggregates_only", bool_ok, bool_want },
+	{ "--benchmark_display_aggregates_only", bool_ok, bool_want },
+	{ "--benchmark_counters_tabular", bool_ok, bool_want },
+};
+
+// Every value given to a flag above, and to --benchmark_repetitions (1 to
+// 1000, count_arg: 1.7.1 aborts on a negative count with std::length_error
+// and runs nothing on 0, with exit 0), checked before Google Benchmark
+// reads any: a bad one is one line naming the flag and the value, exit 2.
+void
+check_benchmark_flags(int argc, char **argv)
+{
+	for (int k = 1; k < argc; k++) {
+		const char *v = flag_value(argv[k], "--benchmark_repetitions");
+
+		if (v != nullptr)
+			(void)count_arg(argv[0], "--benchmark_repetitions", v, 1,
+			    1000);
+		for (const FlagCheck &c : flag_checks) {
+			v = flag_value(argv[k], c.flag);
+			if (v != nullptr && !c.ok(v)) {
+				std::fprintf(stderr, "%s: %s '%s': not %s\n",
+				    argv[0], c.flag, v, c.want);
+				std::exit(2);
+			}
+		}
+	}
+}
+
 }  // namespace
 
 int
@@ -264,9 +400,17 @@ main(int argc, char **argv)
 
 	if (!take_record_bytes(&argc, argv))
 		return 2;
+	check_benchmark_flags(argc, argv);
 	benchmark::Initialize(&argc, argv);
-	if (benchmark::ReportUnrecognizedArguments(argc, argv))
-		return 1;
+	// What Google Benchmark did not take is a usage error, named in one
+	// line (its ReportUnrecognizedArguments gives one per argument:
+	// --benchmark_repetitions 5 is two) and exit 2.
+	if (argc > 1) {
+		std::fprintf(stderr, "%s: unrecognized argument '%s' (a flag's "
+		    "value goes after '='; --help lists the flags)\n", argv[0],
+		    argv[1]);
+		return 2;
+	}
 	add_context();
 	register_all(instances);
 	size_t ran = benchmark::RunSpecifiedBenchmarks();

@@ -163,15 +163,17 @@ measure(const struct micro_case *c, const struct impl *im, enum dist d,
 }
 
 #define PROG		"micro_ticks"
+#define USAGE		PROG " [-t TICKS] [-w WARMUP] [-x MAXN_BUSY] [N ...]"
 #define MAX_TICKS	100000000	/* 800 MB of times */
 #define MAX_N		((size_t)1 << 30)
+#define MAX_NS		16
 
 int
 main(int argc, char **argv)
 {
 	static const size_t defaults[] = { 1000, 10000, 100000 };
 	unsigned ticks = 4200, warmup = 100;
-	size_t ns[16], max_busy = 0;
+	size_t ns[MAX_NS], max_busy = 0;
 	int nn = 0, first = 1, status = 0, opt;
 	uint64_t *t;
 
@@ -188,13 +190,15 @@ main(int argc, char **argv)
 			max_busy = count_arg(PROG, "-x", optarg, 1, MAX_N);
 			break;
 		default:
-			fprintf(stderr, PROG ": unknown option or missing value: "
-			    "'%s' (usage: micro_ticks [-t TICKS] [-w WARMUP] "
-			    "[-x MAXN_BUSY] [N ...])\n", argv[optind - 1]);
-			return 2;
+			option_refused(PROG, USAGE, argv);
 		}
 	}
-	for (int i = optind; i < argc && nn < 16; i++)
+	if (argc - optind > MAX_NS) {
+		fprintf(stderr, PROG ": %d N given, want at most %d\n",
+		    argc - optind, MAX_NS);
+		return 2;
+	}
+	for (int i = optind; i < argc; i++)
 		ns[nn++] = count_arg(PROG, "N", argv[i], 1, MAX_N);
 	if (nn == 0)
 		for (; nn < 3; nn++)

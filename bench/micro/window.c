@@ -39,6 +39,7 @@
 #include "mono_ns.h"
 
 #define PROG "micro_window"
+#define USAGE PROG " [-n N] [-s STEPS] [-r REPS]"
 
 struct record {
 	int64_t deadline;
@@ -137,10 +138,7 @@ parse_options(int argc, char **argv, struct options *o)
 			o->reps = count_arg(PROG, "-r", optarg, 1, 1000);
 			break;
 		default:
-			fprintf(stderr, "micro_window: unknown option or missing "
-			    "value: '%s' (usage: micro_window [-n N] [-s STEPS] "
-			    "[-r REPS])\n", argv[optind - 1]);
-			exit(2);
+			option_refused(PROG, USAGE, argv);
 		}
 	}
 	if (optind < argc) {

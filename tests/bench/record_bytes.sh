@@ -33,6 +33,9 @@ rejects 0 "is not a multiple of 64"
 rejects 100 "is not a multiple of 64"
 rejects 131072 "is larger than 65536"
 rejects 99999999999999999999999 "is larger than 65536"
+# The value apart from the flag (before, two lines: each unrecognized).
+refused "--record_bytes 128" "--record_bytes: the value goes after '=' (--record_bytes=R)" \
+    "$BENCH" --record_bytes 128 --benchmark_filter=/100/ --benchmark_min_time=0.001
 
 # A good value: the floor is rec4096 and the context records it.
 if "$BENCH" --record_bytes=4096 --benchmark_filter='^rearm/(floor/[^/]+|api/wheel)/rto/100/' \

@@ -3,7 +3,9 @@
 # refused WHAT NEEDLE CMD...: passes when CMD exits 2 with one line on
 # stderr holding NEEDLE and nothing on stdout, and refused_also (a function
 # the test may define, for what CMD must also have left alone) succeeds.
-# Prints one ok/FAIL line; sets fail=1 on failure.  Needs $tmp.
+# helps USAGE CMD...: passes when CMD (a --help) exits 0 with the one line
+# "usage: USAGE" on stdout and nothing on stderr.
+# Each prints one ok/FAIL line and sets fail=1 on failure.  Needs $tmp.
 refused_also() { true; }
 refused() {
 	what=$1 needle=$2
@@ -16,6 +18,19 @@ refused() {
 		echo "ok   $what: $(cat "$tmp/err")"
 	else
 		echo "FAIL $what: exit $rc, $lines line(s) on stderr, want 2 and one line with '$needle':"
+		sed 's/^/    /' "$tmp/err" "$tmp/out" | head -n 5
+		fail=1
+	fi
+}
+helps() {
+	usage=$1
+	shift
+	"$@" >"$tmp/out" 2>"$tmp/err"
+	rc=$?
+	if [ $rc -eq 0 ] && [ "$(cat "$tmp/out")" = "usage: $usage" ] && [ ! -s "$tmp/err" ]; then
+		echo "ok   ${*:2}: $(cat "$tmp/out")"
+	else
+		echo "FAIL ${*:2}: exit $rc, want 0 and 'usage: $usage' on stdout alone:"
 		sed 's/^/    /' "$tmp/err" "$tmp/out" | head -n 5
 		fail=1
 	fi

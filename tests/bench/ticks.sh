@@ -1,8 +1,9 @@
 #!/bin/bash
 # ticks.sh - micro_ticks (bench/micro/ticks.c) on a small N: its JSON has
 # a distribution for every implementation of both tick cases; a bad option
-# or N is one line on stderr naming it, exit 2, nothing on stdout
-# (refused.sh), never a run with a count wrapped from a negative number.
+# or N, or more than 16 N, is one line on stderr naming it, exit 2, nothing
+# on stdout (refused.sh), never a run with a count wrapped from a negative
+# number or with N dropped unread; --help prints the usage.
 #
 # usage: ticks.sh MICRO_TICKS
 set -u
@@ -35,6 +36,18 @@ bad "-x '0': not a whole number from 1" -x 0 100
 bad "N '0': not a whole number from 1" 0
 bad "N 'abc': not a whole number" abc
 bad "N ' 100': not a whole number" ' 100'
+# 17 N: the count is refused, not the 17th dropped unread.
+sixteen=()
+for k in $(seq 16); do sixteen+=("$k"); done
+bad "17 N given, want at most 16" -t 1 -w 1 "${sixteen[@]}" abc
 bad "unknown option or missing value: '-q'" -q 100
 bad "unknown option or missing value: '-t'" -t
+# An unknown option named as given, wherever it is (before, the program's
+# own path or the N before it was named); --help the usage.
+bad "unknown option or missing value: '-z'" -zq 100
+bad "unknown option or missing value: '-q'" 100 -q
+bad "unknown option '--nosuch'" --nosuch
+bad "unknown option '--nosuch'" 100 --nosuch
+helps "micro_ticks [-t TICKS] [-w WARMUP] [-x MAXN_BUSY] [N ...]" "$TICKS" --help
+helps "micro_ticks [-t TICKS] [-w WARMUP] [-x MAXN_BUSY] [N ...]" "$TICKS" 100 --help
 exit $fail

@@ -3,7 +3,8 @@
 # JSON has every loop, each median between its lowest and highest round,
 # and the fit is the least-squares line through the read loop's medians
 # (recomputed here from the printed numbers); a bad option is one line on
-# stderr naming it, exit 2, nothing on stdout (refused.sh).
+# stderr naming it, exit 2, nothing on stdout (refused.sh); --help prints
+# the usage.
 #
 # usage: window.sh MICRO_WINDOW
 set -u
@@ -58,6 +59,13 @@ bad "-r '1001': not a whole number from 1 to 1000" -r 1001
 bad "-r '2.5': not a whole number" -r 2.5
 bad "unknown option or missing value: '-x'" -x
 bad "unknown option or missing value: '-n'" -n
+# An unknown option named as given (before, the program's own path was
+# named); --help the usage.
+bad "unknown option or missing value: '-z'" -zq
+bad "unknown option or missing value: '-z'" -n 1000 -zq
+bad "unknown option '--nosuch'" --nosuch
+bad "unknown option '--nosuch'" -n 1000 --nosuch
+helps "micro_window [-n N] [-s STEPS] [-r REPS]" "$WINDOW" --help
 bad "unexpected argument 'extra'" -n 1000 extra
 # One record more than half of this machine's memory holds (when that is
 # below the -n bound, 2^30, as on every machine this suite has run on).
