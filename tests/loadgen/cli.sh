@@ -5,6 +5,8 @@
 set -uo pipefail
 lab=$1 trace=$2 readme=$3
 . "$(dirname "$0")/../cli_checks.sh"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
 
 "$lab" --help | grep -q '^  replay' || fail "calloutlab --help lists no replay"
 for cmd in run record replay; do
@@ -53,10 +55,21 @@ bad "--backend nosuch" replay "$trace" --backend nosuch
 bad "nosuch" nosuch
 bad "COMMAND"
 
+# A trace read a chunk at a time: an endless line (zeros through a pipe) is
+# refused at line 1 once it is too long, without reading it all; a trace
+# through a pipe replays; a line of exactly the longest length is read.
+err=$(timeout 20 "$lab" replay <(head -c 64M /dev/zero) 2>&1 >/dev/null)
+[[ $err == /dev/fd/*":1: line longer than 4096 bytes" ]] &&
+	ok "a stream of zeros: $err" || fail "a stream of zeros: $err"
+out=$("$lab" replay <(cat "$trace") --manual-clock 2>&1) &&
+	ok "a trace through a pipe replays" || fail "a trace through a pipe: $out"
+{ echo 'calloutlab-trace 1'; printf '#%4095s\n' ''; } >"$tmp/longest.trace"
+out=$("$lab" replay "$tmp/longest.trace" --manual-clock 2>&1) &&
+	ok "a line of 4096 bytes is read" || fail "a line of 4096 bytes: $out"
+
 # The README's example trace (the first block under "### Traces") is one
 # that replay carries out, with every timer accounted for.
-example=$(mktemp)
-trap 'rm -f "$example"' EXIT
+example=$tmp/example.trace
 sed -n '/^### Traces/,/^## /p' "$readme" | sed -n '/^```$/,/^```$/p' |
 	sed '/^```$/d' >"$example"
 if ! head -n 1 "$example" | grep -q '^calloutlab-trace '; then
