@@ -309,14 +309,23 @@ static int
 check_header(struct reader *r, const char *p, size_t len)
 {
 	static const char magic[] = "calloutlab-trace ";
+	size_t m = strlen(magic), h = strlen(TRACE_HEADER), n = len;
 
-	if (len == strlen(TRACE_HEADER) && memcmp(p, TRACE_HEADER, len) == 0)
+	if (len == h && memcmp(p, TRACE_HEADER, len) == 0)
 		return 0;
-	if (len > strlen(magic) && memcmp(p, magic, strlen(magic)) == 0)
-		return fail(r, "unsupported trace version '%.*s' (this program reads "
-		    "version 1)", (int)(len - strlen(magic)), p + strlen(magic));
-	return fail(r, "not a calloutlab trace (the first line must be '%s')",
-	    TRACE_HEADER);
+	/* Not even the magic (a binary, say): no byte of it is shown. */
+	if (len <= m || memcmp(p, magic, m) != 0)
+		return fail(r, "not a calloutlab trace (the first line must be '%s')",
+		    TRACE_HEADER);
+	if (check_bytes(r, p, len) != 0)
+		return -1;
+	while (n > h && (p[n - 1] == ' ' || p[n - 1] == '\t'))
+		n--;
+	if (n == h && memcmp(p, TRACE_HEADER, h) == 0)
+		return fail(r, "trailing whitespace after '%s' (the first line is "
+		    "exactly that)", TRACE_HEADER);
+	return fail(r, "unsupported trace version '%.*s' (this program reads "
+	    "version 1)", (int)(len - m), p + m);
 }
 
 /*
@@ -371,10 +380,10 @@ parse_line(struct reader *r, const char *p, size_t len, struct trace *tr,
 	struct field f[MAX_FIELDS];
 	int nf;
 
-	if (check_bytes(r, p, len) != 0)
-		return -1;
 	if (r->line == 1)
 		return check_header(r, p, len);
+	if (check_bytes(r, p, len) != 0)
+		return -1;
 	if ((nf = split(p, p + len, f)) == 0 || f[0].p[0] == '#')
 		return 0;	/* a blank line or a comment */
 	if (nf < 0)
