@@ -168,21 +168,48 @@ parse_uint(const char *opt, const char *val, uint64_t min, uint64_t max, uint64_
 	return 0;
 }
 
-/* A non-negative decimal number: digits first (no sign, no inf or nan). */
+/*
+ * The decimal number val starts with - digits, then a fraction and an
+ * exponent, both optional: "2", "2.5", "1e9" - in *v, and what follows it
+ * in *rest; -1 when val does not start with one.  strtod alone would also
+ * take a sign, hex ("0x10", "0x1p-10"), inf and nan.
+ */
+static int
+read_decimal(const char *val, double *v, const char **rest)
+{
+	static const char digits[] = "0123456789";
+	size_t n = strspn(val, digits), e;
+	char *end;
+
+	if (n == 0)
+		return -1;
+	if (val[n] == '.')
+		n += 1 + strspn(val + n + 1, digits);
+	if (val[n] == 'e' || val[n] == 'E') {
+		e = n + 1 + (val[n + 1] == '+' || val[n + 1] == '-');
+		if (strspn(val + e, digits) > 0)
+			n = e + strspn(val + e, digits);
+	}
+	/* strtod reads the same number, or more when val is hex ("0x10"). */
+	*v = strtod(val, &end);
+	if (end != val + n)
+		return -1;
+	*rest = end;
+	return 0;
+}
+
+/* A non-negative decimal number, at most max. */
 static int
 parse_real(const char *opt, const char *val, double max, double *out)
 {
-	char *end;
+	const char *rest;
 	double v;
 
 	if (*val == '-')
 		return bad(opt, val, "must not be negative");
-	if ((unsigned char)(*val - '0') > 9)
-		return bad(opt, val, "not a number");
-	v = strtod(val, &end);
-	if (*end != '\0' || !isfinite(v))
-		return bad(opt, val, "not a number");
-	if (v > max) {
+	if (read_decimal(val, &v, &rest) != 0 || *rest != '\0')
+		return bad(opt, val, "not a decimal number");
+	if (v > max) {	/* 1e999 too: strtod made it inf */
 		char why[64];
 
 		snprintf(why, sizeof(why), "must be at most %g", max);
@@ -192,7 +219,8 @@ parse_real(const char *opt, const char *val, double max, double *out)
 	return 0;
 }
 
-/* A number with a unit: ns, us, ms, s, m or h; a bare number is seconds. */
+/* A decimal number and a unit: ns, us, ms, s, m or h; a bare number is
+ * seconds. */
 static int
 parse_time(const char *opt, const char *val, uint64_t *out_ns)
 {
@@ -200,24 +228,25 @@ parse_time(const char *opt, const char *val, uint64_t *out_ns)
 		{ "ns", 1 }, { "us", 1e3 }, { "ms", 1e6 }, { "s", 1e9 }, { "", 1e9 },
 		{ "m", 60e9 }, { "h", 3600e9 },
 	};
-	char *end;
+	static const char why[] =
+	    "not a time (a decimal number, then ns, us, ms, s, m or h)";
+	const char *unit;
 	double v;
 
 	if (*val == '-')
 		return bad(opt, val, "must not be negative");
-	if ((unsigned char)(*val - '0') > 9)
-		return bad(opt, val, "not a time (a number, then ns, us, ms, s, m or h)");
-	v = strtod(val, &end);
+	if (read_decimal(val, &v, &unit) != 0)
+		return bad(opt, val, why);
 	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
-		if (strcmp(end, units[i].unit) == 0 && isfinite(v)) {
+		if (strcmp(unit, units[i].unit) == 0) {
 			v *= units[i].ns;
-			if (v > (double)LG_MAX_DELAY_NS)
+			if (v > (double)LG_MAX_DELAY_NS)	/* inf too */
 				return bad(opt, val, "longer than a year");
 			*out_ns = (uint64_t)llround(v);
 			return 0;
 		}
 	}
-	return bad(opt, val, "not a time (a number, then ns, us, ms, s, m or h)");
+	return bad(opt, val, why);
 }
 
 static int
@@ -428,6 +457,16 @@ reapply_timers(struct lg_config *cfg, int argc, char **argv,
 
 /* ------------------------------------------------------------- help */
 
+/* Has the subcommand an option whose value is a `metavar`? */
+static bool
+takes(const struct subcommand_usage *u, const char *metavar)
+{
+	for (const enum opt_id *id = u->opts; *id != O_END; id++)
+		if (defs[*id].metavar != NULL && strcmp(defs[*id].metavar, metavar) == 0)
+			return true;
+	return false;
+}
+
 static void
 print_help(const struct subcommand_usage *u)
 {
@@ -455,13 +494,12 @@ print_help(const struct subcommand_usage *u)
 	for (int i = 0; names[i] != NULL; i++)
 		printf(" %s", names[i]);
 	putchar('\n');
-	for (const enum opt_id *id = u->opts; *id != O_END; id++) {
-		if (defs[*id].metavar != NULL && strcmp(defs[*id].metavar, "TIME") == 0) {
-			printf("TIME is a number and a unit (ns, us, ms, s, m, h); a "
-			    "bare number is seconds.\n");
-			break;
-		}
-	}
+	if (takes(u, "R") || takes(u, "F") || takes(u, "TIME"))
+		printf("R, F and the number of a TIME are decimal: 2, 0.5, 1e9 (not "
+		    "hex, inf or nan).\n");
+	if (takes(u, "TIME"))
+		printf("TIME is a number and a unit (ns, us, ms, s, m, h); a "
+		    "bare number is seconds.\n");
 }
 
 /* ------------------------------------------------------------ parse */

@@ -38,6 +38,14 @@ bad "--duration 0" run --duration 0
 bad "--duration 5parsecs" run --duration 5parsecs
 bad "--rto -1ms" run --rto -1ms
 bad "--cross-cpu 1.5" run --cross-cpu 1.5
+# Numbers are decimal: strtod's hex and hex floats are refused (each line
+# also sets a short run, were the value taken).
+bad "--duration 0x10ms" run --duration 0x10ms --manual-clock
+bad "--rate 0x10" run --rate 0x10 --duration 1ms --manual-clock
+bad "--churn 0x1p-10" run --churn 0x1p-10 --duration 1ms --manual-clock
+bad "--rto 0x1p-10s" run --rto 0x1p-10s --duration 1ms --manual-clock
+bad "--precision 0x1p-3" run --precision 0x1p-3 --duration 1ms --manual-clock
+bad "--duration inf" run --duration inf
 bad "--drain later" run --drain later
 bad "--precision 1/3" run --precision 1/3
 bad "--precision -1" run --precision -1
@@ -54,6 +62,10 @@ bad "--threads 0" replay "$trace" --threads 0
 bad "--backend nosuch" replay "$trace" --backend nosuch
 bad "nosuch" nosuch
 bad "COMMAND"
+out=$("$lab" run --conns 10 --duration 1.5e-3s --rate 1e1 --churn 2.5 --time-wait 0.5 \
+    --precision 0.125 --rto 2E2ms --manual-clock 2>&1) &&
+	ok "decimal numbers: 1.5e-3s, 1e1, 2.5, 0.125, 2E2ms" ||
+	fail "decimal numbers refused: $out"
 
 # A trace read a chunk at a time: an endless line (zeros through a pipe) is
 # refused at line 1 once it is too long, without reading it all; a trace
