@@ -504,6 +504,37 @@ print_help(const struct subcommand_usage *u)
 
 /* ------------------------------------------------------------ parse */
 
+/*
+ * What getopt_long refused, by the name given: a short option is optopt
+ * ("-xy": -x; argv[optind - 1] is the argument before it); a long one is
+ * the argument just passed (getopt_long takes them only after "--"),
+ * unknown or an abbreviation of several.
+ */
+static void
+refused_option(char **argv, const struct option *longopts)
+{
+	const char *arg = argv[optind - 1];
+	size_t len = strcspn(arg, "=");
+	int n = 0;
+
+	if (optopt != 0) {
+		fprintf(stderr, "%s: unknown option -%c (see %s --help)\n", lg_prog,
+		    optopt, lg_prog);
+		return;
+	}
+	for (const struct option *o = longopts; o->name != NULL; o++)
+		n += strncmp(o->name, arg + 2, len - 2) == 0;
+	if (n < 2) {
+		fprintf(stderr, "%s: unknown option %.*s (see %s --help)\n", lg_prog,
+		    (int)len, arg, lg_prog);
+		return;
+	}
+	fprintf(stderr, "%s: ambiguous option %.*s (", lg_prog, (int)len, arg);
+	for (const struct option *o = longopts; o->name != NULL; o++)
+		if (strncmp(o->name, arg + 2, len - 2) == 0)
+			fprintf(stderr, "--%s%s", o->name, --n > 0 ? ", " : ")\n");
+}
+
 int
 options_parse(int argc, char **argv, const struct subcommand_usage *u,
     struct lg_config *cfg, char **positional)
@@ -535,8 +566,7 @@ options_parse(int argc, char **argv, const struct subcommand_usage *u,
 				fprintf(stderr, "%s: option --%s takes no value: %s\n",
 				    lg_prog, defs[optopt - VAL_BASE].name, argv[optind - 1]);
 			else
-				fprintf(stderr, "%s: unknown option %s (see %s --help)\n",
-				    lg_prog, argv[optind - 1], lg_prog);
+				refused_option(argv, longopts);
 			return OPTS_ERROR;
 		default:
 			if (set_option(cfg, (enum opt_id)(c - VAL_BASE), optarg) != 0)

@@ -84,6 +84,7 @@ bad "--real" advise --real -1s
 bad "--conns" advise --trace "$trace" --conns 5
 bad "--quick" advise --quick=yes
 bad "--frobnicate" advise --frobnicate
+bad "ambiguous option --re (--reps, --real)" advise --re 1
 bad "--trace" advise --trace
 bad "surplus" advise surplus
 echo "advise: $((fails == 0 ? 1 : 0)) passed, $((fails > 0 ? 1 : 0)) failed"

@@ -52,6 +52,11 @@ bad "--precision -1" run --precision -1
 bad "--hz 0" run --hz 0
 bad "--seed x" run --seed x
 bad "--frobnicate" run --frobnicate
+# An unknown option is named as given: a short one in a cluster, one after
+# an option's value, an abbreviation of several long ones.
+bad "unknown option -x" run -xy
+bad "unknown option -x" run --threads 2 -xy
+bad "ambiguous option --r (--rate, --rto)" run --r 1
 bad "--threads" run --threads
 bad "--json" run --json=yes
 bad "surplus" run surplus
