@@ -20,7 +20,8 @@ struct opt_def {
 
 static const struct opt_def defs[] = {
 	[O_BACKEND] = { "backend", "NAME",
-	    "timer backend (default: the library's default)" },
+	    "timer backend (default: $CALLOUT_BACKEND, else\n"
+	    "the library's default)" },
 	[O_THREADS] = { "threads", "N",
 	    "load threads, one callout base each; thread i is\n"
 	    "pinned to CPU i % online CPUs (default: the online\n"
@@ -301,25 +302,49 @@ options_precision_name(int prec, char *buf, size_t len)
 	return buf;
 }
 
+/* The backend called val, or NULL and why holds the names known. */
+static const char *
+find_backend(const char *val, char *why, size_t len)
+{
+	const char *const *names = callout_backend_names();
+	size_t n;
+
+	for (int i = 0; names[i] != NULL; i++)
+		if (strcmp(names[i], val) == 0)
+			return names[i];
+	n = (size_t)snprintf(why, len, "unknown backend (known:");
+	for (int i = 0; names[i] != NULL && n < len; i++)
+		n += (size_t)snprintf(why + n, len - n, " %s", names[i]);
+	if (n < len)
+		snprintf(why + n, len - n, ")");
+	return NULL;
+}
+
 static int
 parse_backend(const char *opt, const char *val, const char **out)
 {
-	const char *const *names = callout_backend_names();
 	char why[256];
-	size_t n;
 
-	for (int i = 0; names[i] != NULL; i++) {
-		if (strcmp(names[i], val) == 0) {
-			*out = names[i];
-			return 0;
-		}
-	}
-	n = (size_t)snprintf(why, sizeof(why), "unknown backend (known:");
-	for (int i = 0; names[i] != NULL && n < sizeof(why); i++)
-		n += (size_t)snprintf(why + n, sizeof(why) - n, " %s", names[i]);
-	if (n < sizeof(why))
-		snprintf(why + n, sizeof(why) - n, ")");
-	return bad(opt, val, why);
+	if ((*out = find_backend(val, why, sizeof(why))) == NULL)
+		return bad(opt, val, why);
+	return 0;
+}
+
+/*
+ * Without --backend the core takes $CALLOUT_BACKEND, and one it does not
+ * know would fail only when the run starts (after record wrote its trace),
+ * as "Invalid argument": check it with the options.
+ */
+static int
+check_backend_env(void)
+{
+	const char *env = getenv("CALLOUT_BACKEND");
+	char why[256];
+
+	if (env == NULL || *env == '\0' || find_backend(env, why, sizeof(why)) != NULL)
+		return 0;
+	fprintf(stderr, "%s: CALLOUT_BACKEND=%s: %s\n", lg_prog, env, why);
+	return -1;
 }
 
 static int
@@ -457,6 +482,15 @@ reapply_timers(struct lg_config *cfg, int argc, char **argv,
 
 /* ------------------------------------------------------------- help */
 
+static bool
+offers(const struct subcommand_usage *u, enum opt_id opt)
+{
+	for (const enum opt_id *id = u->opts; *id != O_END; id++)
+		if (*id == opt)
+			return true;
+	return false;
+}
+
 /* Has the subcommand an option whose value is a `metavar`? */
 static bool
 takes(const struct subcommand_usage *u, const char *metavar)
@@ -576,6 +610,8 @@ options_parse(int argc, char **argv, const struct subcommand_usage *u,
 	}
 	if (OPT_SEEN(cfg, O_MIX))
 		reapply_timers(cfg, argc, argv, longopts);
+	if (offers(u, O_BACKEND) && cfg->backend == NULL && check_backend_env() != 0)
+		return OPTS_ERROR;
 	for (; optind < argc; optind++) {
 		if (npos == u->npositional) {
 			fprintf(stderr, "%s: unexpected argument '%s' (see %s --help)\n",

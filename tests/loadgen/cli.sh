@@ -65,6 +65,15 @@ bad "FILE" replay
 bad "--speed warp" replay "$trace" --speed warp
 bad "--threads 0" replay "$trace" --threads 0
 bad "--backend nosuch" replay "$trace" --backend nosuch
+# $CALLOUT_BACKEND, what the core takes without --backend, is checked with
+# the options (record writes no trace).
+known="unknown backend (known: $("$lab" run --help | sed -n 's/^backends: *//p'))"
+CALLOUT_BACKEND=bogus bad "CALLOUT_BACKEND=bogus: $known" run --duration 1ms --manual-clock
+CALLOUT_BACKEND=bogus bad "CALLOUT_BACKEND=bogus: $known" replay "$trace" --manual-clock
+CALLOUT_BACKEND=bogus bad "CALLOUT_BACKEND=bogus: $known" record --out "$tmp/bogus.trace" \
+    --duration 1ms --manual-clock
+[ ! -e "$tmp/bogus.trace" ] && ok "record wrote no trace for CALLOUT_BACKEND=bogus" ||
+	fail "record wrote $tmp/bogus.trace for CALLOUT_BACKEND=bogus"
 bad "nosuch" nosuch
 bad "COMMAND"
 out=$("$lab" run --conns 10 --duration 1.5e-3s --rate 1e1 --churn 2.5 --time-wait 0.5 \
