@@ -76,6 +76,31 @@ cmd_run(int argc, char **argv)
 	return model_session("run", &cfg);
 }
 
+/*
+ * Can a trace name every connection of the plan?  A connection's id in the
+ * trace is its index in its thread times --threads plus the thread, at
+ * most LG_MAX_CONN_ID, and an index is reused only after its connection's
+ * teardown (2MSL after an active close): only the model knows the highest.
+ * Run it dry, writing nothing, up to the first id too high, so that a
+ * record that cannot be written is refused before it writes gigabytes.
+ */
+static bool
+ids_fit(const struct lg_config *cfg)
+{
+	struct op op;
+	bool fit = true;
+
+	for (int i = 0; i < cfg->threads && fit; i++) {
+		struct model *m = model_new(cfg, i);
+
+		while (fit && model_next(m, &op))
+			fit = (uint64_t)op.conn * (uint64_t)cfg->threads + (uint64_t)i <=
+			    LG_MAX_CONN_ID;
+		model_free(m);
+	}
+	return fit;
+}
+
 /* The threads' operations merged in planned-time order (the lower thread
  * first on ties), as the manual clock carries them out. */
 static void
@@ -105,10 +130,6 @@ write_trace(FILE *f, const struct lg_config *cfg)
 				next = i;
 		if (next < 0)
 			break;
-		if ((uint64_t)la[next].conn * (uint64_t)cfg->threads + (uint64_t)next >
-		    LG_MAX_CONN_ID)
-			lg_die("more connections than a trace can name (ids up to %d)",
-			    LG_MAX_CONN_ID);
 		trace_write_op(f, &la[next]);
 		ok[next] = model_next(m[next], &la[next]);
 	}
@@ -143,6 +164,13 @@ cmd_record(int argc, char **argv)
 	}
 	if (cfg.out == NULL) {
 		fprintf(stderr, "%s: missing --out FILE (see %s --help)\n", lg_prog, lg_prog);
+		return 2;
+	}
+	if (!ids_fit(&cfg)) {
+		fprintf(stderr, "%s: more connections than a trace can name (ids 0 "
+		    "to %d, shared by the threads): lower --conns, --churn or "
+		    "--time-wait, or shorten --msl or --duration\n", lg_prog,
+		    LG_MAX_CONN_ID);
 		return 2;
 	}
 	if ((f = fopen(cfg.out, "w")) == NULL) {

@@ -61,6 +61,12 @@ bad "--threads" run --threads
 bad "--json" run --json=yes
 bad "surplus" run surplus
 bad "--out" record --duration 1
+# Thread 0's only connection churns through 16384 ids, 16384 x 1024 threads
+# being more than a trace names: refused before anything is written.
+bad "more connections than a trace can name" record --out "$tmp/ids.trace" \
+    --threads 1024 --conns 1 --churn 1e6 --time-wait 1 --duration 1s --manual-clock
+[ ! -e "$tmp/ids.trace" ] && ok "record wrote no trace with too many connections" ||
+	fail "record left $(wc -l <"$tmp/ids.trace") lines in $tmp/ids.trace"
 bad "FILE" replay
 bad "--speed warp" replay "$trace" --speed warp
 bad "--threads 0" replay "$trace" --threads 0
