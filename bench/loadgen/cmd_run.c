@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "commands.h"
 #include "model.h"
@@ -102,14 +104,16 @@ ids_fit(const struct lg_config *cfg)
 }
 
 /* The threads' operations merged in planned-time order (the lower thread
- * first on ties), as the manual clock carries them out. */
-static void
+ * first on ties), as the manual clock carries them out.  0, or the errno
+ * of the first write that failed: the rest is not written. */
+static int
 write_trace(FILE *f, const struct lg_config *cfg)
 {
 	struct model **m = xcalloc((size_t)cfg->threads, sizeof(*m));
 	struct op *la = xcalloc((size_t)cfg->threads, sizeof(*la));
 	bool *ok = xcalloc((size_t)cfg->threads, sizeof(*ok));
 	char prec[32];
+	int error = 0;
 
 	fprintf(f, "%s\n# calloutlab record: threads %d conns %" PRIu64
 	    " duration_ns %" PRIu64 " rate %g churn %g cross-cpu %g drain %s"
@@ -128,17 +132,91 @@ write_trace(FILE *f, const struct lg_config *cfg)
 		for (int i = 0; i < cfg->threads; i++)
 			if (ok[i] && (next < 0 || la[i].t < la[next].t))
 				next = i;
-		if (next < 0)
+		if (next < 0) {
+			trace_write_end(f, cfg->duration_ns);
 			break;
+		}
 		trace_write_op(f, &la[next]);
+		if (ferror(f))
+			break;
 		ok[next] = model_next(m[next], &la[next]);
 	}
-	trace_write_end(f, cfg->duration_ns);
+	if (ferror(f))
+		error = errno != 0 ? errno : EIO;
 	for (int i = 0; i < cfg->threads; i++)
 		model_free(m[i]);
 	free(m);
 	free(la);
 	free(ok);
+	return error;
+}
+
+/*
+ * The trace is written to FILE.XXXXXX beside FILE and renamed to FILE once
+ * whole: a record that fails (a write error, out of memory) leaves no
+ * partial trace, which replay would take for a whole one (`end` is
+ * optional), and leaves FILE as it was.  FILE that is not a regular file
+ * (a pipe, a device, a symbolic link) is written directly.
+ */
+static char *tmp_path;		/* the temporary trace, while it exists */
+
+static void
+remove_tmp(void)
+{
+	if (tmp_path != NULL)
+		unlink(tmp_path);
+	free(tmp_path);
+	tmp_path = NULL;
+}
+
+static FILE *
+out_open(const char *path)
+{
+	struct stat st;
+	mode_t mask;
+	bool exists;
+	FILE *f;
+	int fd;
+
+	exists = lstat(path, &st) == 0;
+	if (exists && !S_ISREG(st.st_mode))
+		return fopen(path, "w");
+	tmp_path = xcalloc(strlen(path) + sizeof(".XXXXXX"), 1);
+	sprintf(tmp_path, "%s.XXXXXX", path);
+	if ((fd = mkstemp(tmp_path)) < 0) {
+		free(tmp_path);
+		tmp_path = NULL;
+		return NULL;
+	}
+	atexit(remove_tmp);	/* lg_die, out of memory, exits */
+	/* mkstemp's 0600: FILE's mode instead, or a new file's. */
+	mask = umask(0);
+	umask(mask);
+	(void)fchmod(fd, exists ? st.st_mode & 07777 : 0666 & ~mask);
+	if ((f = fdopen(fd, "w")) == NULL) {
+		close(fd);
+		remove_tmp();
+	}
+	return f;
+}
+
+/* Close f (from out_open), after a write error if error != 0; a trace
+ * that is not whole is removed. */
+static int
+out_close(FILE *f, const char *path, int error)
+{
+	if (fclose(f) != 0 && error == 0)
+		error = errno;
+	if (error == 0 && tmp_path != NULL && rename(tmp_path, path) != 0)
+		error = errno;
+	if (error == 0) {
+		free(tmp_path);	/* it is FILE now */
+		tmp_path = NULL;
+	}
+	remove_tmp();
+	if (error != 0)
+		fprintf(stderr, "%s: %s: %s\n", lg_prog, path, strerror(error));
+	return error;
 }
 
 int
@@ -149,7 +227,9 @@ cmd_record(int argc, char **argv)
 		"--out FILE [OPTIONS]",
 		"Write the operations of a model run to FILE as a trace (see TRACE.md),\n"
 		"then carry out that run and report it as `run` does.  `replay FILE`\n"
-		"repeats exactly these operations, on any backend.\n\n" MODEL_ABOUT,
+		"repeats exactly these operations, on any backend.  The trace is\n"
+		"written to FILE.XXXXXX, renamed to FILE when whole: a record that\n"
+		"fails leaves FILE as it was.\n\n" MODEL_ABOUT,
 		opts, 0, NULL,
 	};
 	struct lg_config cfg;
@@ -173,14 +253,11 @@ cmd_record(int argc, char **argv)
 		    LG_MAX_CONN_ID);
 		return 2;
 	}
-	if ((f = fopen(cfg.out, "w")) == NULL) {
+	if ((f = out_open(cfg.out)) == NULL) {
 		fprintf(stderr, "%s: %s: %s\n", lg_prog, cfg.out, strerror(errno));
 		return 1;
 	}
-	write_trace(f, &cfg);
-	if (fclose(f) != 0) {
-		fprintf(stderr, "%s: %s: %s\n", lg_prog, cfg.out, strerror(errno));
+	if (out_close(f, cfg.out, write_trace(f, &cfg)) != 0)
 		return 1;
-	}
 	return model_session("record", &cfg);
 }

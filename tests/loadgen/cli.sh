@@ -99,6 +99,27 @@ out=$("$lab" replay <(cat "$trace") --manual-clock 2>&1) &&
 out=$("$lab" replay "$tmp/longest.trace" --manual-clock 2>&1) &&
 	ok "a line of 4096 bytes is read" || fail "a line of 4096 bytes: $out"
 
+# record writes FILE.XXXXXX and renames it to FILE: one that fails (here
+# every write past 8 KB, SIGXFSZ ignored) leaves FILE as it was and no
+# partial trace; one that succeeds leaves no temporary file.
+echo old >"$tmp/fails.trace"
+err=$( (trap '' XFSZ; ulimit -f 8
+	"$lab" record --out "$tmp/fails.trace" --conns 100 --duration 10s --manual-clock) 2>&1 >/dev/null)
+status=$?
+if [ "$status" -eq 1 ] && [[ $err == *"fails.trace: File too large" ]] &&
+   [ "$(cat "$tmp/fails.trace")" = old ] && [ -z "$(find "$tmp" -name 'fails.trace.*')" ]; then
+	ok "a record that fails leaves its FILE as it was: $err"
+else
+	fail "a record that fails: status $status: $err; left $(ls "$tmp")"
+fi
+if "$lab" record --out "$tmp/whole.trace" --conns 100 --duration 1s --manual-clock >/dev/null &&
+   [ -z "$(find "$tmp" -name 'whole.trace.*')" ] &&
+   [ "$(tail -n 1 "$tmp/whole.trace")" = "end 1000000000" ]; then
+	ok "record: a whole trace, no temporary file left"
+else
+	fail "record: $(ls "$tmp"), last line $(tail -n 1 "$tmp/whole.trace")"
+fi
+
 # The README's example trace (the first block under "### Traces") is one
 # that replay carries out, with every timer accounted for.
 example=$tmp/example.trace
