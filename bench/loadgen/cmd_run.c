@@ -4,6 +4,7 @@
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -153,8 +154,8 @@ write_trace(FILE *f, const struct lg_config *cfg)
 
 /*
  * The trace is written to FILE.XXXXXX beside FILE and renamed to FILE once
- * whole: a record that fails (a write error, out of memory) leaves no
- * partial trace, which replay would take for a whole one (`end` is
+ * whole: a record that fails (a write error, out of memory, a signal)
+ * leaves no partial trace, which replay would take for a whole one (`end` is
  * optional), and leaves FILE as it was.  FILE that is not a regular file
  * (a pipe, a device, a symbolic link) is written directly.
  */
@@ -167,6 +168,35 @@ remove_tmp(void)
 		unlink(tmp_path);
 	free(tmp_path);
 	tmp_path = NULL;
+}
+
+static const int stop_signals[] = { SIGHUP, SIGINT, SIGTERM };
+#define NSTOP ((int)(sizeof(stop_signals) / sizeof(stop_signals[0])))
+static struct sigaction saved[NSTOP];
+
+/* Stopped by a signal while writing: the temporary trace goes too, then
+ * the signal does what it would have (SA_RESETHAND). */
+static void
+stopped(int sig)
+{
+	unlink(tmp_path);
+	raise(sig);
+}
+
+/* Catch the signals that stop the program (not those it ignores), or
+ * restore them. */
+static void
+catch_stop(bool on)
+{
+	const struct sigaction sa = { .sa_handler = stopped, .sa_flags = SA_RESETHAND };
+
+	for (int i = 0; i < NSTOP; i++) {
+		if (!on)
+			sigaction(stop_signals[i], &saved[i], NULL);
+		else if (sigaction(stop_signals[i], NULL, &saved[i]) == 0 &&
+		    saved[i].sa_handler != SIG_IGN)
+			sigaction(stop_signals[i], &sa, NULL);
+	}
 }
 
 static FILE *
@@ -183,7 +213,9 @@ out_open(const char *path)
 		return fopen(path, "w");
 	tmp_path = xcalloc(strlen(path) + sizeof(".XXXXXX"), 1);
 	sprintf(tmp_path, "%s.XXXXXX", path);
+	catch_stop(true);
 	if ((fd = mkstemp(tmp_path)) < 0) {
+		catch_stop(false);
 		free(tmp_path);
 		tmp_path = NULL;
 		return NULL;
@@ -195,6 +227,7 @@ out_open(const char *path)
 	(void)fchmod(fd, exists ? st.st_mode & 07777 : 0666 & ~mask);
 	if ((f = fdopen(fd, "w")) == NULL) {
 		close(fd);
+		catch_stop(false);
 		remove_tmp();
 	}
 	return f;
@@ -209,6 +242,8 @@ out_close(FILE *f, const char *path, int error)
 		error = errno;
 	if (error == 0 && tmp_path != NULL && rename(tmp_path, path) != 0)
 		error = errno;
+	if (tmp_path != NULL)
+		catch_stop(false);
 	if (error == 0) {
 		free(tmp_path);	/* it is FILE now */
 		tmp_path = NULL;

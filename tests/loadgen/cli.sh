@@ -100,8 +100,8 @@ out=$("$lab" replay "$tmp/longest.trace" --manual-clock 2>&1) &&
 	ok "a line of 4096 bytes is read" || fail "a line of 4096 bytes: $out"
 
 # record writes FILE.XXXXXX and renames it to FILE: one that fails (here
-# every write past 8 KB, SIGXFSZ ignored) leaves FILE as it was and no
-# partial trace; one that succeeds leaves no temporary file.
+# every write past 8 KB, SIGXFSZ ignored; then a SIGTERM) leaves FILE as it
+# was and no partial trace; one that succeeds leaves no temporary file.
 echo old >"$tmp/fails.trace"
 err=$( (trap '' XFSZ; ulimit -f 8
 	"$lab" record --out "$tmp/fails.trace" --conns 100 --duration 10s --manual-clock) 2>&1 >/dev/null)
@@ -111,6 +111,20 @@ if [ "$status" -eq 1 ] && [[ $err == *"fails.trace: File too large" ]] &&
 	ok "a record that fails leaves its FILE as it was: $err"
 else
 	fail "a record that fails: status $status: $err; left $(ls "$tmp")"
+fi
+"$lab" record --out "$tmp/stopped.trace" --conns 1000 --duration 1000s --manual-clock >/dev/null &
+pid=$!
+for _ in $(seq 300); do
+	[ -n "$(find "$tmp" -name 'stopped.trace.*')" ] && break
+	sleep 0.1
+done
+kill -TERM "$pid"
+wait "$pid"
+status=$?
+if [ "$status" -eq 143 ] && [ -z "$(find "$tmp" -name 'stopped.trace*')" ]; then
+	ok "a record stopped by SIGTERM while writing leaves no trace"
+else
+	fail "a record stopped by SIGTERM: status $status, left $(ls "$tmp")"
 fi
 if "$lab" record --out "$tmp/whole.trace" --conns 100 --duration 1s --manual-clock >/dev/null &&
    [ -z "$(find "$tmp" -name 'whole.trace.*')" ] &&
