@@ -76,6 +76,24 @@ check_trace_options(const struct lg_config *cfg)
 	return 0;
 }
 
+/* Every figure is per operation after the set-up (time 0): a workload
+ * without one has nothing to measure, and no backend to recommend.  The
+ * model's options are to blame (2), or the trace (1). */
+static int
+check_workload(const struct lg_config *cfg, const struct adv_workload *w)
+{
+	if (w->n > w->nsetup)
+		return 0;
+	if (cfg->trace != NULL) {
+		fprintf(stderr, "%s: %s: no operation after time 0 (the set-up): "
+		    "nothing to measure\n", lg_prog, cfg->trace);
+		return 1;
+	}
+	fprintf(stderr, "%s: --rate, --churn and --duration give no operation "
+	    "after time 0 (the set-up): nothing to measure\n", lg_prog);
+	return 2;
+}
+
 static void
 say(const struct lg_config *cfg, const char *fmt, const char *name)
 {
@@ -106,7 +124,8 @@ cmd_advise(int argc, char **argv)
 		"wake-ups/s.  It prints the backends ranked by the all-in cost per\n"
 		"operation on the manual clock, the recommendation and when it would\n"
 		"change.  Every figure printed is measured in the run.  Exit status 1\n"
-		"when no backend could be measured or a run failed its checks.",
+		"when no backend could be measured or a run failed its checks.  A\n"
+		"workload with no operation after time 0 (the set-up) is refused.",
 		opts, 0, NULL,
 	};
 	struct lg_config cfg;
@@ -135,6 +154,11 @@ cmd_advise(int argc, char **argv)
 	if (adv_workload_build(&cfg, cfg.quick ? MAX_OPS_QUICK : MAX_OPS, &run->w) != 0) {
 		free(run);
 		return 1;
+	}
+	if ((status = check_workload(&cfg, &run->w)) != 0) {
+		adv_workload_free(&run->w);
+		free(run);
+		return status;
 	}
 	if (cfg.trace != NULL && OPT_SEEN(&cfg, O_THREADS))
 		run->w.threads = cfg.threads;

@@ -147,17 +147,19 @@ why_pick(struct adv_run *run, const int *order)
 		const struct adv_backend *q = &run->b[a->runner_up];
 
 		double noise = fmax(p->m.spread, q->m.spread);
-		char nz[64];
+		char ratio[32] = "", nz[64];
 
+		if (p->m.allin_ns > 0)	/* 0: every call took less than the clock */
+			snprintf(ratio, sizeof(ratio), "%.2fx, ", q->m.allin_ns / p->m.allin_ns);
 		if (isnan(noise))
 			snprintf(nz, sizeof(nz), "noise unknown: one repetition");
 		else
 			snprintf(nz, sizeof(nz), "beyond the noise of %.1f%%", 100 * noise);
 		n += (size_t)snprintf(a->why + n, len - n, "%s costs the least CPU "
 		    "per operation of this workload: %s all-in (re-arm %s, expiry: %s), "
-		    "against %s for %s, the next (%.2fx, %s)",
+		    "against %s for %s, the next (%s%s)",
 		    p->name, T(p->m.allin_ns), T(rearm_of(&p->m)), E(&p->m),
-		    T(q->m.allin_ns), q->name, q->m.allin_ns / p->m.allin_ns, nz);
+		    T(q->m.allin_ns), q->name, ratio, nz);
 	}
 	if (p->r.measured && p->r.fired > 0 && n < len)
 		snprintf(a->why + n, len - n, ".  On the real clock (%.3g s) its callouts "
@@ -186,6 +188,11 @@ note_list(struct adv_run *run)
 	}
 	const struct adv_manual *lm = &run->b[l].m;
 	double n = lm->pending_mean;
+
+	/* Nothing armed after the set-up (or faster than the clock shows):
+	 * no cost of the list's insert to scale. */
+	if (!(rearm_of(lm) > 0))
+		return;
 
 	if (l == a->pick) {
 		if (a->runner_up < 0)

@@ -4,9 +4,12 @@
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "commands.h"
 #include "model.h"
@@ -76,15 +79,42 @@ cmd_run(int argc, char **argv)
 	return model_session("run", &cfg);
 }
 
+/*
+ * Can a trace name every connection of the plan?  A connection's id in the
+ * trace is its index in its thread times --threads plus the thread, at
+ * most LG_MAX_CONN_ID, and an index is reused only after its connection's
+ * teardown (2MSL after an active close): only the model knows the highest.
+ * Run it dry, writing nothing, up to the first id too high, so that a
+ * record that cannot be written is refused before it writes gigabytes.
+ */
+static bool
+ids_fit(const struct lg_config *cfg)
+{
+	struct op op;
+	bool fit = true;
+
+	for (int i = 0; i < cfg->threads && fit; i++) {
+		struct model *m = model_new(cfg, i);
+
+		while (fit && model_next(m, &op))
+			fit = (uint64_t)op.conn * (uint64_t)cfg->threads + (uint64_t)i <=
+			    LG_MAX_CONN_ID;
+		model_free(m);
+	}
+	return fit;
+}
+
 /* The threads' operations merged in planned-time order (the lower thread
- * first on ties), as the manual clock carries them out. */
-static void
+ * first on ties), as the manual clock carries them out.  0, or the errno
+ * of the first write that failed: the rest is not written. */
+static int
 write_trace(FILE *f, const struct lg_config *cfg)
 {
 	struct model **m = xcalloc((size_t)cfg->threads, sizeof(*m));
 	struct op *la = xcalloc((size_t)cfg->threads, sizeof(*la));
 	bool *ok = xcalloc((size_t)cfg->threads, sizeof(*ok));
 	char prec[32];
+	int error = 0;
 
 	fprintf(f, "%s\n# calloutlab record: threads %d conns %" PRIu64
 	    " duration_ns %" PRIu64 " rate %g churn %g cross-cpu %g drain %s"
@@ -103,21 +133,125 @@ write_trace(FILE *f, const struct lg_config *cfg)
 		for (int i = 0; i < cfg->threads; i++)
 			if (ok[i] && (next < 0 || la[i].t < la[next].t))
 				next = i;
-		if (next < 0)
+		if (next < 0) {
+			trace_write_end(f, cfg->duration_ns);
 			break;
-		if ((uint64_t)la[next].conn * (uint64_t)cfg->threads + (uint64_t)next >
-		    LG_MAX_CONN_ID)
-			lg_die("more connections than a trace can name (ids up to %d)",
-			    LG_MAX_CONN_ID);
+		}
 		trace_write_op(f, &la[next]);
+		if (ferror(f))
+			break;
 		ok[next] = model_next(m[next], &la[next]);
 	}
-	trace_write_end(f, cfg->duration_ns);
+	if (ferror(f))
+		error = errno != 0 ? errno : EIO;
 	for (int i = 0; i < cfg->threads; i++)
 		model_free(m[i]);
 	free(m);
 	free(la);
 	free(ok);
+	return error;
+}
+
+/*
+ * The trace is written to FILE.XXXXXX beside FILE and renamed to FILE once
+ * whole: a record that fails (a write error, out of memory, a signal)
+ * leaves no partial trace, which replay would take for a whole one (`end` is
+ * optional), and leaves FILE as it was.  FILE that is not a regular file
+ * (a pipe, a device, a symbolic link) is written directly.
+ */
+static char *tmp_path;		/* the temporary trace, while it exists */
+
+static void
+remove_tmp(void)
+{
+	if (tmp_path != NULL)
+		unlink(tmp_path);
+	free(tmp_path);
+	tmp_path = NULL;
+}
+
+static const int stop_signals[] = { SIGHUP, SIGINT, SIGTERM };
+#define NSTOP ((int)(sizeof(stop_signals) / sizeof(stop_signals[0])))
+static struct sigaction saved[NSTOP];
+
+/* Stopped by a signal while writing: the temporary trace goes too, then
+ * the signal does what it would have (SA_RESETHAND). */
+static void
+stopped(int sig)
+{
+	unlink(tmp_path);
+	raise(sig);
+}
+
+/* Catch the signals that stop the program (not those it ignores), or
+ * restore them. */
+static void
+catch_stop(bool on)
+{
+	const struct sigaction sa = { .sa_handler = stopped, .sa_flags = SA_RESETHAND };
+
+	for (int i = 0; i < NSTOP; i++) {
+		if (!on)
+			sigaction(stop_signals[i], &saved[i], NULL);
+		else if (sigaction(stop_signals[i], NULL, &saved[i]) == 0 &&
+		    saved[i].sa_handler != SIG_IGN)
+			sigaction(stop_signals[i], &sa, NULL);
+	}
+}
+
+static FILE *
+out_open(const char *path)
+{
+	struct stat st;
+	mode_t mask;
+	bool exists;
+	FILE *f;
+	int fd;
+
+	exists = lstat(path, &st) == 0;
+	if (exists && !S_ISREG(st.st_mode))
+		return fopen(path, "w");
+	tmp_path = xcalloc(strlen(path) + sizeof(".XXXXXX"), 1);
+	sprintf(tmp_path, "%s.XXXXXX", path);
+	catch_stop(true);
+	if ((fd = mkstemp(tmp_path)) < 0) {
+		catch_stop(false);
+		free(tmp_path);
+		tmp_path = NULL;
+		return NULL;
+	}
+	atexit(remove_tmp);	/* lg_die, out of memory, exits */
+	/* mkstemp's 0600: FILE's mode instead, or a new file's. */
+	mask = umask(0);
+	umask(mask);
+	(void)fchmod(fd, exists ? st.st_mode & 07777 : 0666 & ~mask);
+	if ((f = fdopen(fd, "w")) == NULL) {
+		close(fd);
+		catch_stop(false);
+		remove_tmp();
+	}
+	return f;
+}
+
+/* Close f (from out_open), after a write error if error != 0; a trace
+ * that is not whole is removed. */
+static int
+out_close(FILE *f, const char *path, int error)
+{
+	if (fclose(f) != 0 && error == 0)
+		error = errno;
+	if (error == 0 && tmp_path != NULL && rename(tmp_path, path) != 0)
+		error = errno;
+	if (tmp_path != NULL)
+		catch_stop(false);
+	if (error == 0) {
+		free(tmp_path);	/* it is FILE now */
+		tmp_path = NULL;
+	}
+	remove_tmp();
+	if (error != 0)
+		fprintf(stderr, "%s: %s: %s\n", lg_prog, path, strerror(error));
+	return error;
 }
 
 int
@@ -128,7 +262,9 @@ cmd_record(int argc, char **argv)
 		"--out FILE [OPTIONS]",
 		"Write the operations of a model run to FILE as a trace (see TRACE.md),\n"
 		"then carry out that run and report it as `run` does.  `replay FILE`\n"
-		"repeats exactly these operations, on any backend.\n\n" MODEL_ABOUT,
+		"repeats exactly these operations, on any backend.  The trace is\n"
+		"written to FILE.XXXXXX, renamed to FILE when whole: a record that\n"
+		"fails leaves FILE as it was.\n\n" MODEL_ABOUT,
 		opts, 0, NULL,
 	};
 	struct lg_config cfg;
@@ -145,14 +281,18 @@ cmd_record(int argc, char **argv)
 		fprintf(stderr, "%s: missing --out FILE (see %s --help)\n", lg_prog, lg_prog);
 		return 2;
 	}
-	if ((f = fopen(cfg.out, "w")) == NULL) {
+	if (!ids_fit(&cfg)) {
+		fprintf(stderr, "%s: more connections than a trace can name (ids 0 "
+		    "to %d, shared by the threads): lower --conns, --churn or "
+		    "--time-wait, or shorten --msl or --duration\n", lg_prog,
+		    LG_MAX_CONN_ID);
+		return 2;
+	}
+	if ((f = out_open(cfg.out)) == NULL) {
 		fprintf(stderr, "%s: %s: %s\n", lg_prog, cfg.out, strerror(errno));
 		return 1;
 	}
-	write_trace(f, &cfg);
-	if (fclose(f) != 0) {
-		fprintf(stderr, "%s: %s: %s\n", lg_prog, cfg.out, strerror(errno));
+	if (out_close(f, cfg.out, write_trace(f, &cfg)) != 0)
 		return 1;
-	}
 	return model_session("record", &cfg);
 }

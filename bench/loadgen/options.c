@@ -20,7 +20,8 @@ struct opt_def {
 
 static const struct opt_def defs[] = {
 	[O_BACKEND] = { "backend", "NAME",
-	    "timer backend (default: the library's default)" },
+	    "timer backend (default: $CALLOUT_BACKEND, else\n"
+	    "the library's default)" },
 	[O_THREADS] = { "threads", "N",
 	    "load threads, one callout base each; thread i is\n"
 	    "pinned to CPU i % online CPUs (default: the online\n"
@@ -168,21 +169,48 @@ parse_uint(const char *opt, const char *val, uint64_t min, uint64_t max, uint64_
 	return 0;
 }
 
-/* A non-negative decimal number: digits first (no sign, no inf or nan). */
+/*
+ * The decimal number val starts with - digits, then a fraction and an
+ * exponent, both optional: "2", "2.5", "1e9" - in *v, and what follows it
+ * in *rest; -1 when val does not start with one.  strtod alone would also
+ * take a sign, hex ("0x10", "0x1p-10"), inf and nan.
+ */
+static int
+read_decimal(const char *val, double *v, const char **rest)
+{
+	static const char digits[] = "0123456789";
+	size_t n = strspn(val, digits), e;
+	char *end;
+
+	if (n == 0)
+		return -1;
+	if (val[n] == '.')
+		n += 1 + strspn(val + n + 1, digits);
+	if (val[n] == 'e' || val[n] == 'E') {
+		e = n + 1 + (val[n + 1] == '+' || val[n + 1] == '-');
+		if (strspn(val + e, digits) > 0)
+			n = e + strspn(val + e, digits);
+	}
+	/* strtod reads the same number, or more when val is hex ("0x10"). */
+	*v = strtod(val, &end);
+	if (end != val + n)
+		return -1;
+	*rest = end;
+	return 0;
+}
+
+/* A non-negative decimal number, at most max. */
 static int
 parse_real(const char *opt, const char *val, double max, double *out)
 {
-	char *end;
+	const char *rest;
 	double v;
 
 	if (*val == '-')
 		return bad(opt, val, "must not be negative");
-	if ((unsigned char)(*val - '0') > 9)
-		return bad(opt, val, "not a number");
-	v = strtod(val, &end);
-	if (*end != '\0' || !isfinite(v))
-		return bad(opt, val, "not a number");
-	if (v > max) {
+	if (read_decimal(val, &v, &rest) != 0 || *rest != '\0')
+		return bad(opt, val, "not a decimal number");
+	if (v > max) {	/* 1e999 too: strtod made it inf */
 		char why[64];
 
 		snprintf(why, sizeof(why), "must be at most %g", max);
@@ -192,7 +220,8 @@ parse_real(const char *opt, const char *val, double max, double *out)
 	return 0;
 }
 
-/* A number with a unit: ns, us, ms, s, m or h; a bare number is seconds. */
+/* A decimal number and a unit: ns, us, ms, s, m or h; a bare number is
+ * seconds. */
 static int
 parse_time(const char *opt, const char *val, uint64_t *out_ns)
 {
@@ -200,24 +229,25 @@ parse_time(const char *opt, const char *val, uint64_t *out_ns)
 		{ "ns", 1 }, { "us", 1e3 }, { "ms", 1e6 }, { "s", 1e9 }, { "", 1e9 },
 		{ "m", 60e9 }, { "h", 3600e9 },
 	};
-	char *end;
+	static const char why[] =
+	    "not a time (a decimal number, then ns, us, ms, s, m or h)";
+	const char *unit;
 	double v;
 
 	if (*val == '-')
 		return bad(opt, val, "must not be negative");
-	if ((unsigned char)(*val - '0') > 9)
-		return bad(opt, val, "not a time (a number, then ns, us, ms, s, m or h)");
-	v = strtod(val, &end);
+	if (read_decimal(val, &v, &unit) != 0)
+		return bad(opt, val, why);
 	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
-		if (strcmp(end, units[i].unit) == 0 && isfinite(v)) {
+		if (strcmp(unit, units[i].unit) == 0) {
 			v *= units[i].ns;
-			if (v > (double)LG_MAX_DELAY_NS)
+			if (v > (double)LG_MAX_DELAY_NS)	/* inf too */
 				return bad(opt, val, "longer than a year");
 			*out_ns = (uint64_t)llround(v);
 			return 0;
 		}
 	}
-	return bad(opt, val, "not a time (a number, then ns, us, ms, s, m or h)");
+	return bad(opt, val, why);
 }
 
 static int
@@ -272,25 +302,49 @@ options_precision_name(int prec, char *buf, size_t len)
 	return buf;
 }
 
+/* The backend called val, or NULL and why holds the names known. */
+static const char *
+find_backend(const char *val, char *why, size_t len)
+{
+	const char *const *names = callout_backend_names();
+	size_t n;
+
+	for (int i = 0; names[i] != NULL; i++)
+		if (strcmp(names[i], val) == 0)
+			return names[i];
+	n = (size_t)snprintf(why, len, "unknown backend (known:");
+	for (int i = 0; names[i] != NULL && n < len; i++)
+		n += (size_t)snprintf(why + n, len - n, " %s", names[i]);
+	if (n < len)
+		snprintf(why + n, len - n, ")");
+	return NULL;
+}
+
 static int
 parse_backend(const char *opt, const char *val, const char **out)
 {
-	const char *const *names = callout_backend_names();
 	char why[256];
-	size_t n;
 
-	for (int i = 0; names[i] != NULL; i++) {
-		if (strcmp(names[i], val) == 0) {
-			*out = names[i];
-			return 0;
-		}
-	}
-	n = (size_t)snprintf(why, sizeof(why), "unknown backend (known:");
-	for (int i = 0; names[i] != NULL && n < sizeof(why); i++)
-		n += (size_t)snprintf(why + n, sizeof(why) - n, " %s", names[i]);
-	if (n < sizeof(why))
-		snprintf(why + n, sizeof(why) - n, ")");
-	return bad(opt, val, why);
+	if ((*out = find_backend(val, why, sizeof(why))) == NULL)
+		return bad(opt, val, why);
+	return 0;
+}
+
+/*
+ * Without --backend the core takes $CALLOUT_BACKEND, and one it does not
+ * know would fail only when the run starts (after record wrote its trace),
+ * as "Invalid argument": check it with the options.
+ */
+static int
+check_backend_env(void)
+{
+	const char *env = getenv("CALLOUT_BACKEND");
+	char why[256];
+
+	if (env == NULL || *env == '\0' || find_backend(env, why, sizeof(why)) != NULL)
+		return 0;
+	fprintf(stderr, "%s: CALLOUT_BACKEND=%s: %s\n", lg_prog, env, why);
+	return -1;
 }
 
 static int
@@ -428,6 +482,25 @@ reapply_timers(struct lg_config *cfg, int argc, char **argv,
 
 /* ------------------------------------------------------------- help */
 
+static bool
+offers(const struct subcommand_usage *u, enum opt_id opt)
+{
+	for (const enum opt_id *id = u->opts; *id != O_END; id++)
+		if (*id == opt)
+			return true;
+	return false;
+}
+
+/* Has the subcommand an option whose value is a `metavar`? */
+static bool
+takes(const struct subcommand_usage *u, const char *metavar)
+{
+	for (const enum opt_id *id = u->opts; *id != O_END; id++)
+		if (defs[*id].metavar != NULL && strcmp(defs[*id].metavar, metavar) == 0)
+			return true;
+	return false;
+}
+
 static void
 print_help(const struct subcommand_usage *u)
 {
@@ -455,16 +528,46 @@ print_help(const struct subcommand_usage *u)
 	for (int i = 0; names[i] != NULL; i++)
 		printf(" %s", names[i]);
 	putchar('\n');
-	for (const enum opt_id *id = u->opts; *id != O_END; id++) {
-		if (defs[*id].metavar != NULL && strcmp(defs[*id].metavar, "TIME") == 0) {
-			printf("TIME is a number and a unit (ns, us, ms, s, m, h); a "
-			    "bare number is seconds.\n");
-			break;
-		}
-	}
+	if (takes(u, "R") || takes(u, "F") || takes(u, "TIME"))
+		printf("R, F and the number of a TIME are decimal: 2, 0.5, 1e9 (not "
+		    "hex, inf or nan).\n");
+	if (takes(u, "TIME"))
+		printf("TIME is a number and a unit (ns, us, ms, s, m, h); a "
+		    "bare number is seconds.\n");
 }
 
 /* ------------------------------------------------------------ parse */
+
+/*
+ * What getopt_long refused, by the name given: a short option is optopt
+ * ("-xy": -x; argv[optind - 1] is the argument before it); a long one is
+ * the argument just passed (getopt_long takes them only after "--"),
+ * unknown or an abbreviation of several.
+ */
+static void
+refused_option(char **argv, const struct option *longopts)
+{
+	const char *arg = argv[optind - 1];
+	size_t len = strcspn(arg, "=");
+	int n = 0;
+
+	if (optopt != 0) {
+		fprintf(stderr, "%s: unknown option -%c (see %s --help)\n", lg_prog,
+		    optopt, lg_prog);
+		return;
+	}
+	for (const struct option *o = longopts; o->name != NULL; o++)
+		n += strncmp(o->name, arg + 2, len - 2) == 0;
+	if (n < 2) {
+		fprintf(stderr, "%s: unknown option %.*s (see %s --help)\n", lg_prog,
+		    (int)len, arg, lg_prog);
+		return;
+	}
+	fprintf(stderr, "%s: ambiguous option %.*s (", lg_prog, (int)len, arg);
+	for (const struct option *o = longopts; o->name != NULL; o++)
+		if (strncmp(o->name, arg + 2, len - 2) == 0)
+			fprintf(stderr, "--%s%s", o->name, --n > 0 ? ", " : ")\n");
+}
 
 int
 options_parse(int argc, char **argv, const struct subcommand_usage *u,
@@ -497,8 +600,7 @@ options_parse(int argc, char **argv, const struct subcommand_usage *u,
 				fprintf(stderr, "%s: option --%s takes no value: %s\n",
 				    lg_prog, defs[optopt - VAL_BASE].name, argv[optind - 1]);
 			else
-				fprintf(stderr, "%s: unknown option %s (see %s --help)\n",
-				    lg_prog, argv[optind - 1], lg_prog);
+				refused_option(argv, longopts);
 			return OPTS_ERROR;
 		default:
 			if (set_option(cfg, (enum opt_id)(c - VAL_BASE), optarg) != 0)
@@ -508,6 +610,8 @@ options_parse(int argc, char **argv, const struct subcommand_usage *u,
 	}
 	if (OPT_SEEN(cfg, O_MIX))
 		reapply_timers(cfg, argc, argv, longopts);
+	if (offers(u, O_BACKEND) && cfg->backend == NULL && check_backend_env() != 0)
+		return OPTS_ERROR;
 	for (; optind < argc; optind++) {
 		if (npos == u->npositional) {
 			fprintf(stderr, "%s: unexpected argument '%s' (see %s --help)\n",

@@ -1,7 +1,7 @@
 /*
  * trace.c - reading and writing traces; TRACE.md is the format.
  *
- * The reader takes the whole file in memory and checks it all - syntax,
+ * The reader takes the file a line at a time and checks it all - syntax,
  * ranges, and that the operations are safe to carry out (a connection is
  * opened before use and by one thread only, every timer reset since its
  * last drain is drained before the connection is closed, no reset after an
@@ -18,6 +18,9 @@
 
 #define MAX_TIME_NS	(3650ULL * 86400 * 1000000000)	/* ten years */
 #define MAX_FIELDS	8
+#define INPUT_BUF	65536	/* a read: room for a line and more */
+
+_Static_assert(INPUT_BUF > TRACE_MAX_LINE, "a line and its newline fit");
 
 const char *const timer_names[NTIMERS] = {
 	"rexmt", "delack", "persist", "keep", "2msl",
@@ -38,6 +41,10 @@ struct cstate {
 struct reader {
 	const char *path;
 	unsigned line;
+	FILE *f;
+	char *buf;		/* INPUT_BUF bytes; [start, end) not read yet */
+	size_t start, end;
+	bool eof;		/* f has no more */
 	struct cstate *conns;
 	uint64_t nids;		/* length of conns */
 	uint64_t distinct;
@@ -285,47 +292,6 @@ split(const char *p, const char *end, struct field *f)
 	}
 }
 
-static int
-read_file(const char *path, char **buf, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	size_t cap = 1 << 16, n = 0, got;
-
-	if (f == NULL) {
-		fprintf(stderr, "%s: %s\n", path, strerror(errno));
-		return -1;
-	}
-	*buf = xrealloc(NULL, cap, 1);
-	while ((got = fread(*buf + n, 1, cap - n, f)) > 0) {
-		n += got;
-		if (n == cap)
-			*buf = xrealloc(*buf, cap *= 2, 1);
-	}
-	if (ferror(f)) {
-		fprintf(stderr, "%s: %s\n", path, strerror(errno));
-		fclose(f);
-		free(*buf);
-		return -1;
-	}
-	fclose(f);
-	*len = n;
-	return 0;
-}
-
-static int
-check_header(struct reader *r, const char *p, size_t len)
-{
-	static const char magic[] = "calloutlab-trace ";
-
-	if (len == strlen(TRACE_HEADER) && memcmp(p, TRACE_HEADER, len) == 0)
-		return 0;
-	if (len > strlen(magic) && memcmp(p, magic, strlen(magic)) == 0)
-		return fail(r, "unsupported trace version '%.*s' (this program reads "
-		    "version 1)", (int)(len - strlen(magic)), p + strlen(magic));
-	return fail(r, "not a calloutlab trace (the first line must be '%s')",
-	    TRACE_HEADER);
-}
-
 /* Only printable ASCII and tabs: anything else is binary junk. */
 static int
 check_bytes(const struct reader *r, const char *p, size_t len)
@@ -340,64 +306,133 @@ check_bytes(const struct reader *r, const char *p, size_t len)
 }
 
 static int
-parse_lines(struct reader *r, const char *buf, size_t len, struct trace *tr)
+check_header(struct reader *r, const char *p, size_t len)
 {
-	size_t cap = 0;
-	const char *p = buf, *end = buf + len;
+	static const char magic[] = "calloutlab-trace ";
+	size_t m = strlen(magic), h = strlen(TRACE_HEADER), n = len;
 
-	if (len == 0) {
-		r->line = 1;
-		return fail(r, "empty file (the first line must be '%s')", TRACE_HEADER);
-	}
-	for (r->line = 1; p < end; r->line++) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
-		struct field f[MAX_FIELDS];
-		int nf;
+	if (len == h && memcmp(p, TRACE_HEADER, len) == 0)
+		return 0;
+	/* Not even the magic (a binary, say): no byte of it is shown. */
+	if (len <= m || memcmp(p, magic, m) != 0)
+		return fail(r, "not a calloutlab trace (the first line must be '%s')",
+		    TRACE_HEADER);
+	if (check_bytes(r, p, len) != 0)
+		return -1;
+	while (n > h && (p[n - 1] == ' ' || p[n - 1] == '\t'))
+		n--;
+	if (n == h && memcmp(p, TRACE_HEADER, h) == 0)
+		return fail(r, "trailing whitespace after '%s' (the first line is "
+		    "exactly that)", TRACE_HEADER);
+	return fail(r, "unsupported trace version '%.*s' (this program reads "
+	    "version 1)", (int)(len - m), p + m);
+}
 
-		if (nl == NULL)
+/*
+ * The next line, without its newline, in *p and *len: 1; 0 at the end of
+ * the file; -1 on an error (printed).  The file is read a chunk at a time
+ * and a line is at most TRACE_MAX_LINE bytes, so memory stays bounded
+ * whatever the file is (a binary, /dev/zero): the header is checked before
+ * the rest is read, and an endless line is refused when it is too long.
+ */
+static int
+next_line(struct reader *r, const char **p, size_t *len)
+{
+	char *nl;
+	size_t want, got;
+
+	while ((nl = memchr(r->buf + r->start, '\n', r->end - r->start)) == NULL) {
+		if (r->end - r->start > TRACE_MAX_LINE)
+			return fail(r, "line longer than %d bytes", TRACE_MAX_LINE);
+		if (r->eof) {
+			if (r->end == r->start)
+				return 0;
 			return fail(r, "truncated line (no final newline)");
-		if (check_bytes(r, p, (size_t)(nl - p)) != 0)
-			return -1;
-		if (r->line == 1) {
-			if (check_header(r, p, (size_t)(nl - p)) != 0)
-				return -1;
-		} else if ((nf = split(p, nl, f)) == 0 || f[0].p[0] == '#') {
-			/* a blank line or a comment */
-		} else if (nf < 0) {
-			return fail(r, "too many fields (at most %d)", MAX_FIELDS);
-		} else if (r->ended) {
-			return fail(r, "a line after the end line");
-		} else if (field_is(&f[0], "end")) {
-			if (parse_end(r, f, nf) != 0)
-				return -1;
-		} else {
-			if (tr->n == cap)
-				tr->ops = xrealloc(tr->ops, cap = cap ? cap * 2 : 4096,
-				    sizeof(*tr->ops));
-			if (parse_op(r, f, nf, &tr->ops[tr->n]) != 0)
-				return -1;
-			if (tr->ops[tr->n].thread >= tr->nthreads)
-				tr->nthreads = tr->ops[tr->n].thread + 1;
-			tr->n++;
 		}
-		p = nl + 1;
+		/* The partial line to the front, then fill the rest. */
+		memmove(r->buf, r->buf + r->start, r->end - r->start);
+		r->end -= r->start;
+		r->start = 0;
+		want = INPUT_BUF - r->end;
+		got = fread(r->buf + r->end, 1, want, r->f);
+		r->end += got;
+		if (got < want) {
+			if (ferror(r->f)) {
+				fprintf(stderr, "%s: %s\n", r->path, strerror(errno));
+				return -1;
+			}
+			r->eof = true;
+		}
 	}
+	*p = r->buf + r->start;
+	*len = (size_t)(nl - *p);
+	r->start += *len + 1;
+	if (*len > TRACE_MAX_LINE)
+		return fail(r, "line longer than %d bytes", TRACE_MAX_LINE);
+	return 1;
+}
+
+/* One line: the header, a blank line or a comment, an operation, `end`. */
+static int
+parse_line(struct reader *r, const char *p, size_t len, struct trace *tr,
+    size_t *cap)
+{
+	struct field f[MAX_FIELDS];
+	int nf;
+
+	if (r->line == 1)
+		return check_header(r, p, len);
+	if (check_bytes(r, p, len) != 0)
+		return -1;
+	if ((nf = split(p, p + len, f)) == 0 || f[0].p[0] == '#')
+		return 0;	/* a blank line or a comment */
+	if (nf < 0)
+		return fail(r, "too many fields (at most %d)", MAX_FIELDS);
+	if (r->ended)
+		return fail(r, "a line after the end line");
+	if (field_is(&f[0], "end"))
+		return parse_end(r, f, nf);
+	if (tr->n == *cap)
+		tr->ops = xrealloc(tr->ops, *cap = *cap ? *cap * 2 : 4096,
+		    sizeof(*tr->ops));
+	if (parse_op(r, f, nf, &tr->ops[tr->n]) != 0)
+		return -1;
+	if (tr->ops[tr->n].thread >= tr->nthreads)
+		tr->nthreads = tr->ops[tr->n].thread + 1;
+	tr->n++;
 	return 0;
+}
+
+static int
+parse_lines(struct reader *r, struct trace *tr)
+{
+	size_t cap = 0, len;
+	const char *p;
+	int got;
+
+	for (r->line = 1; (got = next_line(r, &p, &len)) > 0; r->line++)
+		if (parse_line(r, p, len, tr, &cap) != 0)
+			return -1;
+	if (got == 0 && r->line == 1)
+		return fail(r, "empty file (the first line must be '%s')", TRACE_HEADER);
+	return got;
 }
 
 int
 trace_read(const char *path, struct trace *tr)
 {
 	struct reader r = { .path = path };
-	char *buf;
-	size_t len;
 	int error;
 
 	memset(tr, 0, sizeof(*tr));
-	if (read_file(path, &buf, &len) != 0)
+	if ((r.f = fopen(path, "rb")) == NULL) {
+		fprintf(stderr, "%s: %s\n", path, strerror(errno));
 		return -1;
-	error = parse_lines(&r, buf, len, tr);
-	free(buf);
+	}
+	r.buf = xrealloc(NULL, INPUT_BUF, 1);
+	error = parse_lines(&r, tr);
+	fclose(r.f);
+	free(r.buf);
 	free(r.conns);
 	if (error != 0) {
 		trace_free(tr);

@@ -11,6 +11,8 @@
 #include "loadgen.h"
 
 #define TRACE_HEADER "calloutlab-trace 1"
+/* The longest line, its newline not counted (TRACE.md). */
+#define TRACE_MAX_LINE 4096
 
 struct trace {
 	struct op *ops;		/* in file order; op.conn == op.id */

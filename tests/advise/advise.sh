@@ -84,7 +84,32 @@ bad "--real" advise --real -1s
 bad "--conns" advise --trace "$trace" --conns 5
 bad "--quick" advise --quick=yes
 bad "--frobnicate" advise --frobnicate
+bad "ambiguous option --re (--reps, --real)" advise --re 1
 bad "--trace" advise --trace
 bad "surplus" advise surplus
+
+# 5. A workload with no operation after the set-up (time 0) has nothing to
+#    measure: refused in one line, from the model's options (status 2) or
+#    from a trace (status 1).  One with operations but nothing re-armed
+#    after the set-up is measured, and no NaN or inf reaches the output.
+bad "--rate, --churn and --duration give no operation" advise --rate 0 --churn 0 \
+    --conns 10 --reps 1 --real 0
+echo 'calloutlab-trace 1' >"$tmp/header_only.trace"
+err=$("$lab" advise --trace "$tmp/header_only.trace" --quick --real 0 2>&1 >/dev/null)
+status=$?
+if [ "$status" -eq 1 ] && [ "$(printf '%s\n' "$err" | wc -l)" -eq 1 ] &&
+   [[ $err == *"$tmp/header_only.trace: no operation after time 0"* ]]; then
+	ok "a trace with no operation: $err"
+else
+	fail "a trace with no operation: status $status: $err"
+fi
+printf '%s\n' 'calloutlab-trace 1' '0 0 0 open' '0 0 0 reset rexmt 1000000 exact cur' \
+    '5 0 0 stop rexmt' '6 0 0 drain rexmt' '7 0 0 close' >"$tmp/no_rearm.trace"
+if "$lab" advise --trace "$tmp/no_rearm.trace" --reps 2 --real 0 >"$tmp/no_rearm.out" 2>&1 &&
+   grep -q '^recommendation: ' "$tmp/no_rearm.out" && ! grep -Eqiw 'nan|inf' "$tmp/no_rearm.out"; then
+	ok "nothing re-armed after the set-up: a recommendation, no NaN"
+else
+	fail "nothing re-armed after the set-up:"; grep -Eiw 'nan|inf|recommendation' "$tmp/no_rearm.out"
+fi
 echo "advise: $((fails == 0 ? 1 : 0)) passed, $((fails > 0 ? 1 : 0)) failed"
 exit $((fails > 0))

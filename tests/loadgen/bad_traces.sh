@@ -1,18 +1,19 @@
 #!/usr/bin/env bash
 # bad_traces.sh CALLOUTLAB DIR - every trace in DIR/expected is refused with
-# exactly one line on stderr, "FILE:LINE: ...", a non-zero exit status, and
-# nothing carried out (no report on stdout).
+# exactly one line on stderr, "FILE:LINE: ..." (containing the expected
+# text, if any), a non-zero exit status, and nothing carried out (no report
+# on stdout).
 set -uo pipefail
 lab=$1 dir=$2
 fails=0
-while read -r name line; do
+while read -r name line want; do
 	case $name in ''|'#'*) continue ;; esac
 	f=$dir/$name
 	out=$("$lab" replay "$f" --manual-clock 2>/tmp/bad_traces.$$)
 	status=$?
 	err=$(cat /tmp/bad_traces.$$)
 	if [ "$status" -eq 0 ] || [ -n "$out" ] || [ "$(printf '%s\n' "$err" | wc -l)" -ne 1 ] ||
-	   [[ $err != "$f:$line: "* ]]; then
+	   [[ $err != "$f:$line: "*"$want"* ]]; then
 		echo "FAIL $name: status $status, stderr: $err, stdout: ${out:0:80}"
 		fails=$((fails + 1))
 	else
