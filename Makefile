@@ -11,7 +11,8 @@
 #                       build-fuzz/; new inputs in fuzz-out/, not the repo)
 #   make bench          release build (build-release/), microbenchmarks, load
 #                       sweep, summary table, charts: results/HOST/DATE-GITSHA/
-#   make bench QUICK=1  the same pipeline at small sizes (under a minute)
+#   make bench QUICK=1  the same pipeline at small sizes (under a minute;
+#                       QUICK=0, no or false: the full run)
 #   make plots [RESULTS=results/HOST/RUN]   the charts of a results folder
 #                       (default: the newest), into RESULTS/plots/
 #   make check-results [RESULTS=...]        is a results folder complete?

@@ -4,15 +4,13 @@
  */
 #include <errno.h>
 #include <inttypes.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "commands.h"
 #include "model.h"
+#include "wholefile.h"
 #include "options.h"
 #include "session.h"
 #include "trace.h"
@@ -152,108 +150,6 @@ write_trace(FILE *f, const struct lg_config *cfg)
 	return error;
 }
 
-/*
- * The trace is written to FILE.XXXXXX beside FILE and renamed to FILE once
- * whole: a record that fails (a write error, out of memory, a signal)
- * leaves no partial trace, which replay would take for a whole one (`end` is
- * optional), and leaves FILE as it was.  FILE that is not a regular file
- * (a pipe, a device, a symbolic link) is written directly.
- */
-static char *tmp_path;		/* the temporary trace, while it exists */
-
-static void
-remove_tmp(void)
-{
-	if (tmp_path != NULL)
-		unlink(tmp_path);
-	free(tmp_path);
-	tmp_path = NULL;
-}
-
-static const int stop_signals[] = { SIGHUP, SIGINT, SIGTERM };
-#define NSTOP ((int)(sizeof(stop_signals) / sizeof(stop_signals[0])))
-static struct sigaction saved[NSTOP];
-
-/* Stopped by a signal while writing: the temporary trace goes too, then
- * the signal does what it would have (SA_RESETHAND). */
-static void
-stopped(int sig)
-{
-	unlink(tmp_path);
-	raise(sig);
-}
-
-/* Catch the signals that stop the program (not those it ignores), or
- * restore them. */
-static void
-catch_stop(bool on)
-{
-	const struct sigaction sa = { .sa_handler = stopped, .sa_flags = SA_RESETHAND };
-
-	for (int i = 0; i < NSTOP; i++) {
-		if (!on)
-			sigaction(stop_signals[i], &saved[i], NULL);
-		else if (sigaction(stop_signals[i], NULL, &saved[i]) == 0 &&
-		    saved[i].sa_handler != SIG_IGN)
-			sigaction(stop_signals[i], &sa, NULL);
-	}
-}
-
-static FILE *
-out_open(const char *path)
-{
-	struct stat st;
-	mode_t mask;
-	bool exists;
-	FILE *f;
-	int fd;
-
-	exists = lstat(path, &st) == 0;
-	if (exists && !S_ISREG(st.st_mode))
-		return fopen(path, "w");
-	tmp_path = xcalloc(strlen(path) + sizeof(".XXXXXX"), 1);
-	sprintf(tmp_path, "%s.XXXXXX", path);
-	catch_stop(true);
-	if ((fd = mkstemp(tmp_path)) < 0) {
-		catch_stop(false);
-		free(tmp_path);
-		tmp_path = NULL;
-		return NULL;
-	}
-	atexit(remove_tmp);	/* lg_die, out of memory, exits */
-	/* mkstemp's 0600: FILE's mode instead, or a new file's. */
-	mask = umask(0);
-	umask(mask);
-	(void)fchmod(fd, exists ? st.st_mode & 07777 : 0666 & ~mask);
-	if ((f = fdopen(fd, "w")) == NULL) {
-		close(fd);
-		catch_stop(false);
-		remove_tmp();
-	}
-	return f;
-}
-
-/* Close f (from out_open), after a write error if error != 0; a trace
- * that is not whole is removed. */
-static int
-out_close(FILE *f, const char *path, int error)
-{
-	if (fclose(f) != 0 && error == 0)
-		error = errno;
-	if (error == 0 && tmp_path != NULL && rename(tmp_path, path) != 0)
-		error = errno;
-	if (tmp_path != NULL)
-		catch_stop(false);
-	if (error == 0) {
-		free(tmp_path);	/* it is FILE now */
-		tmp_path = NULL;
-	}
-	remove_tmp();
-	if (error != 0)
-		fprintf(stderr, "%s: %s: %s\n", lg_prog, path, strerror(error));
-	return error;
-}
-
 int
 cmd_record(int argc, char **argv)
 {
@@ -288,11 +184,11 @@ cmd_record(int argc, char **argv)
 		    LG_MAX_CONN_ID);
 		return 2;
 	}
-	if ((f = out_open(cfg.out)) == NULL) {
+	if ((f = wholefile_open(cfg.out)) == NULL) {
 		fprintf(stderr, "%s: %s: %s\n", lg_prog, cfg.out, strerror(errno));
 		return 1;
 	}
-	if (out_close(f, cfg.out, write_trace(f, &cfg)) != 0)
+	if (wholefile_close(f, cfg.out, write_trace(f, &cfg)) != 0)
 		return 1;
 	return model_session("record", &cfg);
 }
