@@ -20,7 +20,9 @@
  *
  * Lock order: associated lock (mtx/rw/rm, Giant) -> base lock -> timeout
  * pool lock.  Two base locks are never held at once (callout__cpu_switch
- * releases one before taking the other).
+ * releases one before taking the other).  The comment beside each field
+ * names the lock that guards it; debug builds assert the base lock at the
+ * top of every helper that needs it (cc_assert_locked).
  */
 #ifndef CALLOUT_BASE_H
 #define CALLOUT_BASE_H
@@ -160,6 +162,19 @@ static inline void
 cc_unlock(struct callout_cpu *cc)
 {
 	biased_lock_release(&cc->cc_lock);
+}
+
+/* Debug builds: fn needs cc's base lock (the "base lock" fields above). */
+static inline void
+cc_assert_locked(const struct callout_cpu *cc, const char *fn)
+{
+#if CALLOUT_INVARIANTS
+	if (!biased_lock_held(&cc->cc_lock))
+		callout__panic("%s: base %d's lock is not held", fn, cc->cc_cpu);
+#else
+	(void)cc;
+	(void)fn;
+#endif
 }
 
 /* c_iflags has one writer at a time (the base lock holder) and lock-free
@@ -332,6 +347,8 @@ int callout__curcpu(void);
 void callout__lock_acquire(struct lock_object *lo, bool shared);
 void callout__lock_release(struct lock_object *lo, bool shared);
 bool callout__lock_owned(struct lock_object *lo);
+/* Held by this thread for writing (exact, unlike the readers' count). */
+bool callout__lock_xowned(struct lock_object *lo);
 bool callout__lock_is_spin(const struct lock_object *lo);
 extern const struct lock_class callout__lock_class_mtx;
 

@@ -132,6 +132,10 @@ bias_self(void)
 	return me;
 }
 
+#if CALLOUT_INVARIANTS
+__thread char cc_lock_token;
+#endif
+
 void
 cc_spin_lock_slow(struct cc_spin *l)
 {

@@ -56,6 +56,8 @@
 #include <stdint.h>
 #include <time.h>
 
+#include "callout_build.h"	/* CALLOUT_INVARIANTS */
+
 struct cc_spin {
 	int locked;		/* atomic: 0 or 1 */
 };
@@ -89,6 +91,11 @@ struct biased_lock {
 	unsigned streak;		/* its takes in a row */
 	unsigned need;			/* streak that earns the bias */
 	uint64_t grants, revokes;
+#if CALLOUT_INVARIANTS
+	const void *holder;		/* atomic: who holds inner (the address
+					 * of its cc_lock_token), for
+					 * biased_lock_held */
+#endif
 };
 
 struct cc_event {
@@ -116,6 +123,24 @@ cc_spin_unlock(struct cc_spin *l)
  * also inside the shared library. */
 extern __thread struct cc_bias_rec *cc_bias_self
     __attribute__((tls_model("initial-exec")));
+
+#if CALLOUT_INVARIANTS
+/* Its address names the thread in biased_lock.holder. */
+extern __thread char cc_lock_token;
+#endif
+
+/* Debug builds: note who holds inner (held) or that nobody does. */
+static inline void
+biased_lock_note(struct biased_lock *l, bool held)
+{
+#if CALLOUT_INVARIANTS
+	__atomic_store_n(&l->holder, held ? (const void *)&cc_lock_token : NULL,
+	    __ATOMIC_RELAXED);
+#else
+	(void)l;
+	(void)held;
+#endif
+}
 
 void biased_lock_init(struct biased_lock *l);
 void biased_lock_slow(struct biased_lock *l);
@@ -150,8 +175,10 @@ biased_lock_acquire(struct biased_lock *l)
 {
 	struct cc_bias_rec *me = cc_bias_self;
 
-	if (me == NULL || !biased_lock_try_owned(l, me))
+	if (me == NULL || !biased_lock_try_owned(l, me)) {
 		biased_lock_slow(l);
+		biased_lock_note(l, true);
+	}
 }
 
 static inline void
@@ -159,11 +186,26 @@ biased_lock_release(struct biased_lock *l)
 {
 	struct cc_bias_rec *me = cc_bias_self;
 
-	if (me != NULL && me->held == l)
+	if (me != NULL && me->held == l) {
 		biased_lock_release_owned(me);
-	else
+	} else {
+		biased_lock_note(l, false);
 		cc_spin_unlock(&l->inner);
+	}
 }
+
+#if CALLOUT_INVARIANTS
+/* Whether this thread holds l, through its bias or through inner: what
+ * the assertions of debug builds ask (base.h, cc_assert_locked). */
+static inline bool
+biased_lock_held(const struct biased_lock *l)
+{
+	struct cc_bias_rec *me = cc_bias_self;
+
+	return (me != NULL && __atomic_load_n(&me->held, __ATOMIC_RELAXED) == l) ||
+	    __atomic_load_n(&l->holder, __ATOMIC_RELAXED) == &cc_lock_token;
+}
+#endif
 
 /* Clear every record's home: the bases are about to be freed. */
 void biased_lock_forget_homes(void);

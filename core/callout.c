@@ -111,6 +111,7 @@ callout__lock_slow(struct callout *c)
 struct callout_cpu *
 callout__cpu_switch(struct callout *c, struct callout_cpu *cc, int cpu)
 {
+	cc_assert_locked(cc, __func__);
 	__atomic_store_n(&c->c_cpu, CPUBLOCK, __ATOMIC_RELEASE);
 	cc_unlock(cc);
 	cc = &callout__rt.cpus[cpu];
@@ -147,6 +148,7 @@ int
 callout__insert(struct callout_cpu *cc, struct callout *c, sbintime_t when,
     sbintime_t prec, bool direct)
 {
+	cc_assert_locked(cc, __func__);
 	when = cc_deadline(when);
 	c->c_time = when;
 	c->c_precision = prec;
@@ -183,6 +185,7 @@ static void
 cc_rearm(struct callout_cpu *cc, struct callout *c, sbintime_t when,
     sbintime_t prec, bool direct)
 {
+	cc_assert_locked(cc, __func__);
 	when = cc_deadline(when);
 	callout__rt.ops->reschedule(cc->cc_be, c, when);
 	c->c_precision = prec;
@@ -203,6 +206,7 @@ cc_unlink(struct callout_cpu *cc, struct callout *c)
 {
 	int ci = ci_get(c);
 
+	cc_assert_locked(cc, __func__);
 	if (ci & CI_DFRMIGRATION)
 		cc_exec_of(cc, c)->ce_migr_cpu = CPUBLOCK;
 	else if (ci & CI_QUEUED)
@@ -684,6 +688,7 @@ cc_stop(struct callout_cpu *cc, struct callout *c, callout_func_t *drain)
 	struct cc_exec *e = cc_exec_of(cc, c);
 	int ret;
 
+	cc_assert_locked(cc, __func__);
 	if (pending)
 		cc_unlink(cc, c);
 	if (e == NULL) {
@@ -813,6 +818,16 @@ callout_drain(struct callout *c)
 				cancelled = true;
 			else if (exec_state(e) == CE_RUNNING)
 				ran = true;
+			/* "MUST NOT be called while holding any locks on which
+			 * the callout might block, or deadlock will result": a
+			 * call cancelled or not, the base takes the lock before
+			 * it lets go of c, and this thread holds it for writing. */
+			if (c->c_lock != NULL && exec_state(e) != CE_RUNNING &&
+			    callout__lock_xowned(c->c_lock))
+				callout__panic("callout_drain: callout %p waits for its "
+				    "lock \"%s\", which this thread holds: drain "
+				    "after unlocking it", (void *)c,
+				    c->c_lock->lo_name);
 		}
 		/* The base clears it when it lets go of c: the slot may run
 		 * another callout before this thread is back. */

@@ -104,6 +104,7 @@ callout__queue_batch(struct callout_cpu *cc, struct callout_tailq *batch)
 	struct callout_tailq direct = TAILQ_HEAD_INITIALIZER(direct);
 	struct callout *c, *sorted;
 
+	cc_assert_locked(cc, __func__);
 	sorted = chain_sort(chain_of(batch));
 	while ((c = sorted) != NULL) {
 		sorted = CHAIN_NEXT(c);
@@ -123,6 +124,7 @@ callout__queue_one(struct callout_cpu *cc, struct callout *c)
 	    &cc->cc_softq;
 	struct callout *p = TAILQ_LAST(q, callout_tailq);
 
+	cc_assert_locked(cc, __func__);
 	while (p != NULL && p->c_time > c->c_time)
 		p = TAILQ_PREV(p, callout_tailq, c_links.tqe);
 	if (p == NULL)

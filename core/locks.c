@@ -17,6 +17,8 @@ struct lock_class {
 	void (*lc_lock)(struct lock_object *lo, bool shared);
 	void (*lc_unlock)(struct lock_object *lo, bool shared);
 	bool (*lc_owned)(struct lock_object *lo);
+	bool (*lc_xowned)(struct lock_object *lo);	/* by this thread, for
+							 * writing: exact */
 };
 
 static pthread_t
@@ -156,6 +158,7 @@ mtx_class_owned(struct lock_object *lo)
 
 const struct lock_class callout__lock_class_mtx = {
 	"sleep mutex", mtx_class_lock, mtx_class_unlock, mtx_class_owned,
+	mtx_class_owned,
 };
 
 /* ------------------------------------------------- rwlock(9), rmlock(9)
@@ -263,8 +266,13 @@ static bool rw_class_owned(struct lock_object *lo)
 	return rwl_owned(rw_x((struct rwlock *)lo));
 }
 
+static bool rw_class_xowned(struct lock_object *lo)
+{
+	return rw_wowned((struct rwlock *)lo);
+}
+
 static const struct lock_class lock_class_rw = {
-	"rw", rw_class_lock, rw_class_unlock, rw_class_owned,
+	"rw", rw_class_lock, rw_class_unlock, rw_class_owned, rw_class_xowned,
 };
 
 void
@@ -307,8 +315,13 @@ static bool rm_class_owned(struct lock_object *lo)
 	return rwl_owned(rm_x((struct rmlock *)lo));
 }
 
+static bool rm_class_xowned(struct lock_object *lo)
+{
+	return rm_wowned((struct rmlock *)lo);
+}
+
 static const struct lock_class lock_class_rm = {
-	"rm", rm_class_lock, rm_class_unlock, rm_class_owned,
+	"rm", rm_class_lock, rm_class_unlock, rm_class_owned, rm_class_xowned,
 };
 
 void
@@ -363,6 +376,12 @@ bool
 callout__lock_owned(struct lock_object *lo)
 {
 	return lo->lo_class->lc_owned(lo);
+}
+
+bool
+callout__lock_xowned(struct lock_object *lo)
+{
+	return lo->lo_class->lc_xowned(lo);
 }
 
 /* For callout_init_*: which lock kinds may carry callouts. */

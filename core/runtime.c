@@ -261,6 +261,7 @@ stats_add(struct callout_stats *sum, const struct callout_stats *s)
 static const struct callout_stats *
 base_stats(struct callout_cpu *cc)
 {
+	cc_assert_locked(cc, __func__);
 	cc->cc_stats.lock_biased = cc->cc_lock.grants;
 	cc->cc_stats.lock_revoked = cc->cc_lock.revokes;
 	return &cc->cc_stats;

@@ -37,6 +37,7 @@ callout__run(struct callout_cpu *cc, struct callout *c, int slot)
 	bool shared = (ci & CALLOUT_SHAREDLOCK) != 0;
 	bool called = false;
 
+	cc_assert_locked(cc, __func__);
 	e->ce_curr = c;
 	e->ce_arg = arg;
 	e->ce_thread = pthread_self();
@@ -147,6 +148,7 @@ callout__expire(struct callout_cpu *cc, sbintime_t now)
 {
 	struct callout_tailq due = TAILQ_HEAD_INITIALIZER(due);
 
+	cc_assert_locked(cc, __func__);
 	callout__rt.ops->expire(cc->cc_be, now, &due);
 	cc->cc_lastexpire = now;
 #if CALLOUT_INVARIANTS

@@ -16,6 +16,10 @@
  * and revoked.  Where the bias is off (ThreadSanitizer builds, which
  * cannot see membarrier; a kernel without it) the same runs check the
  * plain spin lock, and the test says so; there no grant may happen.
+ *
+ * And what the debug builds' assertions ask of the lock
+ * (biased_lock_held): true for the thread that holds it, whichever way it
+ * came in, false for another thread and after the release.
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -23,6 +27,7 @@
 #include <unistd.h>
 
 #include "baselock.h"
+#include "callout_build.h"	/* CALLOUT_INVARIANTS */
 #include "check.h"
 
 static struct biased_lock lock;
@@ -150,6 +155,56 @@ test_alternating(void)
 	run("alternating", w, 2);
 }
 
+#if CALLOUT_INVARIANTS
+static int held_elsewhere;
+
+static void *
+ask_held(void *arg)
+{
+	(void)arg;
+	held_elsewhere = biased_lock_held(&lock);
+	return NULL;
+}
+
+/* Take the lock, then ask whether it is held, here and from a new thread. */
+static void
+check_held(const char *how)
+{
+	pthread_t t;
+
+	biased_lock_acquire(&lock);
+	CHECK(biased_lock_held(&lock));
+	pthread_create(&t, NULL, ask_held, NULL);
+	pthread_join(t, NULL);
+	CHECK(!held_elsewhere);
+	biased_lock_release(&lock);
+	CHECK(!biased_lock_held(&lock));
+	printf("  held as asked: %s\n", how);
+}
+#endif
+
+static void
+test_held(void)
+{
+#if CALLOUT_INVARIANTS
+	struct cc_bias_rec *me;
+
+	biased_lock_init(&lock);
+	check_held("through the spin lock");
+	for (int i = 0; i < 100000; i++) {
+		biased_lock_acquire(&lock);
+		biased_lock_release(&lock);
+	}
+	me = cc_bias_self;
+	CHECK(!biased_lock_available() ||
+	    (me != NULL && __atomic_load_n(&lock.owner, __ATOMIC_RELAXED) == me));
+	check_held(biased_lock_available() ? "through the bias" :
+	    "through the spin lock (bias off)");
+#else
+	printf("  (not a debug build: CALLOUT_INVARIANTS is off, nothing to check)\n");
+#endif
+}
+
 int
 main(void)
 {
@@ -159,5 +214,6 @@ main(void)
 	RUN(test_bursts);
 	RUN(test_dead_owner);
 	RUN(test_alternating);
+	RUN(test_held);
 	return CHECK_EXIT();
 }

@@ -408,18 +408,60 @@ drain_from_own_function(void *arg)
 	callout_advance(SBT_1S);
 }
 
+/* 1 when the base has taken c off its queue and waits for c's lock. */
+static int
+waits_for_its_lock(struct callout *c)
+{
+	struct callout_cpu *cc = callout__lock(c);
+	struct cc_exec *e = cc_exec_of(cc, c);
+	int n = e != NULL &&
+	    __atomic_load_n(&e->ce_state, __ATOMIC_ACQUIRE) == CE_WAITING;
+
+	cc_unlock(cc);
+	return n;
+}
+
+/* In a child, on the real clock: the base waits for the callout's mutex,
+ * which this thread holds; then drain, with it (arg == NULL) or after
+ * unlocking it.  SIGALRM ends a drain that hangs. */
+static void
+drain_holding_its_lock(void *arg)
+{
+	static struct mtx m;
+	struct callout c;
+	int n = 0;
+
+	alarm(10);
+	start_real(1, 0);
+	mtx_init(&m, "held m", NULL, MTX_DEF);
+	callout_init_mtx(&c, &m, 0);
+	mtx_lock(&m);
+	callout_reset(&c, 1, count_fn, &n);
+	if (!WAIT_FOR(waits_for_its_lock(&c)))
+		_exit(3);
+	if (arg != NULL)
+		mtx_unlock(&m);
+	if (callout_drain(&c) != 1 || n != 0)
+		_exit(4);
+}
+
 /*
  * "This function MUST NOT be called while holding any locks on which the
- * callout might block, or deadlock will result."  The one such deadlock
- * the core can see, a drain from the callout's own function, is a panic
- * that names it instead of a hang.
+ * callout might block, or deadlock will result."  The two such deadlocks
+ * the core can see are panics that name them instead of hangs: a drain
+ * from the callout's own function, and a drain while the base waits for
+ * the callout's lock and this thread holds it.  Unlocked first, the same
+ * drain cancels the waiting call and returns 1.
  */
 static void
-test_drain_from_own_function_panics(void)
+test_drain_deadlocks_panic(void)
 {
 	start_manual(1, 0);
 	CHECK_PANICS(drain_from_own_function, NULL, "drained from its own function");
 	callout_shutdown();
+	CHECK_PANICS(drain_holding_its_lock, NULL,
+	    "waits for its lock \"held m\", which this thread holds");
+	CHECK_NO_PANIC(drain_holding_its_lock, "unlock first");
 }
 
 /* --------------------------------------------------- callout_async_drain */
@@ -950,7 +992,7 @@ main(void)
 	RUN(test_drain_at_random_moments);
 	RUN(test_drain_of_one_callout_does_not_stop_another);
 	RUN(test_drain_cancels_invocation_waiting_for_lock);
-	RUN(test_drain_from_own_function_panics);
+	RUN(test_drain_deadlocks_panic);
 	RUN(test_async_drain_pending_and_idle);
 	RUN(test_async_drain_running);
 	RUN(test_async_drain_beats_self_reschedule);

@@ -3,7 +3,8 @@
  * Giant for callout_init(c, 0), none for callout_init(c, 1), a mutex,
  * rwlock or rmlock held around the function, CALLOUT_RETURNUNLOCKED,
  * CALLOUT_SHAREDLOCK, the lock kinds that are refused, and the debug
- * build's "that lock must be held" assertions.
+ * build's "that lock must be held" assertions (and, white box, the core's
+ * own: a helper that needs the base lock checks it).
  *
  * Panics are checked in a forked child (manual clock: no threads to lose
  * in the fork) that must die of SIGABRT with the reason on stderr.
@@ -11,6 +12,7 @@
 #include "manpage.h"
 #include "lock_kinds.h"
 
+#include "base.h"	/* white box: callout__queue_batch, cc_lock */
 #include "callout_build.h"	/* CALLOUT_INVARIANTS */
 
 struct probe {
@@ -358,6 +360,42 @@ test_lock_must_be_held_debug(void)
 #endif
 }
 
+#if CALLOUT_INVARIANTS
+/* In a child: queue an empty batch on base 0, with its lock (arg != NULL)
+ * or without. */
+static void
+queue_on_base(void *arg)
+{
+	struct callout_tailq none = TAILQ_HEAD_INITIALIZER(none);
+	struct callout_cpu *cc;
+
+	start_manual(1, 0);
+	cc = &callout__rt.cpus[0];
+	if (arg != NULL)
+		cc_lock(cc);
+	callout__queue_batch(cc, &none);
+	if (arg != NULL)
+		cc_unlock(cc);
+}
+#endif
+
+/*
+ * base.h's field notes say which lock guards what; debug builds assert it
+ * where a helper needs the base lock (cc_assert_locked), so a path that
+ * forgot to take it panics instead of racing.
+ */
+static void
+test_base_lock_asserted_debug(void)
+{
+#if CALLOUT_INVARIANTS
+	CHECK_PANICS(queue_on_base, NULL,
+	    "callout__queue_batch: base 0's lock is not held");
+	CHECK_NO_PANIC(queue_on_base, "locked");
+#else
+	printf("  (not a debug build: CALLOUT_INVARIANTS is off, nothing to check)\n");
+#endif
+}
+
 static void
 giant_callout_without_giant(void *arg)
 {
@@ -406,6 +444,7 @@ main(void)
 	RUN(test_returnunlocked_flag);
 	RUN(test_refused_lock_kinds_panic);
 	RUN(test_lock_must_be_held_debug);
+	RUN(test_base_lock_asserted_debug);
 	RUN(test_giant_callout_may_be_used_without_giant);
 	return CHECK_EXIT();
 }

@@ -312,6 +312,7 @@ test_far_and_negative(void)
 	end(&home);
 }
 
+#if CALLOUT_INVARIANTS
 /* In a child: a mutex-tied callout earns this thread the bias with its
  * lock held, then is re-armed (or rescheduled) without it. */
 struct unlocked {
@@ -338,6 +339,7 @@ rearm_unlocked(void *arg)
 	else
 		callout_reset_sbt(&u->p.c, 2 * SBT_1S, 0, probe_fn, &u->p, 0);
 }
+#endif
 
 /*
  * "If the callout has an associated lock, then that lock must be held

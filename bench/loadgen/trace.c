@@ -406,8 +406,8 @@ parse_line(struct reader *r, const char *p, size_t len, struct trace *tr,
 static int
 parse_lines(struct reader *r, struct trace *tr)
 {
-	size_t cap = 0, len;
-	const char *p;
+	size_t cap = 0, len = 0;
+	const char *p = NULL;	/* set by every next_line that returns 1 */
 	int got;
 
 	for (r->line = 1; (got = next_line(r, &p, &len)) > 0; r->line++)
