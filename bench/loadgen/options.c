@@ -470,7 +470,7 @@ reapply_timers(struct lg_config *cfg, int argc, char **argv,
 {
 	int c;
 
-	optind = 1;
+	optind = 0;	/* glibc: start afresh */
 	while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
 		enum opt_id id = (enum opt_id)(c - VAL_BASE);
 
@@ -547,8 +547,8 @@ print_help(const struct subcommand_usage *u)
 static void
 refused_option(char **argv, const struct option *longopts)
 {
-	const char *arg = argv[optind - 1];
-	size_t len = strcspn(arg, "=");
+	const char *arg;
+	size_t len;
 	int n = 0;
 
 	if (optopt != 0) {
@@ -556,6 +556,8 @@ refused_option(char **argv, const struct option *longopts)
 		    optopt, lg_prog);
 		return;
 	}
+	arg = argv[optind - 1];
+	len = strcspn(arg, "=");
 	for (const struct option *o = longopts; o->name != NULL; o++)
 		n += strncmp(o->name, arg + 2, len - 2) == 0;
 	if (n < 2) {
@@ -584,7 +586,8 @@ options_parse(int argc, char **argv, const struct subcommand_usage *u,
 	longopts[n] = (struct option){ NULL, 0, NULL, 0 };
 
 	opterr = 0;	/* our messages, one line each */
-	optind = 1;
+	optind = 0;	/* glibc: start afresh, forgetting a cluster left half
+			 * read by an earlier parse (advise, the fuzz target) */
 	while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'h':
