@@ -18,7 +18,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "alloc.h"
 #include "count_arg.h"
@@ -79,19 +78,6 @@ measured(const struct impl *im)
 	    strcmp(im->level, "peer") == 0;
 }
 
-/* The least one pending timer takes here: the largest timer measured, and
- * its place in the permutation and in the stream of deadlines. */
-static size_t
-timer_cost(void)
-{
-	size_t most = 0;
-
-	for (const struct impl *const *p = impl_all(); *p != NULL; p++)
-		if (measured(*p) && (*p)->timer_bytes > most)
-			most = (*p)->timer_bytes;
-	return most + sizeof(uint32_t) + sizeof(int64_t);
-}
-
 /* Every N of the command line into ns, all checked before anything runs:
  * their count (no default: run.sh always gives its BYTES_N), each N
  * (count_arg), and that its timers fit in half of the memory (else the run
@@ -100,8 +86,6 @@ timer_cost(void)
 static int
 parse_ns(int argc, char **argv, size_t *ns)
 {
-	size_t cost = timer_cost(), fits = (size_t)sysconf(_SC_PHYS_PAGES) /
-	    2 * (size_t)sysconf(_SC_PAGESIZE) / cost;
 	int nn = argc - 1;
 
 	for (int i = 1; i < argc; i++) {
@@ -115,14 +99,9 @@ parse_ns(int argc, char **argv, size_t *ns)
 		    nn, MAX_NS, USAGE);
 		exit(2);
 	}
-	for (int i = 1; i < argc; i++) {
-		ns[i - 1] = count_arg(PROG, "N", argv[i], 1, MAX_N);
-		if (ns[i - 1] > fits) {
-			fprintf(stderr, PROG ": N %zu: at %zu bytes a timer, more "
-			    "than half of the memory\n", ns[i - 1], cost);
-			exit(2);
-		}
-	}
+	for (int i = 1; i < argc; i++)
+		ns[i - 1] = count_fits(PROG, "N", count_arg(PROG, "N", argv[i], 1,
+		    MAX_N), impl_timer_cost());
 	return nn;
 }
 

@@ -33,6 +33,19 @@ bad:
 	exit(2);
 }
 
+size_t
+count_fits(const char *prog, const char *opt, size_t n, size_t each)
+{
+	size_t half = (size_t)sysconf(_SC_PHYS_PAGES) / 2 *
+	    (size_t)sysconf(_SC_PAGESIZE);
+
+	if (each == 0 || n <= half / each)
+		return n;
+	fprintf(stderr, "%s: %s %zu: at %zu bytes each, more than half of the "
+	    "memory\n", prog, opt, n, each);
+	exit(2);
+}
+
 void
 option_refused(const char *prog, const char *usage, char *const argv[])
 {

@@ -82,6 +82,10 @@ struct impl {
  * the floor. */
 const struct impl *const *impl_all(void);
 
+/* The least memory one pending timer takes in any implementation: its
+ * timer, and its place in a case's permutation and stream of deadlines. */
+size_t impl_timer_cost(void);
+
 /* The reference ("list") at the same level as im. */
 const struct impl *impl_reference(const struct impl *im);
 

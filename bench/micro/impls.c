@@ -100,6 +100,17 @@ impl_all(void)
 	return all;
 }
 
+size_t
+impl_timer_cost(void)
+{
+	size_t most = 0;
+
+	for (const struct impl *const *p = impl_all(); *p != NULL; p++)
+		if ((*p)->timer_bytes > most)
+			most = (*p)->timer_bytes;
+	return most + sizeof(uint32_t) + sizeof(int64_t);
+}
+
 const struct impl *
 impl_reference(const struct impl *im)
 {

@@ -199,7 +199,8 @@ main(int argc, char **argv)
 		return 2;
 	}
 	for (int i = optind; i < argc; i++)
-		ns[nn++] = count_arg(PROG, "N", argv[i], 1, MAX_N);
+		ns[nn++] = count_fits(PROG, "N", count_arg(PROG, "N", argv[i], 1,
+		    MAX_N), impl_timer_cost());
 	if (nn == 0)
 		for (; nn < 3; nn++)
 			ns[nn] = defaults[nn];

@@ -146,13 +146,7 @@ parse_options(int argc, char **argv, struct options *o)
 		    argv[optind]);
 		exit(2);
 	}
-	if (o->n > (size_t)sysconf(_SC_PHYS_PAGES) / 2 *
-	    (size_t)sysconf(_SC_PAGESIZE) / sizeof(struct record)) {
-		fprintf(stderr, "micro_window: -n %zu: %zu-byte records would "
-		    "take more than half of the memory\n", o->n,
-		    sizeof(struct record));
-		exit(2);
-	}
+	count_fits(PROG, "-n", o->n, sizeof(struct record));
 }
 
 /* The records zeroed, and a stream of picks and of deadlines that only

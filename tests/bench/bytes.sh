@@ -49,7 +49,7 @@ bad "N 'abc': not a whole number" 100 abc
 big=$(( $(getconf _PHYS_PAGES) * $(getconf PAGESIZE) / 2 / 12 + 1 ))
 if [ "$big" -le 1073741824 ]; then
 	bad "N $big: at " "$big"
-	bad "bytes a timer, more than half of the memory" 100 "$big"
+	bad "bytes each, more than half of the memory" 100 "$big"
 else
 	echo "skip N past half of the memory: more than 2^30 timers fit"
 fi

@@ -36,6 +36,16 @@ bad "-x '0': not a whole number from 1" -x 0 100
 bad "N '0': not a whole number from 1" 0
 bad "N 'abc': not a whole number" abc
 bad "N ' 100': not a whole number" ' 100'
+# More timers than half of this machine's memory holds at 12 bytes each
+# (less than any timer takes): refused before anything is allocated (when
+# that is below the N bound, 2^30, as on every machine this suite has run
+# on; before, such an N ran the machine out of memory).
+big=$(( $(getconf _PHYS_PAGES) * $(getconf PAGESIZE) / 2 / 12 + 1 ))
+if [ "$big" -le 1073741824 ]; then
+	bad "N $big: at " "$big"
+else
+	bad "N '1073741825': not a whole number from 1 to 1073741824" 1073741825
+fi
 # 17 N: the count is refused, not the 17th dropped unread.
 sixteen=()
 for k in $(seq 16); do sixteen+=("$k"); done

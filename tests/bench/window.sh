@@ -71,7 +71,7 @@ bad "unexpected argument 'extra'" -n 1000 extra
 # below the -n bound, 2^30, as on every machine this suite has run on).
 big=$(( $(getconf _PHYS_PAGES) * $(getconf PAGESIZE) / 2 / 64 + 1 ))
 if [ "$big" -le 1073741824 ]; then
-	bad "-n $big: 64-byte records would take more than half of the memory" -n "$big"
+	bad "-n $big: at 64 bytes each, more than half of the memory" -n "$big"
 else
 	bad "-n '1073741825': not a whole number from 1 to 1073741824" -n 1073741825
 fi
