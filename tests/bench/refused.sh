@@ -7,6 +7,12 @@
 # "usage: USAGE" on stdout and nothing on stderr.
 # Each prints one ok/FAIL line and sets fail=1 on failure.  Needs $tmp.
 refused_also() { true; }
+# wrote_nothing: a refused script, pointed at $tmp/nobuild (BUILD), $tmp/res
+# (RESULTS_ROOT) and $tmp/out.d (OUTDIR), created none of them; the tests
+# of the benchmark scripts make it their refused_also.
+wrote_nothing() {
+	[ ! -e "$tmp/nobuild" ] && [ ! -e "$tmp/out.d" ] && [ ! -e "$tmp/res" ]
+}
 refused() {
 	what=$1 needle=$2
 	shift 2
