@@ -55,8 +55,8 @@ PROG=bench
 need_counts REPS 1000
 need_seconds MIN_TIME
 need_counts MICRO_N
-need_counts BYTES_N
-[ "${TICKS_N:-}" = none ] || need_counts TICKS_N
+need_counts BYTES_N 1000000000 16
+[ "${TICKS_N:-}" = none ] || need_counts TICKS_N 1000000000 16
 need_counts TICKS
 need_counts WINDOW_N
 need_counts PROCESSES 99

@@ -24,10 +24,10 @@
 #   FILTER     a regular expression to run a subset (default: all; QUICK
 #              appends its own N selection to it)
 #   PIN_CPU    run pinned to this CPU with taskset (default: not pinned)
-#   BYTES_N    the N of bytes.json (default 1000 100000 1000000 10000000;
-#              QUICK 100 1000)
-#   TICKS_N    the N of ticks.json (default 1000 10000 100000; QUICK 100
-#              1000); TICKS_N=none skips ticks.json
+#   BYTES_N    the N of bytes.json, at most 16 (default 1000 100000 1000000
+#              10000000; QUICK 100 1000)
+#   TICKS_N    the N of ticks.json, at most 16 (default 1000 10000 100000;
+#              QUICK 100 1000); TICKS_N=none skips ticks.json
 #   TICKS      timed ticks per implementation and N (default 4200; QUICK 500)
 #   TICKS_BUSY_MAX  the largest N of tick_busy in ticks.json (default
 #              100000: a busy tick at 1e6 fires 1000 timers)
@@ -40,8 +40,8 @@ PROG=$0
 . "$ROOT/scripts/check_env.sh"
 need_counts REPS 1000
 need_seconds MIN_TIME
-need_counts BYTES_N
-[ "${TICKS_N:-}" = none ] || need_counts TICKS_N
+need_counts BYTES_N 1000000000 16
+[ "${TICKS_N:-}" = none ] || need_counts TICKS_N 1000000000 16
 need_counts TICKS
 need_counts TICKS_BUSY_MAX
 

@@ -36,6 +36,8 @@ bench_rejects SWEEP_BACKENDS=bogus "SWEEP_BACKENDS=bogus: 'bogus' is not one of"
 bench_rejects WINDOW_N=-5 "WINDOW_N=-5:"
 bench_rejects PROCESSES=100 "PROCESSES=100:"
 bench_rejects TICKS_N=12345678901 "TICKS_N=12345678901:"
+seventeen="1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17"
+bench_rejects "TICKS_N=$seventeen" "TICKS_N=$seventeen: 17 values, at most 16"
 
 run_rejects() {
 	refused "bench/micro/run.sh $1" "$2" \
@@ -44,6 +46,7 @@ run_rejects() {
 run_rejects REPS=-1 "REPS=-1:"
 run_rejects MIN_TIME=abc "MIN_TIME=abc: not a plain decimal number"
 run_rejects "BYTES_N=100 x" "BYTES_N=100 x: 'x'"
+run_rejects "BYTES_N=$seventeen" "BYTES_N=$seventeen: 17 values, at most 16"
 
 # A results folder: meta.json and a micro.json with no cases.
 res=$tmp/folder
