@@ -153,10 +153,14 @@ def claim($g; $e):
 
 # Where impl $a becomes cheaper than impl $b (ratio a/b below 1) and stays
 # so, over the N both have; log-linear interpolation between the two
-# measured N around the crossing.
+# measured N around the crossing.  Each point's `tie`: the ratio is within
+# the noise of 1, (1 + cv_a)(1 + cv_b) either way.
 def crossover($sa; $sb):
-  [ $sa[] | . as $p | at($sb; $p[0]) as $v | select($v != null and $v > 0)
-    | {n: $p[0], r: ($p[1] / $v)} ] as $r
+  [ $sa[] | . as $p | (first($sb[] | select(.[0] == $p[0])) // null) as $q
+    | select($q != null and $q[1] > 0)
+    | ($p[1] / $q[1]) as $ratio
+    | {n: $p[0], r: $ratio,
+       tie: (($ratio | log | fabs) < ((1 + ($p[2] // 0)) * (1 + ($q[2] // 0)) | log))} ] as $r
   | if ($r | length) == 0 then {kind: "none"}
     elif all($r[]; .r < 1) then {kind: "always", r: $r}
     elif all($r[]; .r >= 1) then {kind: "never", r: $r}

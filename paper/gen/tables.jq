@@ -4,6 +4,7 @@
 
 include "lib";
 include "values";
+include "guide";
 
 def cells: map(if . == null then "--" else tostring end) | join(" & ");
 
@@ -123,44 +124,17 @@ def table_load:
                            "lateness p99 ms", "wake-ups/s"]; .)
     end;
 
-# The selection guide: each row a workload, the backend the data pick for
-# it, and the figures that pick it.
+# The selection guide (guide.jq): each row a workload, the backend the
+# data pick for it (with every backend within the noise of it), and the
+# figures that pick it.
 def table_guide($rows):
-  backend_order($rows) as $bs
-  | def best($case; $dist; $n):
-      [ $bs[] as $b | at(series($rows; $case; "api"; $b; $dist); $n) as $v
-        | select($v != null) | {b: $b, v: $v} ] | sort_by(.v);
-    def pick($l): if ($l | length) == 0 then [null, null]
-      else [($l[0].b | esc), ("\($l[0].v | tns)"
-            + (if ($l | length) > 1 then ", next \($l[1].b | esc) \($l[1].v | tns)" else "" end))] end;
-  ([$rows[] | select(.case == "rearm" and .level == "api") | .n] | unique) as $ns
-  | ($ns | min) as $n0 | ($ns | max) as $n1
-  | ([$rows[] | select(.case == "expire" and .level == "api") | .n] | max) as $e1
-  | (.ticks.ticks // []) as $tk
-  | ([$tk[] | select(.case == "tick_busy" and .level == "api") | .n] | max) as $tn
-  # Implementations preempted on more than a tenth of their ticks are
-  # left out: none of their tail is readable.
-  | [$tk[] | select(.case == "tick_busy" and .level == "api" and .n == $tn)
-     | select((.preempted // 0) < (.ticks // 0) * 0.1)] as $tt
-  # The highest percentile with more ticks above it than any was preempted
-  # (values.jq, tail_values): above it the scheduler may be all one sees.
-  | ([$tt[].preempted // 0] | max // 0) as $pre
-  | ([["p999", 0.001, "p99.9"], ["p99", 0.01, "p99"], ["p90", 0.1, "p90"]]
-     | map(select(($tt[0].ticks // 0) * .[1] > $pre)) | first // null) as $q
-  | (if $q then [$tt[] | {b: .impl, v: .ns[$q[0]]}] | sort_by(.v) else [] end) as $tail
-  | (.bytes.bytes // []) as $by
-  | ([$by[].n] | max) as $bn
-  | ([$by[] | select(.level == "backend" and .n == $bn) | {b: .name, v: .bytes_per_timer}] | sort_by(.v)) as $mem
-  | [ (["few timers, $N=$\($n0 | nfmt)", "re-arm"] + pick(best("rearm"; "rto"; $n0))),
-      (["many timers, re-armed (TCP), $N=$\($n1 | nfmt)", "re-arm"] + pick(best("rearm"; "rto"; $n1))),
-      (["many timers that fire, $N=$\($e1 | nfmt)", "expiry/fired"] + pick(best("expire"; "spread1s"; $e1))),
-      (["a bounded tick, $N=$\($tn | nfmt)", "\($q[2] // "p99.9") tick"]
-        + (if ($tail | length) == 0 then [null, null]
-           else [($tail[0].b | esc), ("\($tail[0].v | tns)" + (if ($tail | length) > 1 then ", next \($tail[1].b | esc) \($tail[1].v | tns)" else "" end))] end)),
-      (["memory, $N=$\($bn | nfmt)", "bytes/timer"]
-        + (if ($mem | length) == 0 then [null, null]
-           else [($mem[0].b | esc), ("\($mem[0].v | sig)\\,B" + (if ($mem | length) > 1 then ", next \($mem[1].b | esc) \($mem[1].v | sig)\\,B" else "" end))] end)) ]
-  | tabular("llll"; ["workload", "figure", "pick", "measured"]; .);
+  guide_rows($rows)
+  | map(.unit as $u
+        | [.workload, (.figure + (if .note then " (\(.note))" else "" end)),
+           (.tied | map(esc) | join(" $\\approx$ ")),
+           (.entries[0:2] | map("\(.b | esc) \(.v | guide_unit_fmt($u))") | join(", next "))])
+  | if length == 0 then missing_table(1; "nothing to pick from")
+    else tabular("llll"; ["workload", "figure", "pick", "measured"]; .) end;
 
 def table_config:
   paper_values as $v

@@ -4,6 +4,7 @@
 # prints as "not measured" (paper/calloutlab.tex: \notmeasured).
 
 include "lib";
+include "guide";
 import "micro" as micro;
 
 def yesno($b): if $b == null then null elif $b then "holds" else "does not hold" end;
@@ -60,23 +61,31 @@ def cross_sentence($rows; $case; $dist; $what):
   | series($rows; $case; "api"; "heap"; $dist) as $h
   | crossover($w; $h) as $x
   | ($x.r // []) as $r
+  | ($r | map(select(.tie)) | length) as $ties
+  | (if $ties == 0 or $ties == ($r | length) then ""
+     else " At \($ties) of the \($r | length) sizes the two are within the noise of each other\(if $r[-1].tie then ", the largest among them" else "" end)." end) as $noise
   | if $x.kind == "none" then null
+    elif $ties == ($r | length) then
+      "The wheel's and the heap's \($what) are within the noise of each other at every $N$ measured, from \($r[0].n | nfmt) to \($r[-1].n | nfmt) (wheel/heap from \($r | map(.r) | min | sig) to \($r | map(.r) | max | sig)): the data do not tell the $O(1)$ wheel from the $O(\\log n)$ heap here."
     elif $x.kind == "always" then
-      "The wheel's \($what) is cheaper than the heap's at every $N$ measured, from \($r[0].n | nfmt) to \($r[-1].n | nfmt) (wheel/heap from \($r | map(.r) | min | sig) to \($r | map(.r) | max | sig)): there is no crossover to find in this range; the wheel is already ahead at the smallest $N$."
+      "The wheel's median \($what) is below the heap's at every $N$ measured, from \($r[0].n | nfmt) to \($r[-1].n | nfmt) (wheel/heap from \($r | map(.r) | min | sig) to \($r | map(.r) | max | sig)): there is no crossover to find in this range; the wheel is already ahead at the smallest $N$." + $noise
     elif $x.kind == "never" then
-      "The heap's \($what) stays cheaper than the wheel's over the whole measured range, \($r[0].n | nfmt) to \($r[-1].n | nfmt) (wheel/heap from \($r | map(.r) | min | sig) to \($r | map(.r) | max | sig)): the $O(1)$ wheel does not overtake the $O(\\log n)$ heap here."
+      "The heap's \($what) stays cheaper than the wheel's over the whole measured range, \($r[0].n | nfmt) to \($r[-1].n | nfmt) (wheel/heap from \($r | map(.r) | min | sig) to \($r | map(.r) | max | sig)): the $O(1)$ wheel does not overtake the $O(\\log n)$ heap here." + $noise
     elif $x.kind == "ends_above" then
-      "The wheel's and the heap's \($what) cross back and forth, and at the largest $N$, \($r[-1].n | nfmt), the heap is the cheaper (wheel/heap \($r[-1].r | sig)): no stable crossover in the measured range."
+      "The wheel's and the heap's \($what) cross back and forth, and at the largest $N$, \($r[-1].n | nfmt), the heap is the cheaper (wheel/heap \($r[-1].r | sig)): no stable crossover in the measured range." + $noise
     else
       "The wheel's \($what) overtakes the heap's between $N=$\($x.lo | nfmt) and $N=$\($x.hi | nfmt) (interpolated: $N\\approx$\($x.at | nfmt)) and stays cheaper up to \($r[-1].n | nfmt) (wheel/heap \($r[-1].r | sig) there)"
       + (if $x.kind == "noisy" then "; below that the ratio crosses 1 more than once, which is noise at these sizes." else "." end)
+      + $noise
     end;
 
 def cross_verdict($rows; $case; $dist):
   crossover(series($rows; $case; "api"; "wheel"; $dist);
             series($rows; $case; "api"; "heap"; $dist)) as $x
   | if $x.kind == "none" then null
-    elif ($x.kind == "always" or $x.kind == "once" or $x.kind == "noisy") then "holds"
+    elif all($x.r[]; .tie) then "within noise at every $N$"
+    elif ($x.kind == "always" or $x.kind == "once" or $x.kind == "noisy") then
+      "holds" + (if $x.r[-1].tie then " (within noise at the largest $N$)" else "" end)
     else "does not hold" end;
 
 def ntimes: if . == 0 then "never" elif . == 1 then "once" else "\(.) times" end;
@@ -97,6 +106,8 @@ def tail_values:
     | ([$w.preempted // 0, $h.preempted // 0] | max) as $pre
     | ([["p999", 0.001, "99.9th"], ["p99", 0.01, "99th"], ["p90", 0.1, "90th"]]
        | map(select(($t[0].ticks // 0) * .[1] > $pre)) | first // null) as $q
+    | (if $pre == 0 then " (the wheels were never preempted while measured)"
+       else " (the highest with more ticks above it than the \($pre) times the wheels were preempted)" end) as $readat
     | (if $w and $h and $q then
          {h: ($h.ns[$q[0]] / $h.ns.p50), w: ($w.ns[$q[0]] / $w.ns.p50)} else null end) as $r
     | { "tail.n": ($n | nfmt),
@@ -118,9 +129,9 @@ def tail_values:
           elif $r == null then
             "Which wheel has the longer tail cannot be read from this run: the wheels were preempted \($pre | ntimes) while measured, more than a tenth of the \($t[0].ticks) ticks, so even the 90th percentile may be the scheduler's."
           elif $r.h > $r.w then
-            "Read at the \($q[2]) percentile, the highest one with more ticks above it than the wheels were preempted (\($pre | ntimes)), the hierarchical wheel's slow ticks stand further from its median than the hashed wheel's: \($r.h | times) its median against \($r.w | times). That is the cascades' price: a tick on which a higher level's slot empties moves every callout in it."
+            "Read at the \($q[2]) percentile\($readat), the hierarchical wheel's slow ticks stand further from its median than the hashed wheel's: \($r.h | times) its median against \($r.w | times). That is the cascades' price: a tick on which a higher level's slot empties moves every callout in it."
           else
-            "Read at the \($q[2]) percentile, the highest one with more ticks above it than the wheels were preempted (\($pre | ntimes)), the cascades do not show: the hierarchical wheel's tick there is \($r.h | times) its median, the hashed wheel's \($r.w | times). At this $N$ a cascading slot holds few callouts, and moving them costs about what the hashed wheel's sweep of a bucket does."
+            "Read at the \($q[2]) percentile\($readat), the cascades do not show: the hierarchical wheel's tick there is \($r.h | times) its median, the hashed wheel's \($r.w | times). At this $N$ a cascading slot holds few callouts, and moving them costs about what the hashed wheel's sweep of a bucket does."
           end) }
     end;
 
@@ -149,7 +160,7 @@ def coalesce_values:
         "prec.verdict": (if ($c | length) == 0 then null else yesno($trade == ($c | length)) end),
         "prec.sentence": (if ($c | length) == 0 then null
           elif $trade == ($c | length) then
-            "On every backend, loosening the precision from \($c[0].lo.pr | esc) to \($c[0].hi.pr | esc) cut the clock's wake-ups by \($saved | min | pct) to \($saved | max | pct) and raised the 99th percentile of lateness: calloutng's trade holds."
+            "On every backend, loosening the precision from \($c[0].lo.pr | esc) to \($c[0].hi.pr | esc) cut the clock's wake-ups by \(if ($saved | min | pct) == ($saved | max | pct) then ($saved | min | pct) else "\($saved | min | pct) to \($saved | max | pct)" end) and raised the 99th percentile of lateness: calloutng's trade holds."
           else
             "The trade holds on \($trade) of \($c | length) backends: loosening the precision from \($c[0].lo.pr | esc) to \($c[0].hi.pr | esc) changed the wake-ups by \(($saved | min) * -1 | pct) to \(($saved | max) * -1 | pct); where fewer wake-ups did not come with more lateness, or did not come at all, the short runs on a loaded machine are within their noise."
           end) }
@@ -194,12 +205,21 @@ def goal_values:
          | select($s != null) | {b: $b} + $s] | min_by(.med) // null;
     best(.rearm_libev) as $r
     | best(.expire_libev) as $e
+    | ($r.b // null | if . then . as $b | $g | micro::goal_ratios("wall"; $b) else null end) as $rr
+    | ($rr.rearm_floor // null) as $f
+    | ($rr.expire_libev // null) as $re
     | if $r == null or $e == null then
         {"goal.sentence": "The run across process layouts has no libev to compare with."}
       else
+      ([($r.med <= 0.5), (($re // $e).med <= 0.5)] + (if $f then [$f.med <= 3] else [] end)
+       | map(select(.)) | length) as $met
+      | ((if $f then 3 else 2 end)) as $goals
+      | def word: ["none", "one", "two", "three"][.];
       { "peer.goal": yesno($r.med <= 0.5),
         "peer.expgoal": yesno($e.med <= 0.5),
-        "goal.sentence": "Measured once in each of \($g.runs | length) processes, each with its own stack layout, with each ratio taken inside one process, the fastest re-arm, \($r.b | tt)'s, was \($r.med | sig) times libev's at the median (\($r.lo | sig) to \($r.hi | sig)), and \($e.b | tt)'s expiry \($e.med | sig) times (\($e.lo | sig) to \($e.hi | sig)); the project's goal, half of libev's, is judged on these medians." }
+        "peer.floorgoal": (if $f then yesno($f.med <= 3) + " (\($f.med | times))" else null end),
+        "goal.sentence": "Measured once in each of \($g.runs | length) processes, each with its own stack layout, with each ratio taken inside one process, the fastest re-arm, \($r.b | tt)'s, was \($r.med | sig) times libev's at the median (\($r.lo | sig) to \($r.hi | sig))\(if $f then " and \($f.med | sig) times the floor (\($f.lo | sig) to \($f.hi | sig))" else "" end), and \($e.b | tt)'s expiry \($e.med | sig) times libev's (\($e.lo | sig) to \($e.hi | sig)); the project's goals, half of libev's and 3 times the floor, are judged on these medians. A single process, as in Table~\\ref{tab:peers}, is one draw of the memory layout, and its ratios can differ from these.",
+        "goal.abstract": "\($met | word | ascii_upcase[0:1])\($met | word | .[1:]) of the project's \($goals | word) performance goals \(if $met == 1 then "is" else "are" end) met at $N=$\($g.context.goal_n | nfmt): through the full API, \($r.b | tt) re-arms in \($r.med | sig) times libev's time (goal: at most 0.5)\(if $re then " and expires in \($re.med | sig) times (at most 0.5)" else "" end)\(if $f then "; its re-arm is \($f.med | sig) times the floor, a bare store to the timer's record (goal: at most 3)\(if $f.med > 3 then ", which, we show, no re-arm that reads its callout can reach on this machine" else "" end)" else "" end)." }
       end
     end;
 
@@ -213,8 +233,10 @@ def goalrec_values:
     | ([$bs[] as $b | ($g | micro::goal_ratios("wall"; $b)) as $r
         | select($r.rearm_libev != null and $r.rearm_floor != null)
         | {b: $b, l: $r.rearm_libev, f: $r.rearm_floor}] | min_by(.l.med) // null) as $w
+    | ([$bs[] as $b | ($g | micro::goal_ratios("wall"; $b)) as $r
+        | select($r.rearm_floor != null) | {b: $b, f: $r.rearm_floor}] | min_by(.f.med) // null) as $lf
     | if $w == null then {"goalrec.sentence": ""} else
-      {"goalrec.sentence": "With every timer in a \($g.context.record_bytes)-byte record, as a timer embedded in a connection is, and the floor's deadlines in the same records, the fastest re-arm, \($w.b | tt)'s, was \($w.l.med | sig) times libev's (\($w.l.lo | sig) to \($w.l.hi | sig)) and \($w.f.med | sig) times the floor (\($w.f.lo | sig) to \($w.f.hi | sig)), over \($g.runs | length) processes."}
+      {"goalrec.sentence": "With every timer in a \($g.context.record_bytes)-byte record, as a timer embedded in a connection is, and the floor's deadlines in the same records, the fastest re-arm, \($w.b | tt)'s, was \($w.l.med | sig) times libev's (\($w.l.lo | sig) to \($w.l.hi | sig)) and \($w.f.med | sig) times the floor (\($w.f.lo | sig) to \($w.f.hi | sig)), over \($g.runs | length) processes\(if $lf.b != $w.b then "; the lowest ratio to the floor was \($lf.b | tt)'s, \($lf.f.med | sig)" else "" end)."}
       end
     end;
 
@@ -230,7 +252,7 @@ def window_values:
     | ([$wb.api[] | select(.instructions != null)] | min_by(.ns) // null) as $a
     | if $wb.allowed == null or $a == null then {"window.sentence": ""} else
       ($wb.allowed | if . < 1 then "no instruction" else "about \(round) instructions" end) as $left
-      | {"window.sentence": "The other goal, a re-arm at most 3 times the floor, is out of reach on this machine: at $N=$\($w.n | nfmt) a bare read, compare and store of a random record cost \($w.fit.t0_ns | tns), and each instruction a re-arm runs behind that miss \($w.fit.ns_per_instruction | tns) more (\\texttt{micro\\_window}, $r^2 = \($w.fit.r2 | sig)$), so 3 times the floor, \($wb.budget | tns), leaves \($left) on top of that read for the call, the lock and the checks, while \($a.backend | tt)'s re-arm through the API costs as much as \($a.instructions | round)."}
+      | {"window.sentence": "The goal of a re-arm at most 3 times the floor is out of reach on this machine: at $N=$\($w.n | nfmt) a bare read, compare and store of a random record costs \($w.fit.t0_ns | tns), and each instruction a re-arm runs behind that miss \($w.fit.ns_per_instruction | tns) more (the intercept and slope of a line fitted to \\texttt{micro\\_window}'s loops, $r^2 = \($w.fit.r2 | sig)$), so 3 times the floor, \($wb.budget | tns), leaves \($left) on top of that read for the call, the lock and the checks, while \($a.backend | tt)'s re-arm through the API costs as much as \($a.instructions | round) would on that line."}
       end
     end;
 
@@ -260,7 +282,11 @@ def load_values:
     | ($r | min_by(.lateness_ns.p99)) as $late
     | { "load.conns": ($c | nfmt), "load.threads": ($t | tostring),
         "load.runs": ($s | length | tostring),
-        "load.duration": ($s[0].duration_s | sig),
+        "load.durations": (([$s[] | {c: .conns, d: .duration_s}] | unique | group_by(.d)
+            | sort_by(-.[0].d)
+            | map("\(.[0].d | sig)\\,s at \(map(.c) | unique | map(nfmt) | if length > 1 then (.[:-1] | join(", ")) + " and " + .[-1] else .[0] end)")
+            | if length > 1 then (.[:-1] | join(", ")) + " and " + .[-1] else .[0] end)
+          + " connections"),
         "load.top": ($top.backend | tt), "load.topops": ($top.ops_per_sec | sig),
         "load.offered": (($top.rate // 0) * $c | sig),
         "load.late": ($late.backend | tt), "load.latep99": ($late.lateness_ns.p99 | tns),
@@ -314,6 +340,7 @@ def run_values($rows):
       "micro.nmin": ($ns | min | nfmt), "micro.nmax": ($ns | max | nfmt),
       "micro.ncount": ($ns | length | tostring),
       "micro.listmax": ([$rows[] | select(.impl == "list" and .case == "rearm") | .n] | max | nfmt),
+      "micro.listmaxexp": ([$rows[] | select(.impl == "list" and .case == "expire") | .n] | max | nfmt),
       "micro.cases": ($rows | length | tostring),
       "cfg.wheelslots": ($ws // null | if . then tostring | grp else null end),
       "cfg.wheeltick": ($wt // null | if . then (. / 1000 | sig) else null end),
@@ -338,6 +365,66 @@ def floor_values($rows):
              else "less than the \($l | times) by which $\\log N$ grows: the memory hierarchy does not hide a logarithmic factor here." end)) }
     end;
 
+# The recommendation, from the guide's rows (guide.jq): the backend that is
+# the pick, or within the noise of it, in the most rows; the rows it does
+# not win, each with the winner's figure against its own and what the
+# winner costs on the re-arm and expiry rows; and whether it is the
+# library's default.
+def guide_values($rows):
+  guide_rows($rows) as $g
+  | if ($g | length) == 0 then {} else
+    ([$g[].entries[].b] | unique) as $cand
+    | ([$cand[] as $b | {b: $b, wins: [$g[] | select(.tied | index($b)) | .workload]}]
+       | max_by(.wins | length)) as $rec
+    | def fig($row; $b): first($row.entries[] | select(.b == $b) | .v) // null;
+      def show($row; $v): $v | guide_unit_fmt($row.unit);
+    ([$g[] | select(.tied | index($rec.b) | not)]) as $lost
+    | ($g[1:3]) as $decisive
+    | ($lost | map(. as $row | $row.entries[0] as $w
+        | "\(.workload), \($w.b | tt) with \(show($row; $w.v)) against \(show($row; fig($row; $rec.b)) // "no figure")"
+          + ([$decisive[] | fig(.; $w.b) as $wv | fig(.; $rec.b) as $rv
+              | select($wv != null and $rv != null and $rv > 0)
+              | "\(.figure) \($wv / $rv | times) \($rec.b | tt)'s at \(.workload | sub(".*, "; ""))"]
+             | if length > 0 then ", at the price of " + join(" and ") else "" end))) as $why
+    | (.meta.build.tunables.CALLOUT_DEFAULT_BACKEND // null) as $dflt
+    | { "guide.pick": ($rec.b | tt),
+        "guide.wins": ($rec.wins | length | tostring),
+        "guide.rows": ($g | length | tostring),
+        "guide.sentence": ("In this run \($rec.b | tt) is the pick, or within the noise of it, in \($rec.wins | length) of the guide's \($g | length) rows"
+          + (if ($lost | length) == 0 then "." else "; where it is not: \($why | join("; "))." end)
+          + (if $dflt == null then ""
+             elif $dflt == $rec.b then " It is calloutlab's default backend (\\texttt{CALLOUT\\_DEFAULT\\_BACKEND} in this build)."
+             else " calloutlab's default backend in this build is \($dflt | tt)." end)),
+        "guide.abstract": "Of the four, \($rec.b | tt) is the best choice, or within the noise of it, for \($rec.wins | length) of the \($g | length) workloads of our selection guide\(if ($lost | length) > 0 then " (not for \($lost | map(.workload | sub(",.*"; "")) | join(", ")))" else "" end)." }
+    end;
+
+# The list at the smallest N it shares with the others, against the
+# cheapest other backend there: re-arm, expiry per fired timer, and bytes
+# per timer at the smallest N of bytes.json.
+def list_values($rows):
+  backend_order($rows) as $bs
+  | def cheapest($case; $dist; $n):
+      [ $bs[] | select(. != "list") as $b
+        | at(series($rows; $case; "api"; $b; $dist); $n) as $v
+        | select($v != null) | {b: $b, v: $v} ] | min_by(.v) // null;
+    ([$rows[] | select(.impl == "list" and .level == "api" and .case == "rearm") | .n] | min) as $n
+  | ([$rows[] | select(.impl == "list" and .level == "api" and .case == "expire") | .n] | min) as $ne
+  | (.bytes.bytes // [] | map(select(.level == "backend"))) as $by
+  | ([$by[] | select(.name == "list") | .n] | min) as $nb
+  | if $n == null then {} else
+    at(series($rows; "rearm"; "api"; "list"; "rto"); $n) as $lr
+    | cheapest("rearm"; "rto"; $n) as $orr
+    | (if $ne then at(series($rows; "expire"; "api"; "list"; "spread1s"); $ne) else null end) as $le
+    | (if $ne then cheapest("expire"; "spread1s"; $ne) else null end) as $oe
+    | (first($by[] | select(.name == "list" and .n == $nb)) // null) as $lb
+    | ([$by[] | select(.name != "list" and .n == $nb)] | min_by(.bytes_per_timer) // null) as $ob
+    | {"list.sentence": ("At $N=$\($n | nfmt) the list's re-arm cost \($lr | tns)"
+        + (if $orr then ", \($lr / $orr.v | times) \($orr.b | tt)'s" else "" end)
+        + (if $le and $oe then "; its expiry (at $N=$\($ne | nfmt)) cost \($le | tns) per fired timer against \($oe.b | tt)'s \($oe.v | tns)" else "" end)
+        + (if $lb and $ob then "; at $N=$\($nb | nfmt) it needed \($lb.bytes_per_timer | sig) bytes per timer against \($ob.name | tt)'s \($ob.bytes_per_timer | sig)" else "" end)
+        + ".")}
+    end;
+
 def paper_values:
   micro_rows as $rows
   | run_values($rows)
@@ -352,4 +439,4 @@ def paper_values:
   + floor_values($rows)
   + tail_values + coalesce_values + peer_values($rows) + goal_values + goalrec_values
   + window_values
-  + bytes_values + load_values;
+  + bytes_values + load_values + guide_values($rows) + list_values($rows);

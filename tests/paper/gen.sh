@@ -3,9 +3,10 @@
 # results folder whose numbers are made up here so that every claim has a
 # known answer: the list's re-arm grows linearly (O(n) holds), the heap's
 # as log N (holds) and the wheel's not at all (O(1) holds), so that the
-# wheel becomes cheaper than the heap between 1e3 and 1e4; the heap's
-# expiry stays flat (O(log n) does not hold); the hierarchical wheel's tick
-# tail is the longer one.  Then the same folder
+# wheel becomes cheaper than the heap between 1e3 and 1e4 (but is within
+# the noise of it at 1e5); the heap's expiry stays flat (O(log n) does not
+# hold); the hierarchical wheel's tick tail is the longer one; the guide's
+# rows pick the wheel in 5 of 6.  Then the same folder
 # without ticks.json and load runs: the generator names what is missing and
 # leaves those values out (the paper prints "not measured"); and with a
 # window.json that is not JSON: refused, in one line naming it.  No LaTeX.
@@ -27,6 +28,10 @@ def b($case; $level; $impl; $dist; $n; $ns; $fired):
    run_name: "\($case)/\($level)/\($impl)/\($dist)/\($n)/manual_time",
    run_type: "aggregate", aggregate_name: "median", time_unit: "ns",
    real_time: $ns} + (if $fired then {fired: $fired} else {} end);
+def cv($case; $level; $impl; $dist; $n; $cv):
+  {name: "\($case)/\($level)/\($impl)/\($dist)/\($n)/manual_time_cv",
+   run_name: "\($case)/\($level)/\($impl)/\($dist)/\($n)/manual_time",
+   run_type: "aggregate", aggregate_name: "cv", time_unit: "ns", real_time: $cv};
 {context: {run_mode: "full", repetitions: "3", min_time: "0.1",
            backends: "list wheel hierarchical heap",
            CALLOUT_WHEEL_SLOTS: "4096", CALLOUT_WHEEL_TICK_US: "1000",
@@ -44,7 +49,10 @@ def b($case; $level; $impl; $dist; $n; $ns; $fired):
     b("rearm"; "floor"; "rec64"; "rto"; 10000; 5; null), b("rearm"; "floor"; "rec64"; "rto"; 100000; 5; null)),
    (b("rearm"; "peer"; "libev"; "rto"; 100000; 100; null)),
    (b("expire"; "api"; "wheel"; "spread1s"; 100; 100000; 1000), b("expire"; "api"; "wheel"; "spread1s"; 100000; 100000; 1000)),
-   (b("expire"; "api"; "heap"; "spread1s"; 100; 200000; 1000), b("expire"; "api"; "heap"; "spread1s"; 100000; 210000; 1000))
+   (b("expire"; "api"; "heap"; "spread1s"; 100; 200000; 1000), b("expire"; "api"; "heap"; "spread1s"; 100000; 210000; 1000)),
+   # The re-arm of the wheel and of the heap at 1e5 vary by 20 % each: 60
+   # against 80 ns (and the hierarchical 70) is within (1.2 x 1.2).
+   (cv("rearm"; "api"; "wheel"; "rto"; 100000; 0.2), cv("rearm"; "api"; "heap"; "rto"; 100000; 0.2))
  ]}' >"$res/micro.json"
 jq -n '{mode: "full", host: {name: "host", cpu_model: "Test CPU", online_cpus: 2},
         git: {short: "abcdef0"}, started: "2099-01-01T00:00:00Z",
@@ -109,7 +117,8 @@ expect rearm.list.verdict "holds" "list re-arm grows 100x per 100x N: O(n)"
 expect rearm.wheel.verdict "holds" "wheel re-arm flat: O(1)"
 expect rearm.heap.verdict "holds" "heap re-arm grows as log N: O(log n)"
 expect expire.heap.verdict "does not hold*" "heap expiry flat: not O(log n)"
-expect cross.rearm.verdict "holds" "the wheel overtakes the heap"
+expect cross.rearm.verdict "holds (within noise at the largest \$N\$)" "the wheel overtakes the heap, within the noise at 1e5"
+expect cross.rearm "*At 1 of the 4 sizes the two are within the noise of each other, the largest among them." "the tie at 1e5 said"
 expect cross.rearm "*between \$N=\$\$10^{3}\$ and \$N=\$\$10^{4}\$*" "the crossover lies between 1e3 and 1e4"
 expect cross.expire "*every \$N\$ measured*" "expiry: the wheel cheaper everywhere"
 expect tail.verdict "holds" "the hierarchical tail is the longer"
@@ -117,7 +126,21 @@ expect prec.verdict "holds" "coalescing: fewer wake-ups, more lateness"
 expect prec.savedmin "80*" "coalescing saved 80% of wake-ups"
 expect peer.goal "does not hold" "60 ns against libev's 100 ns is above half"
 expect goalrec.sentence "With every timer in a 1024-byte record,*\\texttt{wheel}'s, was 0.35 times libev's (0.3 to 0.4) and 3.5 times the floor (3 to 4), over 2 processes." "the goal in connection-sized records"
-expect window.sentence "*cost 10*ns, and each instruction a re-arm runs behind that miss 0.5*ns more*r^2 = 0.99*so 3 times the floor, 30*ns, leaves about 40 instructions on top of that read*wheel}'s re-arm through the API costs as much as 110." "the floor goal in instructions behind a miss"
+expect window.sentence "*costs 10*ns, and each instruction a re-arm runs behind that miss 0.5*ns more*r^2 = 0.99*so 3 times the floor, 30*ns, leaves about 40 instructions on top of that read*wheel}'s re-arm through the API costs as much as 110 would on that line." "the floor goal in instructions behind a miss"
+expect peer.floorgoal 'does not hold (6.5*times*)' "the wheel's 65 ns median is 6.5 times the floor's 10"
+expect goal.abstract "One of the project's three performance goals is met at*re-arms in 0.65 times libev's time*expires in 0.25 times*6.5 times the floor*which, we show, no re-arm*" "goals met: expiry only"
+# The guide: few timers at 1e2 (heap 40 ns), many at 1e5 (wheel 60 =
+# hierarchical 70 = heap 80 within the noise), expiry at 1e5 (wheel 100
+# against the heap's 210), the tick (wheel), load and lateness at 1000
+# connections (equal: a tie).  The wheel wins or ties 5 of 6; the heap's
+# few-timers win costs it 80/60 on the re-arm and 210/100 on expiry.
+# (In the patterns, * stands for each backslash.)
+expect guide.pick '*texttt{wheel}' "the wheel wins or ties the most rows"
+expect guide.sentence "*texttt{wheel} is the pick, or within the noise of it, in 5 of the guide's 6 rows; where it is not: few timers, \$N=\$\$10^{2}\$, *texttt{heap} with 40*ns against 60*ns, at the price of re-arm 1.33*texttt{wheel}'s at*and expiry/fired 2.1*" "the recommendation and what it loses"
+grep -qF 'wheel $\approx$ hierarchical $\approx$ heap' "$out/tab-guide.tex" && ok "guide: the 1e5 re-arm row ties all three" ||
+	fail "guide: no three-way tie at 1e5: $(cat "$out/tab-guide.tex")"
+expect list.sentence "At \$N=\$\$10^{2}\$ the list's re-arm cost 100*ns, 2.5*times\$ *texttt{heap}'s." "the list against the cheapest backend"
+expect load.durations '1*,s at $10^{3}$ connections' "the load runs' planned duration"
 expect cfg.wheelrev "4.1" "the wheel's revolution from the tunables"
 expect run.quicknote "" "a full run has no QUICK note"
 for t in rearm expire growth peers guide tail precision bytes load config; do
