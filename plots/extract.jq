@@ -7,14 +7,15 @@
 
 # ------------------------------------------------------------ style
 # One colour per structure or library in every figure (Okabe-Ito), a dash
-# type per level: api solid, backend dashed, floor dotted.
+# type per level: api solid, backend dashed, floor dotted, read floor
+# dash-dotted.
 def color_of($impl):
   {list: "#CC79A7", wheel: "#0072B2", heap: "#D55E00", hierarchical: "#009E73",
    libev: "#E69F00", libevent: "#56B4E9", libuv: "#8C564B", dpdk: "#7F7F7F",
    rec64: "#000000"}[$impl] // "#17BECF";
-def dt_of($level): {api: 1, backend: 2, peer: 1, floor: 3}[$level] // 1;
-def pt_of($level): {api: 7, backend: 6, peer: 5, floor: 2}[$level] // 1;
-def level_rank($level): {api: 0, backend: 1, peer: 2, floor: 3}[$level] // 4;
+def dt_of($level): {api: 1, backend: 2, peer: 1, floor: 3, readfloor: 4}[$level] // 1;
+def pt_of($level): {api: 7, backend: 6, peer: 5, floor: 2, readfloor: 4}[$level] // 1;
+def level_rank($level): {api: 0, backend: 1, peer: 2, floor: 3, readfloor: 4}[$level] // 5;
 # Backends in the order of the paper (scheme 2, 6, 7, 3), then the peers.
 def impl_rank($impl):
   {list: 0, wheel: 1, hierarchical: 2, heap: 3, libev: 4, libevent: 5, libuv: 6,
@@ -26,7 +27,9 @@ def series($level; $impl; $title; $points):
 
 # ------------------------------------------------------------ micro
 def level_title($level; $impl):
-  if $level == "floor" then "floor: random 64-B record store" else "\($level)/\($impl)" end;
+  if $level == "floor" then "floor: random 64-B record store"
+  elif $level == "readfloor" then "read floor: random 64-B record read + store"
+  else "\($level)/\($impl)" end;
 
 # Cost vs N of one case and distribution, every level; $f: ns or per_fired.
 def micro_vs_n($rows; $case; $dist; $f):

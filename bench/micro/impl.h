@@ -4,7 +4,8 @@
  * An implementation is calloutlab's backend operations table alone
  * ("backend": no lock, no core), the full callout(9) API on the manual
  * clock ("api"), a peer library through its public API ("peer"), or the
- * memory-latency floor ("floor").  Each is one struct of functions, like
+ * memory-latency floor ("floor": a store; "readfloor": a read, a compare
+ * and a store).  Each is one struct of functions, like
  * wahern/timeout's benchmark modules; a NULL function is an operation the
  * implementation does not have, and the cases that need it skip it.
  *
@@ -31,7 +32,8 @@ extern "C" {
 struct fire_log;
 
 struct impl {
-	const char *level;	/* "backend", "api", "peer", "floor" */
+	const char *level;	/* "backend", "api", "peer", "floor",
+				 * "readfloor" */
 	const char *name;	/* backend name, library name, floor record */
 	const char *clock;	/* how it reads time; goes into the results */
 	const char *(*version)(void);	/* library version, NULL: calloutlab */
@@ -96,6 +98,7 @@ extern char impl_error[256];
 extern const struct impl impl_backend_template;
 extern const struct impl impl_api_template;
 extern const struct impl impl_floor;
+extern const struct impl impl_read_floor;
 
 #ifdef __cplusplus
 }

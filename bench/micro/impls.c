@@ -1,7 +1,7 @@
 /*
  * impls.c - every implementation the microbenchmarks drive, built from
  * callout_backends[] (so that a backend merged later appears by itself),
- * the peers found at configure time, and the floor.
+ * the peers found at configure time, and the two floors.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,25 +37,25 @@ cap(struct impl *im, const char *backend)
 		}
 }
 
-/* The floor, named after its record: rec64, or recR with --record_bytes R
- * (set before the first impl_all()). */
+/* A floor (impl_floor.c), named after its record: rec64, or recR with
+ * --record_bytes R (set before the first impl_all()); `im` is the copy to
+ * rename. */
 static const struct impl *
-floor_impl(void)
+floor_impl(const struct impl *tmpl, struct impl *im, char *name, size_t size)
 {
-	static char name[32];
-	static struct impl floor;
-
 	if (micro_record_bytes == 0)
-		return &impl_floor;
-	floor = impl_floor;
-	snprintf(name, sizeof(name), "rec%zu", micro_record_bytes);
-	floor.name = name;
-	return &floor;
+		return tmpl;
+	*im = *tmpl;
+	snprintf(name, size, "rec%zu", micro_record_bytes);
+	im->name = name;
+	return im;
 }
 
 static const struct impl **
 build(void)
 {
+	static struct impl floor, read_floor;
+	static char floor_name[32], read_floor_name[32];
 	size_t nb = 0, np = 0, k = 0;
 	const struct impl **all;
 
@@ -63,7 +63,7 @@ build(void)
 		nb++;
 	while (peer_impls[np] != NULL)
 		np++;
-	all = calloc(2 * nb + np + 2, sizeof(*all));
+	all = calloc(2 * nb + np + 3, sizeof(*all));
 	if (all == NULL)
 		return NULL;
 	for (size_t b = 0; b < nb; b++) {
@@ -83,7 +83,9 @@ build(void)
 	}
 	for (size_t p = 0; p < np; p++)
 		all[k++] = peer_impls[p];
-	all[k++] = floor_impl();
+	all[k++] = floor_impl(&impl_floor, &floor, floor_name, sizeof(floor_name));
+	all[k++] = floor_impl(&impl_read_floor, &read_floor, read_floor_name,
+	    sizeof(read_floor_name));
 	all[k] = NULL;
 	return all;
 }

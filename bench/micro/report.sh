@@ -168,6 +168,7 @@ $micro_in[0] as $m
           (.level == "backend" or .level == "api") and .impl == $b) ),
 table("Peers: ns per iteration"; .level == "peer"),
 table("Floor: random pick + store of a deadline in a \(floor_name($rows) | ltrimstr("rec"))-byte record"; .level == "floor"),
+table("Read floor: the same pick, then a read and compare of the deadline in the record before the store"; .level == "readfloor"),
 "",
 "Caps: \($ctx.caps // "n/a")",
 "Peers missing at configure time: \($ctx.peers_missing // "n/a")",

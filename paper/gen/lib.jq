@@ -110,10 +110,11 @@ def expected($case; $impl):
 
 def class_name: {"1": "$O(1)$", "log": "$O(\\log n)$", "n": "$O(n)$"}[.];
 
-# Growth of a series from its first N to its last, in units of the floor
-# (a random 64-byte record store, measured side by side at the same N):
-# V&L count steps, and a step's cost itself grows with N as the working
-# set leaves the caches, which the floor's growth over the same N shows.
+# Growth of a series from its first N to its last, in units of $floor's
+# growth (values.jq, growth_unit: the read floor, a random 64-byte record
+# read, compared and stored, measured side by side at the same N): V&L
+# count steps, and a step's cost itself grows with N as the working set
+# leaves the caches, which the unit's growth over the same N shows.
 # The class whose predicted growth is nearest the floor-normalised growth
 # (in log scale) is the measured class.  The noise factor is that of the
 # four medians involved, (1 + cv) each (1 without repetitions); when the

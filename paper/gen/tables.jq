@@ -34,7 +34,8 @@ def table_vs_n($rows; $case; $dist; $levels):
 
 # V&L's class against the measured growth, both cases, api level.
 def table_growth($rows):
-  series($rows; "rearm"; "floor"; "rec64"; "rto") as $floor
+  growth_unit($rows) as $unit
+  | $unit.s as $floor
   | backend_order($rows) as $bs
   | [ (["rearm", "rto", "re-arm"], ["expire", "spread1s", "expiry"]) as [$c, $d, $name]
       | $bs[] as $b
@@ -47,7 +48,7 @@ def table_growth($rows):
          (if $e then ($e | class_name) else null end), claim($g; $e)] ]
   | if length == 0 then missing_table(1; "fewer than two N per case in micro.json")
     else tabular("llcrrrrccl";
-      ["op", "backend", "$N$", "growth", "floor", "normalised", "noise", "nearest", "V\\&L", "claim"]; .) end;
+      ["op", "backend", "$N$", "growth", $unit.name, "normalised", "noise", "nearest", "V\\&L", "claim"]; .) end;
 
 # The per-tick cost distribution of the busy tick, largest N (ticks.json).
 def table_tail_all:

@@ -47,6 +47,9 @@ def cv($case; $level; $impl; $dist; $n; $cv):
     b("rearm"; "api"; "heap"; "rto"; 10000; 70; null), b("rearm"; "api"; "heap"; "rto"; 100000; 80; null)),
    (b("rearm"; "floor"; "rec64"; "rto"; 100; 5; null), b("rearm"; "floor"; "rec64"; "rto"; 1000; 5; null),
     b("rearm"; "floor"; "rec64"; "rto"; 10000; 5; null), b("rearm"; "floor"; "rec64"; "rto"; 100000; 5; null)),
+   # The read floor, the growth unit: 1.1x from 1e2 to 1e5 (the floor: 1x).
+   (b("rearm"; "readfloor"; "rec64"; "rto"; 100; 10; null), b("rearm"; "readfloor"; "rec64"; "rto"; 1000; 10.2; null),
+    b("rearm"; "readfloor"; "rec64"; "rto"; 10000; 10.5; null), b("rearm"; "readfloor"; "rec64"; "rto"; 100000; 11; null)),
    (b("rearm"; "peer"; "libev"; "rto"; 100000; 100; null)),
    (b("expire"; "api"; "wheel"; "spread1s"; 100; 100000; 1000), b("expire"; "api"; "wheel"; "spread1s"; 100000; 100000; 1000)),
    (b("expire"; "api"; "heap"; "spread1s"; 100; 200000; 1000), b("expire"; "api"; "heap"; "spread1s"; 100000; 210000; 1000)),
@@ -113,6 +116,9 @@ expect() {	# KEY PATTERN WHAT
 	v=$(val "$1")
 	if [[ $v == $2 ]]; then ok "$3: $1 = $v"; else fail "$3: $1 = '$v', expected $2"; fi
 }
+expect growth.unit "read floor" "growth measured in units of the read floor"
+expect rearm.wheel.floorgrowth '1.1*times*' "the wheel's growth unit is the read floor's 1.1x, not the floor's 1x"
+expect floor.sentence "*the read floor went from 10*ns to 11*ns*The floor, a store that waits for nothing, grew 1*" "the read floor's growth and the floor's"
 expect rearm.list.verdict "holds" "list re-arm grows 100x per 100x N: O(n)"
 expect rearm.wheel.verdict "holds" "wheel re-arm flat: O(1)"
 expect rearm.heap.verdict "holds" "heap re-arm grows as log N: O(log n)"
