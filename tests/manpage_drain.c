@@ -248,7 +248,8 @@ test_drain_at_random_moments(void)
 			int r = callout_drain(&p[i].c);
 
 			CHECK(r >= -1 && r <= 1);
-			outcome[r + 1]++;
+			if (r >= -1 && r <= 1)	/* a failed check goes on */
+				outcome[r + 1]++;
 			frozen[i] = aload(&p[i].calls);
 		}
 		sleep_us(5000);

@@ -309,7 +309,8 @@ close_sync(struct conn *cn, bool held)
 		int r = callout_stop(&s->co);
 
 		SCHECK(r >= -1 && r <= 1);
-		CNT_INC(g.stop_ret[r + 1]);
+		if (r >= -1 && r <= 1)	/* a failed check goes on */
+			CNT_INC(g.stop_ret[r + 1]);
 		/* Armed under this lock, off the wheel, stopped with 1: it was
 		 * waiting for the lock and got cancelled. */
 		if (taken && r == 1)
@@ -323,7 +324,8 @@ close_sync(struct conn *cn, bool held)
 		int r = callout_drain(&cn->t[i].co);
 
 		SCHECK(r >= -1 && r <= 1);
-		CNT_INC(g.drain_ret[r + 1]);
+		if (r >= -1 && r <= 1)
+			CNT_INC(g.drain_ret[r + 1]);
 		SCHECK(!callout_active(&cn->t[i].co));
 	}
 	conn_free(cn);
@@ -346,7 +348,8 @@ close_async(struct conn *cn)
 		if (r != 0)
 			__atomic_sub_fetch(&cn->refs, 1, __ATOMIC_RELAXED);
 		s->async_ret = r;
-		CNT_INC(g.async_ret[r + 1]);
+		if (r >= -1 && r <= 1)
+			CNT_INC(g.async_ret[r + 1]);
 		s->stopped = true;
 	}
 	mtx_unlock(&cn->mtx);
