@@ -17,7 +17,8 @@
  * does: everything comes out.  Two more runs reach far: deadlines up to
  * years ahead, beyond the hierarchical wheel's top level (its overflow
  * list), jumps of years, deadlines up to SBT_MAX - 1.  Last, for a keeping
- * backend, every callout pushed back the core's way at once (pushed_back).
+ * backend, every callout pushed back the core's way at once (pushed_back),
+ * and one pushed past another's deadline in the next tick (pushed_past).
  *
  * usage: backend_ops BACKEND [OPS [SEED]]
  */
@@ -26,6 +27,7 @@
 #include <string.h>
 
 #include "callout_backend.h"
+#include "callout_build.h"
 #include "check.h"
 #include "due_walk.h"
 #include "rng.h"
@@ -282,6 +284,42 @@ pushed_back(const struct callout_backend_ops *ops)
 	ops->destroy(be);
 }
 
+/*
+ * One callout pushed back the core's way into the next tick of the wheel
+ * (CALLOUT_WHEEL_TICK_US), past the deadline of a callout filed in that
+ * tick: next() is the other one's.  The wheel's minimum walk finds the
+ * pushed one first, in the bucket before, and must not stop there.
+ */
+static void
+pushed_past(const struct callout_backend_ops *ops)
+{
+	const sbintime_t g = (sbintime_t)ustosbt(CALLOUT_WHEEL_TICK_US);
+	sbintime_t now = 1000 * SBT_1S, t = (now / g + 5) * g;
+	void *be = ops->create(now);
+	long expired = 0;
+
+	CHECK(be != NULL);
+	if (be == NULL)
+		return;
+	memset(inside, 0, sizeof(inside));
+	timers[0].c_time = t + g / 2;
+	CHECK_EQ(ops->insert(be, &timers[0]), 0);
+	inside[0] = 1;
+	CHECK(t + g + g * 9 / 10 >= callout_keep(&timers[0]));
+	callout_keep_retime(be, &timers[0], t + g + g * 9 / 10);
+	timers[1].c_time = t + g + g / 10;
+	CHECK_EQ(ops->insert(be, &timers[1]), 0);
+	inside[1] = 1;
+	CHECK_EQ(ops->next(be), timers[1].c_time);
+	expire_to(ops, be, timers[1].c_time, &expired);
+	CHECK_EQ(expired, 1);
+	CHECK_EQ(ops->next(be), timers[0].c_time);
+	expire_to(ops, be, timers[0].c_time, &expired);
+	CHECK_EQ(expired, 2);
+	CHECK(ops->check(be) == NULL);
+	ops->destroy(be);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -300,8 +338,10 @@ main(int argc, char **argv)
 	/* Four runs near now, two far. */
 	for (uint64_t k = 0; k < 6 && check_failures == 0; k++)
 		run(ops, nops, seed + k, k >= 4);
-	if (ops->keeps && check_failures == 0)
+	if (ops->keeps && check_failures == 0) {
 		pushed_back(ops);
+		pushed_past(ops);
+	}
 	printf("%s\n", check_failures ? "FAIL" : "ok");
 	return CHECK_EXIT();
 }
