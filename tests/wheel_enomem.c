@@ -16,7 +16,9 @@
  *     expire moves exactly the callouts with c_time <= now, each once;
  *   - with the allocator working again, overflow members go back into the
  *     arrays (re-arm, or any expire) and all expire; create returns NULL
- *     when it cannot allocate.
+ *     when it cannot allocate;
+ *   - with every callout on the overflow list (the buckets empty), an
+ *     expire that fires some of them leaves next() exact.
  * A random run mixes all of it with the allocator failing at random.
  * Needs at least 256 slots (the default is 4096); skipped below that.
  */
@@ -334,6 +336,37 @@ random_run(void)
 	ops->destroy(be);
 }
 
+/*
+ * Every callout on the overflow list and none in the buckets (count 0):
+ * an expire that fires one of them is not the "nothing due" expire, and
+ * the cached minimum it held must go; next() is the next member's.
+ */
+static void
+overflow_only(void)
+{
+	void *be = fresh();
+
+	CHECK(be != NULL);
+	if (be == NULL)
+		return;
+	failing = 1;		/* no bucket has an array: all to the list */
+	put(be, 0, at_tick(3));
+	put(be, 1, at_tick(5));
+	put(be, 2, at_tick(5 + SLOTS));
+	CHECK_EQ(callout_wheel_overflowed(be), 3);
+	CHECK_EQ(expire_to(be, at_tick(3) - 1), 0);
+	CHECK_EQ(expire_to(be, at_tick(3)), 1);
+	CHECK_EQ(ops->next(be), at_tick(5));
+	CHECK_EQ(expire_to(be, at_tick(5)), 1);
+	CHECK_EQ(ops->next(be), at_tick(5 + SLOTS));
+	CHECK_EQ(callout_wheel_overflowed(be), 1);
+	failing = 0;
+	CHECK_EQ(expire_to(be, at_tick(5 + SLOTS)), 1);
+	CHECK_EQ(count_inside(), 0);
+	CHECK_EQ(ops->next(be), SBT_MAX);
+	ops->destroy(be);
+}
+
 static void
 create_fails_cleanly(void)
 {
@@ -353,6 +386,7 @@ main(void)
 	callout_wheel_realloc = test_realloc;
 	RUN(inserts_overflow);
 	RUN(reschedules_overflow);
+	RUN(overflow_only);
 	RUN(random_run);
 	RUN(create_fails_cleanly);
 	callout_wheel_realloc = realloc;
