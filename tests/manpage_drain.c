@@ -14,6 +14,7 @@
 #include "manpage.h"
 #include "rng.h"
 
+#include "backends_intact.h"
 #include "base.h"	/* white box: drain_waiters() */
 
 /* 1 when a callout_drain() waits for c's current invocation, else 0. */
@@ -24,6 +25,20 @@ drain_waiters(struct callout *c)
 	struct cc_exec *e = cc_exec_of(cc, c);
 	int n = e != NULL && e->ce_waiting;
 
+	cc_unlock(cc);
+	return n;
+}
+
+/* 1 when a callout_drain() waits for the drain function of c's last
+ * invocation (c itself no longer runs), else 0. */
+static int
+drain_fn_waiters(struct callout *c)
+{
+	struct callout_cpu *cc = callout__lock(c);
+	int n = 0;
+
+	for (int i = 0; i < CE_NSLOTS; i++)
+		n += cc->cc_exec[i].ce_drained == c && cc->cc_exec[i].ce_waiting;
 	cc_unlock(cc);
 	return n;
 }
@@ -660,6 +675,62 @@ test_drain_waits_for_drain_function(void)
 	callout_shutdown();
 }
 
+/*
+ * callout_drain: "the callout subsystem does guarantee that the callout
+ * will be fully stopped before callout_drain() returns" - also when the
+ * callout is armed again on another CPU while the drain waits (core:
+ * "Nothing reschedules a callout being drained, but a careless caller may
+ * have moved it: follow it").  Here a drain waits for an async drain's
+ * drain function, which runs when the callout itself is done, so a reset
+ * onto CPU 1 is taken meanwhile.  The drain follows the callout there and
+ * removes the pending call (1): nothing is left behind in CPU 1's
+ * backend, and both backends stay intact.
+ */
+static void
+test_drain_follows_a_callout_moved_while_it_waits(void)
+{
+	struct blocker b = { 0 };
+	struct drainer d;
+	struct callout_stats st;
+	const char *why;
+	int n = 0, cpu = -1;
+
+	start_real(2, 0);
+	held_drain_started = held_drain_gate = held_drain_done = 0;
+	blocker_start(&b);
+	CHECK_EQ(b.c.c_cpu, 0);
+	CHECK_EQ(callout_async_drain(&b.c, held_drain_fn), 0);
+	astore(&b.gate, 1);
+	CHECK(WAIT_FOR(aload(&held_drain_started)));	/* c is done */
+	drainer_start(&d, &b.c, NULL);
+	CHECK(WAIT_FOR(drain_fn_waiters(&b.c) == 1));	/* blocked in drain */
+	CHECK_EQ(callout_reset_on(&b.c, 3600 * hz, count_fn, &n, 1), 0);
+	CHECK_EQ(b.c.c_cpu, 1);
+	CHECK(callout_pending(&b.c));
+	astore(&held_drain_gate, 1);
+	pthread_join(d.t, NULL);
+	CHECK_EQ(d.ret, 1);
+	CHECK(!callout_pending(&b.c));
+	CHECK(!callout_active(&b.c));
+	why = backends_broken(&cpu);
+	if (why != NULL)
+		fprintf(stderr, "  base %d: %s\n", cpu, why);
+	CHECK(why == NULL);
+	callout_stats_get(&st);
+	CHECK_EQ(st.pending, 0);
+	for (int i = 0; i < 2; i++) {	/* and on each base (the sum wraps) */
+		struct callout_cpu *cc = &callout__rt.cpus[i];
+
+		cc_lock(cc);
+		CHECK_EQ(cc->cc_stats.pending, 0);
+		cc_unlock(cc);
+	}
+	callout_shutdown();
+	callout_stats_get(&st);
+	CHECK_EQ(st.discarded, 0);	/* not left in a backend */
+	CHECK_EQ(n, 0);
+}
+
 /* From its own function: async-drain itself twice, with `second`. */
 static callout_func_t *second_drain;
 
@@ -1014,6 +1085,7 @@ main(void)
 	RUN(test_async_drain_running);
 	RUN(test_async_drain_beats_self_reschedule);
 	RUN(test_drain_waits_for_drain_function);
+	RUN(test_drain_follows_a_callout_moved_while_it_waits);
 	RUN(test_async_drain_twice);
 	RUN(test_async_drain_waiting_for_lock);
 	RUN(test_async_drain_shared_lock_two_cpus);

@@ -175,6 +175,52 @@ test_recycled_handle_validated_by_func_and_arg(void)
 	callout_shutdown();
 }
 
+/* A timeout function that untimeouts its own handle, then sets another
+ * timeout, all while it runs. */
+static struct callout_handle self_h, self_h2;
+static struct rec self_r, self_r2;
+
+static void
+self_untimeout_fn(void *arg)
+{
+	rec_fn(arg);
+	untimeout(self_untimeout_fn, arg, self_h);
+	self_h2 = timeout(rec_fn, &self_r2, 1);
+}
+
+/*
+ * "handles are recycled by the system" - once the system is done with
+ * them.  A timeout function that untimeouts its own handle is still
+ * running: its callout, which the softclock reads again when the call
+ * returns, is not handed to a timeout() made meanwhile.  It is recycled
+ * when the call has ended (the pool is LIFO: the timeouts after both
+ * have run get the second callout, then the first).
+ */
+static void
+test_running_timeout_recycled_only_after_its_call(void)
+{
+	struct rec r3 = { 0 }, r4 = { 0 };
+	struct callout_handle h3, h4;
+
+	start_manual(1, 0);
+	memset(&self_r, 0, sizeof(self_r));
+	memset(&self_r2, 0, sizeof(self_r2));
+	self_h = timeout(self_untimeout_fn, &self_r, 1);
+	callout_advance(SBT_1S);
+	CHECK_EQ(self_r.n, 1);
+	CHECK(self_h2.callout != NULL);
+	CHECK(self_h2.callout != self_h.callout);
+	CHECK_EQ(self_r2.n, 1);
+	h3 = timeout(rec_fn, &r3, 1);
+	h4 = timeout(rec_fn, &r4, 1);
+	CHECK(h3.callout == self_h2.callout);
+	CHECK(h4.callout == self_h.callout);
+	callout_advance(SBT_1S);
+	CHECK_EQ(r3.n, 1);
+	CHECK_EQ(r4.n, 1);
+	callout_shutdown();
+}
+
 /* Untimeouts a stale handle, with another function, until told to stop. */
 struct stale {
 	struct callout_handle h;
@@ -328,6 +374,7 @@ main(void)
 	RUN(test_untimeout_mismatch_does_nothing);
 	RUN(test_initialized_handles_are_no_ops);
 	RUN(test_recycled_handle_validated_by_func_and_arg);
+	RUN(test_running_timeout_recycled_only_after_its_call);
 	RUN(test_stale_handle_from_another_thread);
 	RUN(test_timeouts_run_with_giant);
 	RUN(test_periodic_timeout);

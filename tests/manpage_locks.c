@@ -434,6 +434,82 @@ test_giant_callout_may_be_used_without_giant(void)
 	CHECK_NO_PANIC(giant_callout_without_giant, NULL);
 }
 
+/* ------------------------------------------- the mutex(9) the lab provides */
+
+struct mtx_case {
+	int recurse;	/* MTX_RECURSE, and take it twice */
+	int what;	/* mtx_assert's argument */
+};
+
+static void
+assert_held_mutex(void *arg)
+{
+	const struct mtx_case *k = arg;
+	struct mtx m;
+
+	mtx_init(&m, "asserted", NULL, k->recurse ? MTX_RECURSE : MTX_DEF);
+	mtx_lock(&m);
+	if (k->recurse)
+		mtx_lock(&m);
+	mtx_assert(&m, k->what);
+}
+
+static void
+assert_free_mutex(void *arg)
+{
+	const struct mtx_case *k = arg;
+	struct mtx m;
+
+	mtx_init(&m, "asserted", NULL, MTX_DEF);
+	mtx_assert(&m, k->what);
+}
+
+/*
+ * The mutex(9) calls the consumers of callouts use with them (callout.h):
+ * mtx_assert() panics when the mutex is not in the state asked for (held
+ * or not, recursed or not) and is silent when it is; mtx_trylock() of a
+ * mutex this thread holds succeeds only for MTX_RECURSE, and mtx_owned()
+ * follows the holds.
+ */
+static void
+test_mutex_assert_trylock_owned(void)
+{
+	struct mtx m, r;
+
+	CHECK_PANICS(assert_held_mutex, (&(struct mtx_case){ 0, MA_NOTOWNED }),
+	    "\"asserted\" owned");
+	CHECK_PANICS(assert_free_mutex, (&(struct mtx_case){ 0, MA_OWNED }),
+	    "\"asserted\" not owned");
+	CHECK_PANICS(assert_held_mutex, (&(struct mtx_case){ 0, MA_OWNED |
+	    MA_RECURSED }), "\"asserted\" not recursed");
+	CHECK_PANICS(assert_held_mutex, (&(struct mtx_case){ 1, MA_OWNED |
+	    MA_NOTRECURSED }), "\"asserted\" recursed");
+	/* The controls: the state asked for, no panic. */
+	CHECK_NO_PANIC(assert_held_mutex, (&(struct mtx_case){ 0, MA_OWNED |
+	    MA_NOTRECURSED }));
+	CHECK_NO_PANIC(assert_held_mutex, (&(struct mtx_case){ 1, MA_OWNED |
+	    MA_RECURSED }));
+	CHECK_NO_PANIC(assert_free_mutex, (&(struct mtx_case){ 0, MA_NOTOWNED }));
+
+	mtx_init(&m, "plain", NULL, MTX_DEF);
+	mtx_init(&r, "recursive", NULL, MTX_RECURSE);
+	CHECK(!mtx_owned(&m));
+	CHECK(mtx_trylock(&m));
+	CHECK(mtx_owned(&m));
+	CHECK(!mtx_trylock(&m));		/* held, not recursive */
+	mtx_unlock(&m);
+	CHECK(!mtx_owned(&m));
+	CHECK(mtx_trylock(&r));
+	CHECK(mtx_trylock(&r));			/* recursed */
+	mtx_assert(&r, MA_OWNED | MA_RECURSED);
+	mtx_unlock(&r);
+	mtx_assert(&r, MA_OWNED | MA_NOTRECURSED);
+	mtx_unlock(&r);
+	CHECK(!mtx_owned(&r));
+	mtx_destroy(&m);
+	mtx_destroy(&r);
+}
+
 int
 main(void)
 {
@@ -446,5 +522,6 @@ main(void)
 	RUN(test_lock_must_be_held_debug);
 	RUN(test_base_lock_asserted_debug);
 	RUN(test_giant_callout_may_be_used_without_giant);
+	RUN(test_mutex_assert_trylock_owned);
 	return CHECK_EXIT();
 }

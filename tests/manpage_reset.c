@@ -9,6 +9,8 @@
 #include "manpage.h"
 #include "rng.h"
 
+#include "base.h"	/* white box: the clock threads' sleep */
+
 struct rec {
 	int n;
 	sbintime_t at;
@@ -555,6 +557,135 @@ test_rescheduling_keeps_every_deadline(void)
 	callout_shutdown();
 }
 
+/* ---------------------------------------- the real clock's wake-ups */
+
+static void
+wake_count_fn(void *arg)
+{
+	ainc(arg);
+}
+
+/* White box (base.h): on `cpu`'s base the clock thread is awake, or it
+ * sleeps until no later than the earliest deadline it must act on: in the
+ * backend, or a C_DIRECT_EXEC callout queued for it behind the sweep. */
+static int
+clock_wakes_in_time(int cpu)
+{
+	struct callout_cpu *cc = &callout__rt.cpus[cpu];
+	struct callout *d;
+	sbintime_t due;
+	int ok;
+
+	cc_lock(cc);
+	due = callout__rt.ops->next(cc->cc_be);
+	d = TAILQ_FIRST(&cc->cc_directq);
+	if (d != NULL && d->c_time < due)
+		due = d->c_time;
+	ok = cc->cc_wake == CC_AWAKE || cc->cc_wake <= due;
+	cc_unlock(cc);
+	return ok;
+}
+
+/* The clock thread of `cpu` sleeps until `when`. */
+static int
+clock_asleep_until(int cpu, sbintime_t when)
+{
+	struct callout_cpu *cc = &callout__rt.cpus[cpu];
+	int asleep;
+
+	cc_lock(cc);
+	asleep = cc->cc_wake != CC_AWAKE && cc->cc_wake == when;
+	cc_unlock(cc);
+	return asleep;
+}
+
+/* The softclock thread of `cpu` sleeps with nothing queued; *seq: the
+ * count of signals to it so far. */
+static int
+softclock_idle(int cpu, unsigned *seq)
+{
+	struct callout_cpu *cc = &callout__rt.cpus[cpu];
+	int idle;
+
+	cc_lock(cc);
+	idle = cc->cc_soft_ev.sleepers == 1 && TAILQ_EMPTY(&cc->cc_softq);
+	*seq = __atomic_load_n(&cc->cc_soft_ev.seq, __ATOMIC_ACQUIRE);
+	cc_unlock(cc);
+	return idle;
+}
+
+/* Nothing waits on `cpu`'s softclock queue for a thread that sleeps
+ * unsignalled since its signal count was seq. */
+static int
+softclock_signalled(int cpu, unsigned seq)
+{
+	struct callout_cpu *cc = &callout__rt.cpus[cpu];
+	int ok;
+
+	cc_lock(cc);
+	ok = TAILQ_EMPTY(&cc->cc_softq) || cc->cc_soft_ev.sleepers == 0 ||
+	    __atomic_load_n(&cc->cc_soft_ev.seq, __ATOMIC_ACQUIRE) != seq;
+	cc_unlock(cc);
+	return ok;
+}
+
+/*
+ * The real clock is tickless: its clock thread sleeps until the earliest
+ * deadline, its softclock thread until there is work.  Every reset that
+ * makes work earlier must wake the one that does it - a pending callout
+ * moved earlier, a new one before the others, and a deadline already
+ * past ("the window is adjusted to start at the current time"), ordinary
+ * or C_DIRECT_EXEC - or the callout runs late by up to the clock thread's
+ * longest nap (10 s), which the other real-clock tests, waiting up to
+ * 20 s, would not notice.  Checked on the bases' state after each reset,
+ * so that the outcome never depends on timing; and each callout runs.
+ */
+static void
+test_real_clock_wakes_for_earlier_work(void)
+{
+	struct callout a, b, d, s;
+	int na = 0, nb = 0, nd = 0, ns = 0;
+	unsigned seq0 = 0;
+
+	start_real(1, 0);
+	callout_init(&a, 1);
+	callout_init(&b, 1);
+	callout_init(&d, 1);
+	callout_init(&s, 1);
+	CHECK_EQ(callout_reset_sbt(&a, 3600 * SBT_1S, 0, wake_count_fn, &na,
+	    0), 0);
+	CHECK(WAIT_FOR(clock_asleep_until(0, a.c_time)));
+	/* Pending, moved earlier (in place where the backend can). */
+	CHECK_EQ(callout_reset_sbt(&a, 1800 * SBT_1S, 0, wake_count_fn, &na,
+	    0), 1);
+	CHECK(clock_wakes_in_time(0));
+	CHECK(WAIT_FOR(clock_asleep_until(0, a.c_time)));
+	/* Not pending, before it. */
+	CHECK_EQ(callout_reset_sbt(&b, 900 * SBT_1S, 0, wake_count_fn, &nb,
+	    0), 0);
+	CHECK(clock_wakes_in_time(0));
+	CHECK(WAIT_FOR(clock_asleep_until(0, b.c_time)));
+	/* Past, for the clock thread: it must wake, and not sleep again
+	 * before it has run it. */
+	CHECK_EQ(callout_reset_sbt(&d, 1, 0, wake_count_fn, &nd,
+	    C_ABSOLUTE | C_DIRECT_EXEC), 0);
+	CHECK(clock_wakes_in_time(0));
+	CHECK(WAIT_FOR(aload(&nd) == 1 || !clock_wakes_in_time(0)));
+	CHECK_EQ(aload(&nd), 1);
+	/* Past, for the softclock thread: it is signalled. */
+	CHECK(WAIT_FOR(softclock_idle(0, &seq0)));
+	CHECK_EQ(callout_reset_sbt(&s, 1, 0, wake_count_fn, &ns, C_ABSOLUTE), 0);
+	CHECK(softclock_signalled(0, seq0));
+	CHECK(WAIT_FOR(aload(&ns) == 1));
+	/* And b, pending, moved to soon: it runs. */
+	CHECK_EQ(callout_reset_sbt(&b, SBT_1MS, 0, wake_count_fn, &nb, 0), 1);
+	CHECK(clock_wakes_in_time(0));
+	CHECK(WAIT_FOR(aload(&nb) == 1));
+	CHECK_EQ(aload(&na), 0);
+	CHECK_EQ(callout_stop(&a), 1);
+	callout_shutdown();
+}
+
 int
 main(void)
 {
@@ -569,5 +700,6 @@ main(void)
 	RUN(test_reset_under_lock_cancels_waiting_invocation);
 	RUN(test_reset_while_running);
 	RUN(test_rescheduling_keeps_every_deadline);
+	RUN(test_real_clock_wakes_for_earlier_work);
 	return CHECK_EXIT();
 }

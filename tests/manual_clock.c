@@ -121,6 +121,39 @@ test_due_exactly_at_the_end_of_an_advance(void)
 	callout_shutdown();
 }
 
+/*
+ * DESIGN.md §1: callout_advance runs every callout that falls due, in
+ * time order, each seeing its own deadline in sbinuptime() - also when
+ * ordinary and C_DIRECT_EXEC callouts fall due inside one tick, which
+ * leaves the backend at once and waits on the base's two due queues:
+ * after an ordinary callout has run, a direct one due before the next
+ * ordinary one runs first, at its own time, and the other way round.
+ */
+static void
+test_direct_and_ordinary_inside_one_tick(void)
+{
+	struct callout c[4];
+	struct seen s[4];
+	static const int flags[4] = { 0, C_DIRECT_EXEC, 0, C_DIRECT_EXEC };
+	sbintime_t t0;
+
+	start_manual(1, 0);
+	callout_advance(tick_sbt);
+	t0 = sbinuptime();
+	memset(s, 0, sizeof(s));
+	for (int i = 0; i < 4; i++) {
+		callout_init(&c[i], 1);
+		callout_reset_sbt(&c[i], (2 * i + 1) * (tick_sbt / 8), 0, record,
+		    &s[i], flags[i]);
+	}
+	callout_advance(tick_sbt);
+	for (int i = 0; i < 4; i++) {
+		CHECK_EQ(s[i].n, 1);
+		CHECK_EQ(s[i].at[0], t0 + (2 * i + 1) * (tick_sbt / 8));
+	}
+	callout_shutdown();
+}
+
 static struct callout chain[3];
 static struct seen chain_seen[3];
 
@@ -455,6 +488,7 @@ main(void)
 	RUN(test_time_starts_at_zero_and_moves_only_by_advance);
 	RUN(test_hz_tick_sbt_and_ticks);
 	RUN(test_due_exactly_at_the_end_of_an_advance);
+	RUN(test_direct_and_ordinary_inside_one_tick);
 	RUN(test_scheduled_for_now_from_a_function);
 	RUN(test_random_deadlines_fire_exactly_once_at_their_time);
 	RUN(test_periodic_through_a_large_advance);

@@ -19,6 +19,8 @@
  *   thread switch  a pending callout re-armed with C_DIRECT_EXEC: runs
  *                  from the clock thread's queue, once
  *   stopped        not pending: callout_reset_sbt returns 0, arms it
+ *   new argument   a pending callout re-armed with another argument, after
+ *                  callout_deactivate: the new argument, active again
  *   precision      a C_PREL flag: the general path, same deadline
  *   far, negative  a relative time that reaches SBT_MAX, or passes it, or
  *                  is negative: the general path, which clamps it (just
@@ -278,6 +280,45 @@ test_stopped_and_precision(void)
 	end(&home);
 }
 
+/*
+ * "The callout_reset() functions accept a func argument which identifies
+ * the function to be called when the time expires.  ... Upon invocation,
+ * func will receive arg as its only argument", and "The callout subsystem
+ * marks a callout as active when a timeout is set": a pending callout
+ * moved in place takes the new function's argument and is active again,
+ * also after callout_deactivate().  Through the fast path (flags 0), the
+ * owned path the general reset shares with it (a C_PREL flag), and the
+ * ticks variant (C_HARDCLOCK).
+ */
+static void
+test_new_argument_and_active(void)
+{
+	struct probe home = { 0 }, p = { 0 }, q = { 0 }, r = { 0 }, s = { 0 };
+
+	begin(&home, 1);
+	callout_init(&p.c, 1);
+	CHECK_EQ(callout_reset_sbt(&p.c, 2 * SBT_1MS, 0, probe_fn, &p, 0), 0);
+	callout_deactivate(&p.c);
+	CHECK_EQ(callout_reset_sbt(&p.c, 4 * SBT_1MS, 0, probe_fn, &q, 0), 1);
+	CHECK(callout_active(&p.c));
+	CHECK(p.c.c_arg == &q);
+	callout_deactivate(&p.c);
+	CHECK_EQ(callout_reset_sbt(&p.c, 6 * SBT_1MS, 0, probe_fn, &r,
+	    C_PREL(2)), 1);
+	CHECK(callout_active(&p.c));
+	CHECK(p.c.c_arg == &r);
+	callout_deactivate(&p.c);
+	CHECK_EQ(callout_reset(&p.c, 8, probe_fn, &s), 1);
+	CHECK(callout_active(&p.c));
+	CHECK(p.c.c_arg == &s);
+	bases_intact();
+	callout_advance(20 * SBT_1MS);
+	CHECK_EQ(p.calls + q.calls + r.calls, 0);
+	CHECK_EQ(s.calls, 1);
+	CHECK(callout_active(&p.c));		/* survives the expiry */
+	end(&home);
+}
+
 static void
 test_far_and_negative(void)
 {
@@ -374,6 +415,7 @@ main(void)
 	RUN(test_behind_the_sweep);
 	RUN(test_thread_switch);
 	RUN(test_stopped_and_precision);
+	RUN(test_new_argument_and_active);
 	RUN(test_far_and_negative);
 	RUN(test_unlocked_panics);
 	return CHECK_EXIT();

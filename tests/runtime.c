@@ -263,6 +263,47 @@ test_shutdown_drops_pending_and_restart_works(void)
 	}
 }
 
+static void
+nop_fn(void *arg)
+{
+	(void)arg;
+}
+
+/*
+ * "The callout_stop() and callout_drain() functions always clear both the
+ * active and pending flags before returning" - also with no runtime
+ * running.  Callouts that expired normally keep their active flag ("it
+ * does not clear it when a callout expires normally"), and so through
+ * callout_shutdown(); then stop, drain and async drain return -1 (not
+ * set, or already serviced), clear the flag, and start no runtime.
+ */
+static void
+test_stop_and_drain_after_shutdown(void)
+{
+	struct callout c[3];
+	int calls = 0;
+
+	start_manual(1, 0);
+	for (int i = 0; i < 3; i++) {
+		callout_init(&c[i], 1);
+		callout_reset(&c[i], 1, count_fn, &calls);
+	}
+	callout_advance(SBT_1S);
+	CHECK_EQ(calls, 3);
+	callout_shutdown();
+	for (int i = 0; i < 3; i++) {
+		CHECK(callout_active(&c[i]));
+		CHECK(!callout_pending(&c[i]));
+	}
+	CHECK_EQ(callout_stop(&c[0]), -1);
+	CHECK_EQ(callout_drain(&c[1]), -1);
+	CHECK_EQ(callout_async_drain(&c[2], nop_fn), -1);
+	for (int i = 0; i < 3; i++)
+		CHECK(!callout_active(&c[i]));
+	CHECK(callout_backend_current() == NULL);	/* none started */
+	CHECK_EQ(calls, 3);
+}
+
 static void *
 shutdown_main(void *arg)
 {
@@ -417,6 +458,7 @@ main(void)
 	RUN(test_lazy_start_after_other_hz);
 	RUN(test_concurrent_lazy_start);
 	RUN(test_shutdown_drops_pending_and_restart_works);
+	RUN(test_stop_and_drain_after_shutdown);
 	RUN(test_shutdown_waits_for_running_function);
 	RUN(test_stats);
 	RUN(test_ncpus);
