@@ -36,7 +36,7 @@ json micro.json "no case failed" '[.benchmarks[] | select(.error_occurred // fal
 json micro.json "has rearm/api cases" '[.benchmarks[] | .run_name | select(startswith("rearm/api/"))] | length > 0'
 json micro.json "has expire/api cases" '[.benchmarks[] | .run_name | select(startswith("expire/api/"))] | length > 0'
 json micro.json "has tick_busy cases" '[.benchmarks[] | .run_name | select(startswith("tick_busy/"))] | length > 0'
-json micro.json "has the floor and the read floor" '[.benchmarks[] | .run_name | select(startswith("rearm/floor/"))] | length > 0
+json micro.json "has the floor and the read floor" '([.benchmarks[] | .run_name | select(startswith("rearm/floor/"))] | length > 0)
     and ([.benchmarks[] | .run_name | select(startswith("rearm/readfloor/"))] | length > 0)'
 GOAL_CASES='(.runs | length) >= 2
     and (.context.git_commit | length) > 0 and .context.goal_n > 0

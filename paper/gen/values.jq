@@ -78,7 +78,7 @@ def cross_sentence($rows; $case; $dist; $what):
     elif $x.kind == "never" then
       "The heap's \($what) stays cheaper than the wheel's over the whole measured range, \($r[0].n | nfmt) to \($r[-1].n | nfmt) (wheel/heap from \($r | map(.r) | min | sig) to \($r | map(.r) | max | sig)): the $O(1)$ wheel does not overtake the $O(\\log n)$ heap here." + $noise
     elif $x.kind == "ends_above" then
-      "The wheel's and the heap's \($what) cross back and forth, and at the largest $N$, \($r[-1].n | nfmt), the heap is the cheaper (wheel/heap \($r[-1].r | sig)): no stable crossover in the measured range." + $noise
+      "The wheel's and the heap's \($what) cross back and forth, and at the largest $N$, \($r[-1].n | nfmt), \(if $r[-1].tie then "they are level within the noise" else "the heap is the cheaper" end) (wheel/heap \($r[-1].r | sig)): no stable crossover in the measured range." + $noise
     else
       "The wheel's \($what) overtakes the heap's between $N=$\($x.lo | nfmt) and $N=$\($x.hi | nfmt) (interpolated: $N\\approx$\($x.at | nfmt)) and stays cheaper up to \($r[-1].n | nfmt) (wheel/heap \($r[-1].r | sig) there)"
       + (if $x.kind == "noisy" then "; below that the ratio crosses 1 more than once, which is noise at these sizes." else "." end)
@@ -90,9 +90,11 @@ def cross_verdict($rows; $case; $dist):
             series($rows; $case; "api"; "heap"; $dist)) as $x
   | if $x.kind == "none" then null
     elif all($x.r[]; .tie) then "within noise at every $N$"
-    elif ($x.kind == "always" or $x.kind == "once" or $x.kind == "noisy") then
-      "holds" + (if $x.r[-1].tie then " (within noise at the largest $N$)" else "" end)
-    else "does not hold" end;
+    else
+      (if ($x.kind == "always" or $x.kind == "once" or $x.kind == "noisy") then "holds"
+       else "does not hold" end)
+      + (if $x.r[-1].tie then " (within noise at the largest $N$)" else "" end)
+    end;
 
 def ntimes: if . == 0 then "never" elif . == 1 then "once" else "\(.) times" end;
 

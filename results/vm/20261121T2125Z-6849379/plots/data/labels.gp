@@ -1,0 +1,15 @@
+machine = "vm (AMD EPYC, 2 CPUs)"
+commit = "6849379"
+run_date = "2026-11-21T21:25:49Z"
+run_mode = "full"
+allocator = "jemalloc 5.3.0_0"
+micro_config = "median of 3 repetitions, wall time"
+load_config = "1 thread, drain sync, precision default, hz 1000"
+prec_config = "10000 conns, 1 thread, drain sync, 2 s"
+ticks_busy_n = "1e5"
+ticks_empty_n = "1e5"
+ticks_count = "4200"
+ticks_preempted = "12"
+bytes_alloc = "jemalloc"
+sweep_conns_min = 1000
+sweep_conns_max = 1000000
