@@ -144,19 +144,29 @@ expire_to(const struct callout_backend_ops *ops, void *be, sbintime_t now,
 	*expired += due_walk(&due, timers, inside, NTIMERS, now);
 }
 
+/* A new, empty structure at `now`, with nothing inside it; NULL: failed
+ * (a check has said so). */
+static void *
+fresh(const struct callout_backend_ops *ops, sbintime_t now)
+{
+	void *be = ops->create(now);
+
+	CHECK(be != NULL);
+	memset(inside, 0, sizeof(inside));
+	return be;
+}
+
 static void
 run(const struct callout_backend_ops *ops, long nops, uint64_t seed, int far)
 {
 	uint64_t s = seed;
 	sbintime_t now = (sbintime_t)rng_below(&s, 1000 * SBT_1S);
-	void *be = ops->create(now);
+	void *be = fresh(ops, now);
 	long expired = 0, inserted = 0, rescheduled = 0, kept = 0, edges = 0;
 
 	CHECK(!ops->keeps || ops->reschedule != NULL);
-	CHECK(be != NULL);
 	if (be == NULL)
 		return;
-	memset(inside, 0, sizeof(inside));
 	for (long op = 0; op < nops && check_failures == 0; op++) {
 		int i = (int)rng_below(&s, NTIMERS);
 		uint64_t what = rng_below(&s, 10);
@@ -252,13 +262,11 @@ pushed_back(const struct callout_backend_ops *ops)
 {
 	const int n = 128;
 	sbintime_t now = 1000 * SBT_1S;
-	void *be = ops->create(now);
+	void *be = fresh(ops, now);
 	long expired = 0;
 
-	CHECK(be != NULL);
 	if (be == NULL)
 		return;
-	memset(inside, 0, sizeof(inside));
 	for (int i = 0; i < n; i++) {
 		timers[i].c_time = now + (i + 1) * SBT_1MS;
 		CHECK_EQ(ops->insert(be, &timers[i]), 0);
@@ -295,13 +303,11 @@ pushed_past(const struct callout_backend_ops *ops)
 {
 	const sbintime_t g = (sbintime_t)ustosbt(CALLOUT_WHEEL_TICK_US);
 	sbintime_t now = 1000 * SBT_1S, t = (now / g + 5) * g;
-	void *be = ops->create(now);
+	void *be = fresh(ops, now);
 	long expired = 0;
 
-	CHECK(be != NULL);
 	if (be == NULL)
 		return;
-	memset(inside, 0, sizeof(inside));
 	timers[0].c_time = t + g / 2;
 	CHECK_EQ(ops->insert(be, &timers[0]), 0);
 	inside[0] = 1;
