@@ -10,6 +10,7 @@ extern const struct callout_backend_ops callout_backend_list;
 extern const struct callout_backend_ops callout_backend_wheel;
 extern const struct callout_backend_ops callout_backend_hierarchical;
 extern const struct callout_backend_ops callout_backend_heap;
+extern const struct callout_backend_ops callout_backend_heap4;
 
 /* In the order the README's table lists them. */
 const struct callout_backend_ops *const callout_backends[] = {
@@ -17,6 +18,7 @@ const struct callout_backend_ops *const callout_backends[] = {
 	&callout_backend_wheel,
 	&callout_backend_hierarchical,
 	&callout_backend_heap,
+	&callout_backend_heap4,
 	NULL,
 };
 

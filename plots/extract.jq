@@ -10,16 +10,17 @@
 # type per level: api solid, backend dashed, floor dotted, read floor
 # dash-dotted.
 def color_of($impl):
-  {list: "#CC79A7", wheel: "#0072B2", heap: "#D55E00", hierarchical: "#009E73",
-   libev: "#E69F00", libevent: "#56B4E9", libuv: "#8C564B", dpdk: "#7F7F7F",
+  {list: "#CC79A7", wheel: "#0072B2", heap: "#D55E00", heap4: "#8B2500",
+   hierarchical: "#009E73", libev: "#E69F00", libevent: "#56B4E9", libuv: "#8C564B", dpdk: "#7F7F7F",
    rec64: "#000000"}[$impl] // "#17BECF";
 def dt_of($level): {api: 1, backend: 2, peer: 1, floor: 3, readfloor: 4}[$level] // 1;
 def pt_of($level): {api: 7, backend: 6, peer: 5, floor: 2, readfloor: 4}[$level] // 1;
 def level_rank($level): {api: 0, backend: 1, peer: 2, floor: 3, readfloor: 4}[$level] // 5;
-# Backends in the order of the paper (scheme 2, 6, 7, 3), then the peers.
+# Backends in the order of the paper (scheme 2, 6, 7, 3 binary and 4-ary),
+# then the peers.
 def impl_rank($impl):
-  {list: 0, wheel: 1, hierarchical: 2, heap: 3, libev: 4, libevent: 5, libuv: 6,
-   dpdk: 7, rec64: 8}[$impl] // 9;
+  {list: 0, wheel: 1, hierarchical: 2, heap: 3, heap4: 4, libev: 5, libevent: 6,
+   libuv: 7, dpdk: 8, rec64: 9}[$impl] // 10;
 
 def series($level; $impl; $title; $points):
   {title: $title, color: color_of($impl), dt: dt_of($level), pt: pt_of($level),

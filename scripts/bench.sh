@@ -60,7 +60,7 @@ need_counts BYTES_N 1000000000 16
 need_counts TICKS
 need_counts WINDOW_N
 need_counts PROCESSES 99
-need_words SWEEP_BACKENDS list wheel hierarchical heap
+need_words SWEEP_BACKENDS list wheel hierarchical heap heap4
 need_counts SWEEP_THREADS 1024
 need_counts SWEEP_CONNS
 need_words SWEEP_DRAINS sync async

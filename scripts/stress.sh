@@ -20,7 +20,7 @@ QUICK) lifecycles=20000 suites="--suite stress" chunk=1s ;;
 '') lifecycles=1000000 suites="--suite stress --suite stress-long" chunk=5s ;;
 *) echo "usage: $0 [QUICK]" >&2; exit 2 ;;
 esac
-backends="list wheel hierarchical heap"
+backends="list wheel hierarchical heap heap4"
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 passed=0 failed=0

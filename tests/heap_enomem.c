@@ -1,5 +1,6 @@
 /*
- * heap_enomem.c - the heap backend when its allocator fails.
+ * heap_enomem.c - the heap backends (heap, heap4) when their allocator
+ * fails.
  *
  * Replaces callout_heap_realloc with one that can be told to fail, fills a
  * heap until insert has to grow the array, and checks that the failed
@@ -8,8 +9,9 @@
  * earlier all expire, in deadline order.  Then growth is allowed again and
  * must succeed, and create must return NULL, leaking nothing, when it
  * cannot allocate.  Last, an allocator that moves every block to the other
- * 16-byte phase of a 32-byte boundary makes the heap shift its entries as
- * it grows (it keeps its array 32-byte aligned); they must survive that.
+ * 16-byte phase makes the heap shift its entries as it grows (it keeps its
+ * array aligned to its children's block, 32 or 64 bytes); they must
+ * survive that.
  */
 #include <errno.h>
 #include <malloc.h>
@@ -36,7 +38,8 @@
 #endif
 
 extern const struct callout_backend_ops callout_backend_heap;
-static const struct callout_backend_ops *ops = &callout_backend_heap;
+extern const struct callout_backend_ops callout_backend_heap4;
+static const struct callout_backend_ops *ops;
 
 static struct callout timers[MAXTIMERS], before[MAXTIMERS];
 static int allocs_left = -1;	/* allocations that succeed; -1: all */
@@ -249,10 +252,18 @@ create_fails_cleanly(void)
 int
 main(void)
 {
-	callout_heap_realloc = test_realloc;
-	RUN(failed_growth_changes_nothing);
-	RUN(growth_works_after_a_failure);
-	RUN(create_fails_cleanly);
-	RUN(growth_keeps_entries_when_shifted);
+	const struct callout_backend_ops *heaps[] = {
+		&callout_backend_heap, &callout_backend_heap4,
+	};
+
+	for (size_t i = 0; i < sizeof(heaps) / sizeof(heaps[0]); i++) {
+		ops = heaps[i];
+		printf("%s:\n", ops->name);
+		callout_heap_realloc = test_realloc;
+		RUN(failed_growth_changes_nothing);
+		RUN(growth_works_after_a_failure);
+		RUN(create_fails_cleanly);
+		RUN(growth_keeps_entries_when_shifted);
+	}
 	return CHECK_EXIT();
 }

@@ -104,8 +104,8 @@ def backend_order($rows):
 # V&L's class of an operation: what a structure's cost per operation does
 # as N grows.  The expectation of each backend is the paper's Table 1.
 def expected($case; $impl):
-  { rearm: {list: "n", wheel: "1", hierarchical: "1", heap: "log"},
-    expire: {list: "1", wheel: "1", hierarchical: "1", heap: "log"} }
+  { rearm: {list: "n", wheel: "1", hierarchical: "1", heap: "log", heap4: "log"},
+    expire: {list: "1", wheel: "1", hierarchical: "1", heap: "log", heap4: "log"} }
   [$case][$impl] // null;
 
 def class_name: {"1": "$O(1)$", "log": "$O(\\log n)$", "n": "$O(n)$"}[.];
