@@ -26,12 +26,22 @@
  *
  * Why two arities: the array starts on a 16d-byte boundary, so the d
  * children of a node fill one aligned block, half a cache line for d = 2
- * and a whole one for d = 4.  A sift step then reads one line either way,
- * and the 4-ary heap is half as deep (10 levels at 10^6 callouts, not 20).
- * Each level a sift passes also writes the index of the callout it moves,
- * a cache miss at that N, so the 4-ary heap expires at 10^6 in about 0.4
- * of the binary heap's time, measured side by side (README, "Backends").
- * The binary heap stays as the textbook reference and the design's `heap`.
+ * and a whole one for d = 4.  A sift step reads one line either way, and
+ * the 4-ary heap is half as deep (10 levels at 10^6 callouts, not 20), so
+ * it moves half as many entries, each move a write of the moved callout's
+ * index that misses the cache at that N.  It pays with three comparisons
+ * a step instead of one.  The binary heap stays as the design's `heap`
+ * and the textbook reference; README, "Backends", has the two side by side.
+ *
+ * The child a sift-down step follows is picked with a branch, not with
+ * arithmetic on the comparison's result (c += a[c+1] < a[c]).  The branch
+ * is mispredicted about half the time, but while it is predicted the next
+ * level's load starts at once, so the misses of several levels overlap;
+ * the branchless form makes every level's load wait for the previous
+ * level's comparison.  Side by side at 10^6 callouts, the branchless
+ * binary heap (up to e406870) expired in about 2.4 times the time of this
+ * one.  Check the generated code when changing heap_sift_down: a compiler
+ * that turns the branch into a cmov brings the chain back.
  *
  * Lazy re-arm: an entry's key is the callout's deadline when it was keyed,
  * and a re-arm to that key or later only writes c_time (the core does it
@@ -185,7 +195,7 @@ heap_sift_down(size_t d, struct heap_entry *a, size_t last, size_t i,
 
 	while ((c = heap_child(d, i)) <= last) {
 		m = c;			/* the sentinels after last never win */
-		for (size_t k = 1; k < d; k++)
+		for (size_t k = 1; k < d; k++)	/* a branch: see the top */
 			if (a[c + k].when < a[m].when)
 				m = c + k;
 		if (a[m].when >= e.when)
