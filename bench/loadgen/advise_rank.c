@@ -277,27 +277,41 @@ note_revolution(struct adv_run *run)
 	note(a, "%s", s);
 }
 
+/* One note for the heaps: on the pick if it is one, else on the heap
+ * whose run cost the least. */
 static void
 note_heap(struct adv_run *run)
 {
 	struct adv_advice *a = &run->a;
-	int h = find(run, "heap");
+	static const char *const heaps[] = { "heap", "heap4" };
+	int h = -1;
 
-	if (!measured(run, h))
+	for (size_t k = 0; k < sizeof(heaps) / sizeof(heaps[0]); k++) {
+		int i = find(run, heaps[k]);
+
+		if (!measured(run, i))
+			continue;
+		if (i == a->pick || h < 0 ||
+		    (h != a->pick && run->b[i].m.allin_ns < run->b[h].m.allin_ns))
+			h = i;
+	}
+	if (h < 0)
 		return;
 	const struct adv_manual *hm = &run->b[h].m;
 	double lg = hm->pending_mean > 1 ? log2(hm->pending_mean) : 0;
 
 	if (h == a->pick)
-		note(a, "heap wins here with ~%.0f callouts pending, but its re-arm (%s) "
-		    "and expiry (%s) grow with log2 N (%.1f here) and the wheels' do "
-		    "not: for many more connections run advise again with that --conns",
-		    hm->pending_mean, T(rearm_of(hm)), E(hm), lg);
+		note(a, "%s wins here with ~%.0f callouts pending, but its re-arm (%s) "
+		    "and expiry (%s) grow with log N (log2 N = %.1f here) and the "
+		    "wheels' do not: for many more connections run advise again with "
+		    "that --conns", run->b[h].name, hm->pending_mean,
+		    T(rearm_of(hm)), E(hm), lg);
 	else
-		note(a, "heap: re-arm %s, expiry %s, with ~%.0f pending; both grow "
-		    "with log2 N (%.1f here) as the heap deepens, and the wheels' do "
-		    "not: for many more connections run advise again with that --conns",
-		    T(rearm_of(hm)), E(hm), hm->pending_mean, lg);
+		note(a, "%s: re-arm %s, expiry %s, with ~%.0f pending; both grow "
+		    "with log N (log2 N = %.1f here) as the heap deepens, and the "
+		    "wheels' do not: for many more connections run advise again "
+		    "with that --conns", run->b[h].name, T(rearm_of(hm)), E(hm),
+		    hm->pending_mean, lg);
 }
 
 static void
