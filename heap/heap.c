@@ -31,7 +31,7 @@
  * it moves half as many entries, each move a write of the moved callout's
  * index that misses the cache at that N.  It pays with three comparisons
  * a step instead of one.  The binary heap stays as the design's `heap`
- * and the textbook reference; README, "Backends", has the two side by side.
+ * and the textbook reference; README, "Two heaps", has the two side by side.
  *
  * The child a sift-down step follows is picked with a branch, not with
  * arithmetic on the comparison's result (c += a[c+1] < a[c]).  The branch

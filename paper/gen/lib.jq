@@ -24,6 +24,10 @@ def grp:
   else . end;
 
 # Three significant digits, at most; integers from 100 on.
+# A small count in words ("five"); digits past ten.
+def numword: ["none", "one", "two", "three", "four", "five", "six", "seven",
+  "eight", "nine", "ten"][.] // tostring;
+
 def sig:
   if . == null or (type != "number") then null
   elif (. | fabs) >= 100 then (round | tostring | grp)

@@ -135,7 +135,9 @@ def table_guide($rows):
            (.tied | map(esc) | join(" $\\approx$ ")),
            (.entries[0:2] | map("\(.b | esc) \(.v | guide_unit_fmt($u))") | join(", next "))])
   | if length == 0 then missing_table(1; "nothing to pick from")
-    else tabular("llll"; ["workload", "figure", "pick", "measured"]; .) end;
+    # Wrapping columns: a pick can name several backends within noise.
+    else tabular("@{}p{0.25\\linewidth}p{0.15\\linewidth}p{0.2\\linewidth}p{0.32\\linewidth}@{}";
+                 ["workload", "figure", "pick", "measured"]; .) end;
 
 def table_config:
   paper_values as $v

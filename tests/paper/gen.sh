@@ -155,6 +155,33 @@ for t in rearm expire growth peers guide tail precision bytes load config; do
 done
 ok "every table is a tabular"
 
+# The abstract speaks for the backend that meets the most goals, not for
+# the cheapest re-arm.  heap4 re-arms in 40/100 = 0.4 of libev but expires
+# in 200.1/400 = 0.50025 (missed by a hair: printed 0.5003, not 0.5); the
+# wheel re-arms in 0.45 and expires in 0.25, two goals to heap4's one.
+cp "$res/goal.json" "$tmp/goal.json.saved"
+goal_two() {	# WITH_WHEEL (true or false)
+	jq -n --argjson w "$1" '
+def r($name; $ns): {run_name: "\($name)/1000000/manual_time", run_type: "iteration",
+  real_time: $ns, time_unit: "ns"};
+def proc: [r("rearm/api/heap4/rto"; 40), r("expire/api/heap4/spread1s"; 200.1) + {fired: 1},
+  r("rearm/peer/libev/rto"; 100), r("rearm/floor/rec64/rto"; 10),
+  r("expire/peer/libev/spread1s"; 400) + {fired: 1}]
+  + (if $w then [r("rearm/api/wheel/rto"; 45), r("expire/api/wheel/spread1s"; 100) + {fired: 1}]
+     else [] end);
+{context: {goal_n: 1000000}, runs: [{process: 1, benchmarks: proc}]}' >"$res/goal.json"
+}
+full_out=$out
+out=$tmp/gen-goal
+goal_two true
+sh "$root/paper/gen/gen.sh" "$res" "$out" 2>"$tmp/err-goal" || fail "gen.sh with two goal backends: $(cat "$tmp/err-goal")"
+expect goal.abstract "Two of the project's three performance goals are met at*texttt{wheel} re-arms in 0.45 times*expires in 0.25 times*4.5 times the floor*" "the abstract takes the backend meeting the most goals"
+goal_two false
+sh "$root/paper/gen/gen.sh" "$res" "$out" 2>"$tmp/err-goal" || fail "gen.sh with heap4 alone: $(cat "$tmp/err-goal")"
+expect goal.abstract "One of the project's three performance goals is met at*texttt{heap4} re-arms in 0.4 times*expires in 0.5003 times (at most 0.5)*" "a ratio just over its goal shows the digits that tell"
+out=$full_out
+cp "$tmp/goal.json.saved" "$res/goal.json"
+
 # The same folder without ticks.json, the load runs and goal-records.json
 # (absent from older folders: not noted).
 rm -f "$res/ticks.json" "$res/goal-records.json"
