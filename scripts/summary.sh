@@ -125,9 +125,9 @@ row([ "best peer",
     ( ($g | goal_backends($metric; $backends))[] as $b
       | ($g | goal_ratios($metric; $b)) as $r
       | select($r.rearm_libev != null or $r.expire_libev != null)
-      | "    \($b | rpad(13)) re-arm/libev \($r.rearm_libev | spread_fmt) (goal <= 0.5),"
-        + " re-arm/floor \($r.rearm_floor | spread_fmt) (<= 3),"
-        + " expire/libev \($r.expire_libev | spread_fmt) (<= 0.5)" )
+      | "    \($b | rpad(13)) re-arm/libev \($r.rearm_libev | goal_spread_fmt(0.5)) (goal <= 0.5),"
+        + " re-arm/floor \($r.rearm_floor | goal_spread_fmt(3)) (<= 3),"
+        + " expire/libev \($r.expire_libev | goal_spread_fmt(0.5)) (<= 0.5)" )
     end ),
 ( ($window[0] // null) as $w | ($goal[0] // null) as $g
   | if $w == null or $g == null then empty else

@@ -90,6 +90,16 @@ def goal_backends($metric; $order):
 # {med, lo, hi} as "med [lo, hi]"; null: n/a.
 def spread_fmt: if . == null then "n/a" else "\(.med | fmt) [\(.lo | fmt), \(.hi | fmt)]" end;
 
+# The same for a goal's ratio, whose median gets the digits that tell when
+# fmt would round it onto the goal $t without it being $t (0.5002 against
+# 0.5: missed, though fmt prints 0.5).
+def goal_fmt($t):
+  if . == null then "n/a"
+  elif . != $t and fmt == ($t | fmt) then (. * 10000 | round) / 10000 | tostring
+  else fmt end;
+def goal_spread_fmt($t):
+  if . == null then "n/a" else "\(.med | goal_fmt($t)) [\(.lo | fmt), \(.hi | fmt)]" end;
+
 # Input goal.json, with $w the window.json of the same run (micro_window:
 # a bare read-compare-store costs t0_ns at the goal's N, plus
 # ns_per_instruction for each instruction behind it): how many

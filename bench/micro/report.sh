@@ -113,7 +113,7 @@ $micro_in[0] as $m
     | ($g.context.record_bytes // "dense") as $rb
     | ($g | goal_rows($metric)) as $per
     | ($g | goal_backends($metric; $backends)) as $gb
-    | def show($s; $t): ($s | spread_fmt) + (if $s == null then "" else verdict($s.med; $t) end);
+    | def show($s; $t): ($s | goal_spread_fmt($t)) + (if $s == null then "" else verdict($s.med; $t) end);
       def ns($k): [$per[][] | select(.case == $k[0] and .level == $k[1] and .impl == $k[2]
                                      and .dist == $k[3] and .n == $gn)
                    | if $k[0] == "expire" then .per_fired else .ns end]

@@ -61,12 +61,16 @@ run summary "$ROOT/scripts/summary.sh"
 expect "summary: the goal line" "re-arm/libev 0.55 [0.4, 0.9] (goal <= 0.5), re-arm/floor 12.5 [10, 18] (<= 3), expire/libev 0.25 [0.25, 0.25]" "$tmp/summary.txt"
 
 # goal-records.json (layouts.sh with RECORD_BYTES): its own block and
-# line, against its own floor (rec1024): api/floor 60/20 and 80/20 -> 3.5.
+# line, against its own floor (rec1024): api/floor 60/20 and 80/20 -> 3.5;
+# expiry 200.08 / 400 = 0.5002, which rounds onto the goal without
+# meeting it and so is printed with the digits that tell.
 proc_rec() {	# api_ns floor_ns
-	printf '[%s, %s, %s]' \
+	printf '[%s, %s, %s, %s, %s]' \
 	    "$(row rearm/api/wheel/rto/1000000 "$1")" \
 	    "$(row rearm/peer/libev/rto/1000000 200)" \
-	    "$(row rearm/floor/rec1024/rto/1000000 "$2")"
+	    "$(row rearm/floor/rec1024/rto/1000000 "$2")" \
+	    "$(row expire/api/wheel/spread1s/1000000 200.08 1)" \
+	    "$(row expire/peer/libev/spread1s/1000000 400 1)"
 }
 cat >"$tmp/goal-records.json" <<JSON
 {"context": {"git_commit": "test", "goal_n": 1000000, "processes": 2, "record_bytes": "1024"},
@@ -78,9 +82,10 @@ expect "report: the records block" "in a 1024-byte record" "$tmp/report.txt"
 expect "report: records re-arm/floor against rec1024" "3.5 [3, 4] missed" "$tmp/report.txt"
 expect "report: records floor ns" "rearm/floor/rec1024     20 [20, 20]" "$tmp/report.txt"
 expect "report: the dense block stays" "12.5 [10, 18] missed" "$tmp/report.txt"
+expect "report: a ratio just over its goal" "0.5002 [0.5, 0.5] missed" "$tmp/report.txt"
 run summary "$ROOT/scripts/summary.sh"
 expect "summary: the records line" "every timer and floor deadline in a 1024-byte record" "$tmp/summary.txt"
-expect "summary: records ratios" "re-arm/libev 0.35 [0.3, 0.4] (goal <= 0.5), re-arm/floor 3.5 [3, 4] (<= 3)" "$tmp/summary.txt"
+expect "summary: records ratios" "re-arm/libev 0.35 [0.3, 0.4] (goal <= 0.5), re-arm/floor 3.5 [3, 4] (<= 3), expire/libev 0.5002 [0.5, 0.5] (<= 0.5)" "$tmp/summary.txt"
 rm "$tmp/goal-records.json"
 
 # window.json (micro_window): a read costs 10 ns + 0.5 ns per instruction;
