@@ -114,6 +114,7 @@
 #define HIER_FRACS	((32 + HIER_BITS - 1) / HIER_BITS)
 #define HIER_NLEVELS	(HIER_FRACS + CALLOUT_HIER_LEVELS)
 #define HIER_SPAN	(CALLOUT_HIER_LEVELS * HIER_BITS) /* bits of tick covered */
+#define HIER_OVF_SLOT	0xFFFF	/* c_slot of a callout on the overflow list */
 
 _Static_assert(HIER_SPAN <= 64,
     "hier_levels * hier_slot_bits must not exceed 64");
@@ -121,6 +122,8 @@ _Static_assert(HIER_WORDS <= 64,
     "a level's summary word covers at most 4096 slots");
 _Static_assert(CALLOUT_HIER_TICK_US <= 1000000,
     "the fraction levels cover 32 bits: ticks of at most one second");
+_Static_assert(HIER_NLEVELS * HIER_SLOTS < HIER_OVF_SLOT,
+    "c_slot names a slot as level * slots + digit, in 16 bits");
 
 /*
  * Level-0 slot width.  ustosbt() of a constant folds to a constant, so the
@@ -158,6 +161,9 @@ struct hier {
 	 * exact while its bit in min_ok is set. */
 	sbintime_t smin[HIER_NLEVELS][HIER_SLOTS];
 	uint64_t min_ok[HIER_NLEVELS][HIER_WORDS];
+	/* Slots that may hold a callout kept in place past their end (tick
+	 * levels 1 and up only; see hier_reschedule). */
+	uint64_t kept[HIER_NLEVELS][HIER_WORDS];
 	struct hier_slot slot[HIER_NLEVELS][HIER_SLOTS];
 };
 
@@ -292,6 +298,32 @@ min_ok_test(const struct hier *h, unsigned l, unsigned d)
 	return (h->min_ok[l][d / 64] >> (d % 64)) & 1;
 }
 
+static inline void
+kept_set(struct hier *h, unsigned l, unsigned d)
+{
+	h->kept[l][d / 64] |= 1ULL << (d % 64);
+}
+
+static inline void
+kept_clear(struct hier *h, unsigned l, unsigned d)
+{
+	h->kept[l][d / 64] &= ~(1ULL << (d % 64));
+}
+
+static inline bool
+kept_test(const struct hier *h, unsigned l, unsigned d)
+{
+	return (h->kept[l][d / 64] >> (d % 64)) & 1;
+}
+
+/* Slot (l, d) is empty now: no bit, nothing kept. */
+static inline void
+slot_emptied(struct hier *h, unsigned l, unsigned d)
+{
+	bm_clear(&h->map[l], d);
+	kept_clear(h, l, d);
+}
+
 /* Put c where its deadline and the clock say. */
 static void
 hier_file(struct hier *h, struct callout *c)
@@ -302,6 +334,7 @@ hier_file(struct hier *h, struct callout *c)
 		uint64_t t = tick_of(c->c_time);
 
 		LIST_INSERT_HEAD(&h->ovf, c, c_links.le);
+		c->c_slot = HIER_OVF_SLOT;
 		if (t < h->ovf_lb)
 			h->ovf_lb = t;
 		return;
@@ -312,6 +345,7 @@ hier_file(struct hier *h, struct callout *c)
 		min_ok_set(h, l, d);
 	}
 	LIST_INSERT_HEAD(&h->slot[l][d], c, c_links.le);
+	c->c_slot = (unsigned short)(l * HIER_SLOTS + d);
 	bm_set(&h->map[l], d);
 }
 
@@ -333,7 +367,27 @@ hier_flush(struct hier *h, unsigned l, unsigned d, struct callout_tailq *due)
 		hier_due(h, c, due);
 	}
 	LIST_INIT(&h->slot[l][d]);
-	bm_clear(&h->map[l], d);
+	slot_emptied(h, l, d);
+}
+
+/* Slot (l, d), which the clock has passed, may hold callouts kept in
+ * place past its end: hand out those due by now, and move the others onto
+ * `later`, to be filed again once the clock has moved. */
+static void
+hier_pass_kept(struct hier *h, unsigned l, unsigned d, sbintime_t now,
+    struct callout_tailq *due, struct hier_slot *later)
+{
+	struct callout *c = LIST_FIRST(&h->slot[l][d]), *next;
+
+	LIST_INIT(&h->slot[l][d]);
+	slot_emptied(h, l, d);
+	for (; c != NULL; c = next) {
+		next = LIST_NEXT(c, c_links.le);
+		if (c->c_time <= now)
+			hier_due(h, c, due);
+		else
+			LIST_INSERT_HEAD(later, c, c_links.le);
+	}
 }
 
 /* The cascade: file again, relative to the new clock, the callouts of the
@@ -345,7 +399,7 @@ hier_cascade(struct hier *h, unsigned l, unsigned d, sbintime_t now,
 	struct callout *c = LIST_FIRST(&h->slot[l][d]), *next;
 
 	LIST_INIT(&h->slot[l][d]);
-	bm_clear(&h->map[l], d);
+	slot_emptied(h, l, d);
 	for (; c != NULL; c = next) {
 		next = LIST_NEXT(c, c_links.le);
 		if (c->c_time <= now)
@@ -398,19 +452,29 @@ hier_advance(struct hier *h, uint64_t to, uint64_t frac, sbintime_t now,
 {
 	uint64_t dtick = h->clk ^ to, dfrac = h->frac ^ frac;
 	unsigned l, d, end, enter = HIER_SLOTS;
+	struct hier_slot later = LIST_HEAD_INITIALIZER(later);
+	struct callout *c;
 
 	for (l = 0; l < HIER_NLEVELS && differ_from(l, dtick, dfrac); l++) {
 		end = HIER_SLOTS;
 		if (!differ_from(l + 1, dtick, dfrac))
 			end = enter = digit(l, to, frac);
 		d = digit(l, h->clk, h->frac);
-		while ((d = bm_next(&h->map[l], d)) < end)
-			hier_flush(h, l, d, due);
+		while ((d = bm_next(&h->map[l], d)) < end) {
+			if (kept_test(h, l, d))
+				hier_pass_kept(h, l, d, now, due, &later);
+			else
+				hier_flush(h, l, d, due);
+		}
 	}
 	h->clk = to;
 	h->frac = frac;
 	if (l > 1 && enter != HIER_SLOTS && bm_test(&h->map[l - 1], enter))
 		hier_cascade(h, l - 1, enter, now, due);
+	while ((c = LIST_FIRST(&later)) != NULL) {
+		LIST_REMOVE(c, c_links.le);
+		hier_file(h, c);
+	}
 	hier_pull_overflow(h, now, due);
 }
 
@@ -463,13 +527,96 @@ hier_remove(void *be, struct callout *c)
 	h->count--;
 	if (c->c_time == h->min)
 		h->min_exact = false;
-	if (!hier_place(h, c->c_time, &l, &d))
+	if (c->c_slot == HIER_OVF_SLOT)
 		return;				/* from the overflow list */
+	l = c->c_slot / HIER_SLOTS;
+	d = c->c_slot % HIER_SLOTS;
 	if (LIST_EMPTY(&h->slot[l][d]))
-		bm_clear(&h->map[l], d);
+		slot_emptied(h, l, d);
 	else if (c->c_time == h->smin[l][d] &&
 	    (next == NULL || next->c_time != c->c_time))
 		min_ok_clear(h, l, d);	/* c held it; a twin next keeps it */
+}
+
+/*
+ * Re-arm c to `when` where it is, when it can stay: in a slot of tick
+ * level 1 or above, c is found in time for any deadline at or after the
+ * slot's start, because the clock takes the slot apart before it reaches
+ * that start (a cascade, or a pass in hier_advance) and files or hands out
+ * each callout by its c_time then.  So a re-arm to the slot itself or to
+ * any later position (TCP's push-back, nearly always) changes only c_time
+ * and the known minima; a slot left holding a callout past its end is
+ * marked, and next() files such callouts again when their slot is the
+ * earliest (hier_settle).  Level 0 and the fraction levels, whose slots
+ * are due when the clock reaches them, the overflow list, and a re-arm to
+ * before the slot move c.  A re-arm that does not relink touches no other
+ * callout: at 10^6 timers one cache miss, not three (c's neighbours in
+ * the old chain and the new).
+ */
+static void
+hier_reschedule(void *be, struct callout *c, sbintime_t when)
+{
+	struct hier *h = be;
+	unsigned l = c->c_slot / HIER_SLOTS, d = c->c_slot % HIER_SLOTS;
+	unsigned pl, pd;
+	bool in;
+
+	if (c->c_slot != HIER_OVF_SLOT && l > HIER_FRACS &&
+	    (!(in = hier_place(h, when, &pl, &pd)) || pl > l ||
+	    (pl == l && pd >= d))) {
+		/* Both minima are lower bounds: one at or above when
+		 * becomes when, exact; one c held may no longer be. */
+		if (when <= h->min) {
+			h->min = when;
+			h->min_exact = true;
+		} else if (c->c_time == h->min) {
+			h->min_exact = false;
+		}
+		if (when <= h->smin[l][d]) {
+			h->smin[l][d] = when;
+			min_ok_set(h, l, d);
+		} else if (c->c_time == h->smin[l][d]) {
+			min_ok_clear(h, l, d);
+		}
+		c->c_time = when;
+		if (!in || pl != l || pd != d)
+			kept_set(h, l, d);
+		return;
+	}
+	hier_remove(h, c);
+	c->c_time = when;
+	hier_insert(h, c);
+}
+
+/*
+ * Slot (l, d), the earliest occupied one, may hold callouts kept past its
+ * end: file them again, into later slots (no kept deadline is before its
+ * slot's start), and make the slot's minimum exact over those that stay.
+ */
+static void
+hier_settle(struct hier *h, unsigned l, unsigned d)
+{
+	struct callout *c, *next;
+	sbintime_t m = SBT_MAX;
+	unsigned pl, pd;
+
+	kept_clear(h, l, d);
+	for (c = LIST_FIRST(&h->slot[l][d]); c != NULL; c = next) {
+		next = LIST_NEXT(c, c_links.le);
+		if (hier_place(h, c->c_time, &pl, &pd) && pl == l && pd == d) {
+			if (c->c_time < m)
+				m = c->c_time;
+			continue;
+		}
+		LIST_REMOVE(c, c_links.le);
+		hier_file(h, c);
+	}
+	if (LIST_EMPTY(&h->slot[l][d])) {
+		bm_clear(&h->map[l], d);
+	} else {
+		h->smin[l][d] = m;
+		min_ok_set(h, l, d);
+	}
 }
 
 static sbintime_t
@@ -496,16 +643,20 @@ hier_min(struct hier *h)
 	for (unsigned l = 0; l < HIER_NLEVELS; l++) {
 		unsigned d;
 
-		if (bm_empty(&h->map[l]))
-			continue;
-		d = bm_next(&h->map[l], 0);
-		if (l == 0)
-			return LIST_FIRST(&h->slot[0][d])->c_time;
-		if (!min_ok_test(h, l, d)) {
-			h->smin[l][d] = chain_min(&h->slot[l][d]);
-			min_ok_set(h, l, d);
+		while (!bm_empty(&h->map[l])) {
+			d = bm_next(&h->map[l], 0);
+			if (kept_test(h, l, d)) {
+				hier_settle(h, l, d);	/* may empty it */
+				continue;
+			}
+			if (l == 0)
+				return LIST_FIRST(&h->slot[0][d])->c_time;
+			if (!min_ok_test(h, l, d)) {
+				h->smin[l][d] = chain_min(&h->slot[l][d]);
+				min_ok_set(h, l, d);
+			}
+			return h->smin[l][d];
 		}
-		return h->smin[l][d];
 	}
 	return chain_min(&h->ovf);
 }
@@ -560,7 +711,16 @@ hier_check_chain(const struct hier *h, const struct hier_slot *s, int level,
 			return "hierarchical: a callout is older than the clock";
 		if (level < 0 && (in || tick_of(c->c_time) < h->ovf_lb))
 			return "hierarchical: an overflow callout within reach";
-		if (level >= 0 && (!in || l != (unsigned)level || dd != d))
+		if (c->c_slot != (level < 0 ? HIER_OVF_SLOT :
+		    (unsigned)level * HIER_SLOTS + d))
+			return "hierarchical: c_slot does not name the callout's "
+			    "slot";
+		/* Where its deadline and the clock put it, or, kept in place
+		 * (hier_reschedule), in a slot before that. */
+		if (level >= 0 && (!in || l != (unsigned)level || dd != d) &&
+		    !(kept_test(h, (unsigned)level, d) &&
+		    (!in || l > (unsigned)level || (l == (unsigned)level &&
+		    dd > d))))
 			return "hierarchical: a callout is not in the slot its "
 			    "deadline and the clock dictate";
 		if (c->c_time < *m)
@@ -582,6 +742,9 @@ hier_check_slot(const struct hier *h, unsigned l, unsigned d, size_t *n,
 
 	if (bm_test(&h->map[l], d) == LIST_EMPTY(s))
 		return "hierarchical: bitmap does not match slot occupancy";
+	if (kept_test(h, l, d) && (l <= HIER_FRACS || LIST_EMPTY(s)))
+		return "hierarchical: a kept mark on an empty slot or below "
+		    "tick level 1";
 	if ((why = hier_check_chain(h, s, (int)l, d, n, &sm)) != NULL)
 		return why;
 	if (!LIST_EMPTY(s) && (h->smin[l][d] > sm ||
@@ -650,6 +813,7 @@ const struct callout_backend_ops callout_backend_hierarchical = {
 	.destroy = hier_destroy,
 	.insert = hier_insert,
 	.remove = hier_remove,
+	.reschedule = hier_reschedule,
 	.next = hier_next,
 	.expire = hier_expire,
 	.check = hier_check,

@@ -326,6 +326,51 @@ pushed_past(const struct callout_backend_ops *ops)
 	ops->destroy(be);
 }
 
+/*
+ * A callout re-armed through reschedule back and forth around another's
+ * deadline, by a few ms (within one slot of the hierarchical wheel's
+ * level 1, 64 ms), across slots and hours: next() is exact after every
+ * re-arm, without check(), and each comes out at its last deadline.  The
+ * hierarchical wheel keeps such a callout in its slot for any deadline at
+ * or after the slot's start, so this walks its known minima both ways.
+ */
+static void
+rearm_around(const struct callout_backend_ops *ops)
+{
+	static const sbintime_t ms[] = {
+		1000, 1500, 1010, 1020, 1009, 1101, 1099, 5000, 1000, 3600000,
+		1030, 1100, 1001, 1200,
+	};
+	sbintime_t now = 1000 * SBT_1S;
+	void *be = fresh(ops, now);
+	long expired = 0;
+
+	if (be == NULL)
+		return;
+	timers[1].c_time = now + 1100 * SBT_1MS;
+	CHECK_EQ(ops->insert(be, &timers[1]), 0);
+	inside[1] = 1;
+	timers[0].c_time = now + 2000 * SBT_1MS;
+	CHECK_EQ(ops->insert(be, &timers[0]), 0);
+	inside[0] = 1;
+	for (size_t k = 0; k < sizeof(ms) / sizeof(ms[0]); k++) {
+		ops->reschedule(be, &timers[0], now + ms[k] * SBT_1MS);
+		CHECK_EQ(timers[0].c_time, now + ms[k] * SBT_1MS);
+		CHECK_EQ(ops->next(be), model_next());
+	}
+	expire_to(ops, be, model_next() - 1, &expired);
+	CHECK_EQ(expired, 0);
+	while (check_failures == 0 && model_next() != SBT_MAX) {
+		CHECK_EQ(ops->next(be), model_next());
+		expire_to(ops, be, model_next(), &expired);
+	}
+	CHECK_EQ(expired, 2);
+	CHECK(ops->check(be) == NULL);
+	printf("%s: one callout re-armed %zu times around another, %ld "
+	    "expired\n", ops->name, sizeof(ms) / sizeof(ms[0]), expired);
+	ops->destroy(be);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -344,6 +389,8 @@ main(int argc, char **argv)
 	/* Four runs near now, two far. */
 	for (uint64_t k = 0; k < 6 && check_failures == 0; k++)
 		run(ops, nops, seed + k, k >= 4);
+	if (ops->reschedule != NULL && check_failures == 0)
+		rearm_around(ops);
 	if (ops->keeps && check_failures == 0) {
 		pushed_back(ops);
 		pushed_past(ops);
