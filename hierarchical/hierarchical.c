@@ -57,21 +57,31 @@
  *   overflow: anything later than level 5 reaches (a list)
  *
  * Memory: 12 levels x 64 slots x (an 8-byte list head and the slot's known
- * minimum, 8 bytes), 12 x 24 bytes of bitmaps and a 64-byte header: 12,640
+ * minimum, 8 bytes), 12 x 32 bytes of bitmaps and a 64-byte header: 12,736
  * bytes, whatever N.  A callout needs nothing beyond its c_links (a
- * LIST_ENTRY).
+ * LIST_ENTRY) and c_slot (the slot it is in).
  *
- * Because a callout sits at its highest differing digit, every callout at a
- * level is earlier than every callout at the level above, and a level's
- * occupied slots lie after the clock's digit (at f0, at or after it): slots
- * are never read as a ring.  That is what makes next() and a jump cheap.
+ * Because a callout is filed at its highest differing digit, every callout
+ * at a level is earlier than every callout at the level above, and a
+ * level's occupied slots lie after the clock's digit (at f0, at or after
+ * it): slots are never read as a ring.  That is what makes next() and a
+ * jump cheap.  One exception, the lazy re-arm: a callout in a slot of tick
+ * level 1 or above, re-armed to any time at or after that slot's start,
+ * stays where it is (hier_reschedule), so such a slot can hold callouts
+ * due after its end.  A bit marks those slots ("kept"); a pass of the
+ * clock over one, and next() when it is the earliest, file them again.
  *
  *   insert   O(1)  a multiply for the tick, xor, clz, list push, bit set,
  *                  and the slot's known minimum; never allocates
- *   remove   O(1)  unlink; its slot, recomputed from c_time and the clock,
- *                  loses its bit when emptied, or the exactness of its
- *                  known minimum when c held it (and the next in the chain
- *                  does not share it)
+ *   remove   O(1)  unlink; its slot (c_slot) loses its bit when emptied,
+ *                  or the exactness of its known minimum when c held it
+ *                  (and the next in the chain does not share it)
+ *   resched  O(1)  in a slot of tick level 1 or up, to its start or later:
+ *                  c_time and the two known minima, no other callout
+ *                  touched; else a remove and an insert.  A kept callout
+ *                  is filed again at most once per re-arm that left it
+ *                  past its slot (when the clock passes the slot, or next()
+ *                  finds it earliest)
  *   next     O(1)  the cached minimum while it is exact: inserts keep it
  *                  exact, and so do removes and expires that leave it in.
  *                  Otherwise the lowest set bit of the lowest non-empty
