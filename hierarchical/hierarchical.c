@@ -290,40 +290,23 @@ hier_place(const struct hier *h, sbintime_t when, unsigned *l, unsigned *d)
 	return true;
 }
 
+/* Bit d of a per-level row of slot bits (min_ok, kept). */
 static inline void
-min_ok_set(struct hier *h, unsigned l, unsigned d)
+slotbit_set(uint64_t *row, unsigned d)
 {
-	h->min_ok[l][d / 64] |= 1ULL << (d % 64);
+	row[d / 64] |= 1ULL << (d % 64);
 }
 
 static inline void
-min_ok_clear(struct hier *h, unsigned l, unsigned d)
+slotbit_clear(uint64_t *row, unsigned d)
 {
-	h->min_ok[l][d / 64] &= ~(1ULL << (d % 64));
+	row[d / 64] &= ~(1ULL << (d % 64));
 }
 
 static inline bool
-min_ok_test(const struct hier *h, unsigned l, unsigned d)
+slotbit_test(const uint64_t *row, unsigned d)
 {
-	return (h->min_ok[l][d / 64] >> (d % 64)) & 1;
-}
-
-static inline void
-kept_set(struct hier *h, unsigned l, unsigned d)
-{
-	h->kept[l][d / 64] |= 1ULL << (d % 64);
-}
-
-static inline void
-kept_clear(struct hier *h, unsigned l, unsigned d)
-{
-	h->kept[l][d / 64] &= ~(1ULL << (d % 64));
-}
-
-static inline bool
-kept_test(const struct hier *h, unsigned l, unsigned d)
-{
-	return (h->kept[l][d / 64] >> (d % 64)) & 1;
+	return (row[d / 64] >> (d % 64)) & 1;
 }
 
 /* Slot (l, d) is empty now: no bit, nothing kept. */
@@ -331,7 +314,7 @@ static inline void
 slot_emptied(struct hier *h, unsigned l, unsigned d)
 {
 	bm_clear(&h->map[l], d);
-	kept_clear(h, l, d);
+	slotbit_clear(h->kept[l], d);
 }
 
 /* Put c where its deadline and the clock say. */
@@ -352,7 +335,7 @@ hier_file(struct hier *h, struct callout *c)
 	/* Not above the slot's lower bound (or first in): its minimum. */
 	if (!bm_test(&h->map[l], d) || c->c_time <= h->smin[l][d]) {
 		h->smin[l][d] = c->c_time;
-		min_ok_set(h, l, d);
+		slotbit_set(h->min_ok[l], d);
 	}
 	LIST_INSERT_HEAD(&h->slot[l][d], c, c_links.le);
 	c->c_slot = (unsigned short)(l * HIER_SLOTS + d);
@@ -380,11 +363,15 @@ hier_flush(struct hier *h, unsigned l, unsigned d, struct callout_tailq *due)
 	slot_emptied(h, l, d);
 }
 
-/* Slot (l, d), which the clock has passed, may hold callouts kept in
- * place past its end: hand out those due by now, and move the others onto
- * `later`, to be filed again once the clock has moved. */
+/*
+ * Take slot (l, d) apart: hand out the callouts due by now and file the
+ * others again, relative to the clock.  That is the cascade, when the
+ * clock enters a slot; and when it passes one that may hold callouts kept
+ * past its end (hier_reschedule), with `later` set: those not yet due wait
+ * there, to be filed once the clock has moved.
+ */
 static void
-hier_pass_kept(struct hier *h, unsigned l, unsigned d, sbintime_t now,
+hier_take(struct hier *h, unsigned l, unsigned d, sbintime_t now,
     struct callout_tailq *due, struct hier_slot *later)
 {
 	struct callout *c = LIST_FIRST(&h->slot[l][d]), *next;
@@ -395,25 +382,8 @@ hier_pass_kept(struct hier *h, unsigned l, unsigned d, sbintime_t now,
 		next = LIST_NEXT(c, c_links.le);
 		if (c->c_time <= now)
 			hier_due(h, c, due);
-		else
+		else if (later != NULL)
 			LIST_INSERT_HEAD(later, c, c_links.le);
-	}
-}
-
-/* The cascade: file again, relative to the new clock, the callouts of the
- * slot the clock has entered; those whose time has come are due. */
-static void
-hier_cascade(struct hier *h, unsigned l, unsigned d, sbintime_t now,
-    struct callout_tailq *due)
-{
-	struct callout *c = LIST_FIRST(&h->slot[l][d]), *next;
-
-	LIST_INIT(&h->slot[l][d]);
-	slot_emptied(h, l, d);
-	for (; c != NULL; c = next) {
-		next = LIST_NEXT(c, c_links.le);
-		if (c->c_time <= now)
-			hier_due(h, c, due);
 		else
 			hier_file(h, c);
 	}
@@ -471,8 +441,8 @@ hier_advance(struct hier *h, uint64_t to, uint64_t frac, sbintime_t now,
 			end = enter = digit(l, to, frac);
 		d = digit(l, h->clk, h->frac);
 		while ((d = bm_next(&h->map[l], d)) < end) {
-			if (kept_test(h, l, d))
-				hier_pass_kept(h, l, d, now, due, &later);
+			if (slotbit_test(h->kept[l], d))
+				hier_take(h, l, d, now, due, &later);
 			else
 				hier_flush(h, l, d, due);
 		}
@@ -480,7 +450,7 @@ hier_advance(struct hier *h, uint64_t to, uint64_t frac, sbintime_t now,
 	h->clk = to;
 	h->frac = frac;
 	if (l > 1 && enter != HIER_SLOTS && bm_test(&h->map[l - 1], enter))
-		hier_cascade(h, l - 1, enter, now, due);
+		hier_take(h, l - 1, enter, now, due, NULL);
 	while ((c = LIST_FIRST(&later)) != NULL) {
 		LIST_REMOVE(c, c_links.le);
 		hier_file(h, c);
@@ -545,7 +515,7 @@ hier_remove(void *be, struct callout *c)
 		slot_emptied(h, l, d);
 	else if (c->c_time == h->smin[l][d] &&
 	    (next == NULL || next->c_time != c->c_time))
-		min_ok_clear(h, l, d);	/* c held it; a twin next keeps it */
+		slotbit_clear(h->min_ok[l], d);	/* c held it; a twin next keeps it */
 }
 
 /*
@@ -584,13 +554,13 @@ hier_reschedule(void *be, struct callout *c, sbintime_t when)
 		}
 		if (when <= h->smin[l][d]) {
 			h->smin[l][d] = when;
-			min_ok_set(h, l, d);
+			slotbit_set(h->min_ok[l], d);
 		} else if (c->c_time == h->smin[l][d]) {
-			min_ok_clear(h, l, d);
+			slotbit_clear(h->min_ok[l], d);
 		}
 		c->c_time = when;
 		if (!in || pl != l || pd != d)
-			kept_set(h, l, d);
+			slotbit_set(h->kept[l], d);
 		return;
 	}
 	hier_remove(h, c);
@@ -610,7 +580,7 @@ hier_settle(struct hier *h, unsigned l, unsigned d)
 	sbintime_t m = SBT_MAX;
 	unsigned pl, pd;
 
-	kept_clear(h, l, d);
+	slotbit_clear(h->kept[l], d);
 	for (c = LIST_FIRST(&h->slot[l][d]); c != NULL; c = next) {
 		next = LIST_NEXT(c, c_links.le);
 		if (hier_place(h, c->c_time, &pl, &pd) && pl == l && pd == d) {
@@ -625,7 +595,7 @@ hier_settle(struct hier *h, unsigned l, unsigned d)
 		bm_clear(&h->map[l], d);
 	} else {
 		h->smin[l][d] = m;
-		min_ok_set(h, l, d);
+		slotbit_set(h->min_ok[l], d);
 	}
 }
 
@@ -655,15 +625,15 @@ hier_min(struct hier *h)
 
 		while (!bm_empty(&h->map[l])) {
 			d = bm_next(&h->map[l], 0);
-			if (kept_test(h, l, d)) {
+			if (slotbit_test(h->kept[l], d)) {
 				hier_settle(h, l, d);	/* may empty it */
 				continue;
 			}
 			if (l == 0)
 				return LIST_FIRST(&h->slot[0][d])->c_time;
-			if (!min_ok_test(h, l, d)) {
+			if (!slotbit_test(h->min_ok[l], d)) {
 				h->smin[l][d] = chain_min(&h->slot[l][d]);
-				min_ok_set(h, l, d);
+				slotbit_set(h->min_ok[l], d);
 			}
 			return h->smin[l][d];
 		}
@@ -728,7 +698,7 @@ hier_check_chain(const struct hier *h, const struct hier_slot *s, int level,
 		/* Where its deadline and the clock put it, or, kept in place
 		 * (hier_reschedule), in a slot before that. */
 		if (level >= 0 && (!in || l != (unsigned)level || dd != d) &&
-		    !(kept_test(h, (unsigned)level, d) &&
+		    !(slotbit_test(h->kept[(unsigned)level], d) &&
 		    (!in || l > (unsigned)level || (l == (unsigned)level &&
 		    dd > d))))
 			return "hierarchical: a callout is not in the slot its "
@@ -752,13 +722,13 @@ hier_check_slot(const struct hier *h, unsigned l, unsigned d, size_t *n,
 
 	if (bm_test(&h->map[l], d) == LIST_EMPTY(s))
 		return "hierarchical: bitmap does not match slot occupancy";
-	if (kept_test(h, l, d) && (l <= HIER_FRACS || LIST_EMPTY(s)))
+	if (slotbit_test(h->kept[l], d) && (l <= HIER_FRACS || LIST_EMPTY(s)))
 		return "hierarchical: a kept mark on an empty slot or below "
 		    "tick level 1";
 	if ((why = hier_check_chain(h, s, (int)l, d, n, &sm)) != NULL)
 		return why;
 	if (!LIST_EMPTY(s) && (h->smin[l][d] > sm ||
-	    (min_ok_test(h, l, d) && h->smin[l][d] != sm)))
+	    (slotbit_test(h->min_ok[l], d) && h->smin[l][d] != sm)))
 		return "hierarchical: a slot's known minimum is wrong";
 	if (sm < *m)
 		*m = sm;
