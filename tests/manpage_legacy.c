@@ -147,25 +147,53 @@ test_initialized_handles_are_no_ops(void)
 }
 
 /*
+ * Timeouts of fn(arg), each untimeouted again at once, until one is given
+ * the callout `c`: its handle (c's callout still pending), and in *before
+ * how many were given other callouts first.  Fails the test if none is
+ * within `limit`.
+ */
+static struct callout_handle
+timeout_until_given(struct callout *c, timeout_t *fn, void *arg, int limit,
+    int *before)
+{
+	for (int i = 0; i < limit; i++) {
+		struct callout_handle h = timeout(fn, arg, 5);
+
+		if (h.callout == c) {
+			*before = i;
+			return h;
+		}
+		untimeout(fn, arg, h);
+	}
+	CHECK(!"the callout was never handed out again");
+	*before = limit;
+	return (struct callout_handle){ NULL };
+}
+
+/*
  * "As handles are recycled by the system, it is possible (although
  * unlikely) that a handle from one invocation of timeout() may match the
  * handle of another invocation of timeout() if both calls used the same
  * function pointer and argument, and the first timeout is expired or
- * canceled before the second call."  Only then: a recycled handle with
- * another function or argument must not cancel the new timeout.
+ * canceled before the second call."  Unlikely: the pool is first in,
+ * first out, so an expired timeout's callout goes to the back, behind
+ * every other free one (a chunk holds 256).  And only then: a recycled
+ * handle with another function or argument must not cancel the new
+ * timeout.
  */
 static void
 test_recycled_handle_validated_by_func_and_arg(void)
 {
 	struct rec r1 = { 0 }, r2 = { 0 };
 	struct callout_handle h1, h2;
+	int before;
 
 	start_manual(1, 0);
 	h1 = timeout(rec_fn, &r1, 1);
 	callout_advance(SBT_1S);
 	CHECK_EQ(r1.n, 1);
-	h2 = timeout(other_fn, &r2, 5);		/* may reuse h1's callout */
-	CHECK(h1.callout == h2.callout);	/* it does: the pool is LIFO */
+	h2 = timeout_until_given(h1.callout, other_fn, &r2, 100000, &before);
+	CHECK(before >= 255);			/* not the next timeout's */
 	untimeout(rec_fn, &r1, h1);		/* stale: other func and arg */
 	h1 = timeout(rec_fn, &r1, 5);
 	untimeout(other_fn, &r1, h2);		/* right handle and func, wrong arg */
@@ -175,9 +203,10 @@ test_recycled_handle_validated_by_func_and_arg(void)
 	callout_shutdown();
 }
 
-/* A timeout function that untimeouts its own handle, then sets another
- * timeout, all while it runs. */
-static struct callout_handle self_h, self_h2;
+/* A timeout function that untimeouts its own handle, then sets enough
+ * timeouts to use up every free callout of the pool, all while it runs. */
+#define SELF_TIMEOUTS 4096
+static struct callout_handle self_h, self_h2[SELF_TIMEOUTS];
 static struct rec self_r, self_r2;
 
 static void
@@ -185,22 +214,23 @@ self_untimeout_fn(void *arg)
 {
 	rec_fn(arg);
 	untimeout(self_untimeout_fn, arg, self_h);
-	self_h2 = timeout(rec_fn, &self_r2, 1);
+	for (int i = 0; i < SELF_TIMEOUTS; i++)
+		self_h2[i] = timeout(rec_fn, &self_r2, 1);
 }
 
 /*
  * "handles are recycled by the system" - once the system is done with
  * them.  A timeout function that untimeouts its own handle is still
  * running: its callout, which the softclock reads again when the call
- * returns, is not handed to a timeout() made meanwhile.  It is recycled
- * when the call has ended (the pool is LIFO: the timeouts after both
- * have run get the second callout, then the first).
+ * returns, is not handed to a timeout() made meanwhile, however many
+ * there are (more than the pool held free).  It is recycled when the
+ * call has ended.
  */
 static void
 test_running_timeout_recycled_only_after_its_call(void)
 {
-	struct rec r3 = { 0 }, r4 = { 0 };
-	struct callout_handle h3, h4;
+	struct rec r3 = { 0 };
+	int before;
 
 	start_manual(1, 0);
 	memset(&self_r, 0, sizeof(self_r));
@@ -208,16 +238,13 @@ test_running_timeout_recycled_only_after_its_call(void)
 	self_h = timeout(self_untimeout_fn, &self_r, 1);
 	callout_advance(SBT_1S);
 	CHECK_EQ(self_r.n, 1);
-	CHECK(self_h2.callout != NULL);
-	CHECK(self_h2.callout != self_h.callout);
-	CHECK_EQ(self_r2.n, 1);
-	h3 = timeout(rec_fn, &r3, 1);
-	h4 = timeout(rec_fn, &r4, 1);
-	CHECK(h3.callout == self_h2.callout);
-	CHECK(h4.callout == self_h.callout);
+	for (int i = 0; i < SELF_TIMEOUTS; i++)
+		CHECK(self_h2[i].callout != self_h.callout);
+	CHECK_EQ(self_r2.n, SELF_TIMEOUTS);
+	(void)timeout_until_given(self_h.callout, rec_fn, &r3, 100000,
+	    &before);
 	callout_advance(SBT_1S);
 	CHECK_EQ(r3.n, 1);
-	CHECK_EQ(r4.n, 1);
 	callout_shutdown();
 }
 
@@ -241,9 +268,9 @@ stale_untimeout_main(void *arg)
 }
 
 /*
- * The same recycling, from two threads: while one thread takes the same
- * pool callout again and again (timeout, untimeout), another untimeouts a
- * stale handle to it.  The stale call must cancel nothing, and the two
+ * The same recycling, from two threads: while one thread cycles through
+ * the pool (timeout, untimeout; 20000 times, so the stale handle's callout
+ * comes round dozens of times), another untimeouts a stale handle to it.  The stale call must cancel nothing, and the two
  * must not race on the callout (ThreadSanitizer checks; timeout()
  * reinitialises the callout under Giant, which untimeout() holds).
  */
