@@ -346,6 +346,10 @@ int callout__curcpu(void);
 /* Locks: locks.c. */
 void callout__lock_acquire(struct lock_object *lo, bool shared);
 void callout__lock_release(struct lock_object *lo, bool shared);
+/* From the call of a CALLOUT_RETURNUNLOCKED function to its return: the
+ * function may release the hold the core took (rm_runlock, locks.c). */
+void callout__lock_hand_over(struct lock_object *lo, bool shared);
+void callout__lock_hand_over_end(void);
 bool callout__lock_owned(struct lock_object *lo);
 /* Held by this thread for writing (exact, unlike the readers' count). */
 bool callout__lock_xowned(struct lock_object *lo);

@@ -337,6 +337,28 @@ rm_init_flags(struct rmlock *rm, const char *name, int opts)
 void rm_init(struct rmlock *rm, const char *name) { rm_init_flags(rm, name, 0); }
 void rm_destroy(struct rmlock *rm) { pthread_rwlock_destroy(&rm->rm_l); }
 
+/*
+ * The rmlock whose read hold callout__run took on this thread for a
+ * CALLOUT_RETURNUNLOCKED function now running, or NULL.  rm(9) releases a
+ * read hold through the tracker that took it, and that tracker is the
+ * core's, so the function releases this hold with a tracker that holds
+ * nothing.  Any other release through such a tracker panics, as before.
+ */
+static __thread struct rmlock *rm_handed_over;
+
+void
+callout__lock_hand_over(struct lock_object *lo, bool shared)
+{
+	if (shared && lo->lo_class == &lock_class_rm)
+		rm_handed_over = (struct rmlock *)lo;
+}
+
+void
+callout__lock_hand_over_end(void)
+{
+	rm_handed_over = NULL;
+}
+
 void
 rm_rlock(struct rmlock *rm, struct rm_priotracker *tracker)
 {
@@ -347,10 +369,13 @@ rm_rlock(struct rmlock *rm, struct rm_priotracker *tracker)
 void
 rm_runlock(struct rmlock *rm, struct rm_priotracker *tracker)
 {
-	if (tracker->rmp_lock != rm)
+	if (tracker->rmp_lock == NULL && rm_handed_over == rm)
+		rm_handed_over = NULL;
+	else if (tracker->rmp_lock != rm)
 		callout__panic("rm_runlock: tracker does not belong to lock \"%s\"",
 		    rm->lock_object.lo_name);
-	tracker->rmp_lock = NULL;
+	else
+		tracker->rmp_lock = NULL;
 	rwl_runlock(rm_x(rm));
 }
 

@@ -58,10 +58,14 @@ callout__run(struct callout_cpu *cc, struct callout *c, int slot)
 			goto done;
 		}
 	}
+	if (lo != NULL && (ci & CALLOUT_RETURNUNLOCKED))
+		callout__lock_hand_over(lo, shared);
 	func(arg);
 	called = true;
 	if (lo != NULL && !(ci & CALLOUT_RETURNUNLOCKED))
 		callout__lock_release(lo, shared);
+	else if (lo != NULL)
+		callout__lock_hand_over_end();
 done:
 	cc_lock(cc);
 	if (called) {

@@ -130,7 +130,10 @@ void rw_wunlock(struct rwlock *rw);
 int  rw_wowned(struct rwlock *rw);
 
 /* rmlock(9): read-mostly lock.  Here a reader-writer lock; the tracker
- * keeps FreeBSD's calling convention. */
+ * keeps FreeBSD's calling convention.  A callout function tied to an
+ * rmlock with CALLOUT_SHAREDLOCK | CALLOUT_RETURNUNLOCKED releases the
+ * read hold the subsystem took for it (with a tracker of its own) by
+ * rm_runlock(rm, &tr) with a tracker that holds nothing (zeroed). */
 #define RM_NOWITNESS	0x00000001	/* accepted and ignored */
 #define RM_RECURSE	0x00000002	/* accepted and ignored */
 #define RM_SLEEPABLE	0x00000004	/* refused by callout_init_rm */

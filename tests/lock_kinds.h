@@ -234,11 +234,12 @@ rm_kind_owned(struct test_lock *lk)
 	return rm_wowned(&lk->rm);
 }
 
-/* Read-locked by the subsystem: release it the way rm(9) does. */
+/* Read-locked by the subsystem with its own tracker: released through
+ * one that holds nothing (callout.h). */
 static inline void
 rm_kind_runlock(struct test_lock *lk)
 {
-	struct rm_priotracker tr = { .rmp_lock = &lk->rm };
+	struct rm_priotracker tr = { 0 };
 
 	rm_runlock(&lk->rm, &tr);
 }

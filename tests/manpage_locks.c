@@ -236,6 +236,77 @@ test_returnunlocked_flag(void)
 	callout_shutdown();
 }
 
+/*
+ * The rmlock's read hold that a CALLOUT_RETURNUNLOCKED function releases
+ * was taken with the subsystem's own tracker, so the function releases it
+ * through a tracker that holds nothing (callout.h).  Only that hold, only
+ * while the function runs: a release through such a tracker anywhere else
+ * is a tracker that does not belong to the lock, and panics.
+ */
+enum { EMPTY_TRACKER_OWN_HOLD, EMPTY_TRACKER_NOT_RETURNUNLOCKED,
+	EMPTY_TRACKER_AFTER_RETURN };
+
+static void
+runlock_empty_tracker_fn(void *arg)
+{
+	struct rmlock *rm = arg;
+	struct rm_priotracker tr = { 0 };
+
+	rm_runlock(rm, &tr);
+}
+
+static void
+returnunlocked_fn(void *arg)
+{
+	runlock_empty_tracker_fn(arg);
+}
+
+static void
+runlock_empty_tracker(void *arg)
+{
+	int how = *(const int *)arg;
+	struct rm_priotracker mine, empty = { 0 };
+	struct rmlock rm;
+	struct callout c;
+
+	start_manual(1, 0);
+	rm_init(&rm, "rm");
+	switch (how) {
+	case EMPTY_TRACKER_OWN_HOLD:	/* this thread's own read hold */
+		rm_rlock(&rm, &mine);
+		rm_runlock(&rm, &empty);
+		break;
+	case EMPTY_TRACKER_NOT_RETURNUNLOCKED:
+		callout_init_rm(&c, &rm, CALLOUT_SHAREDLOCK);
+		rm_wlock(&rm);
+		callout_reset(&c, 1, runlock_empty_tracker_fn, &rm);
+		rm_wunlock(&rm);
+		callout_advance(SBT_1S);
+		break;
+	default:			/* after the function returned */
+		callout_init_rm(&c, &rm, CALLOUT_SHAREDLOCK |
+		    CALLOUT_RETURNUNLOCKED);
+		rm_wlock(&rm);
+		callout_reset(&c, 1, returnunlocked_fn, &rm);
+		rm_wunlock(&rm);
+		callout_advance(SBT_1S);
+		rm_rlock(&rm, &mine);
+		rm_runlock(&rm, &empty);
+		break;
+	}
+}
+
+static void
+test_rm_empty_tracker_releases_only_the_handed_over_hold(void)
+{
+	static const int hows[] = { EMPTY_TRACKER_OWN_HOLD,
+		EMPTY_TRACKER_NOT_RETURNUNLOCKED, EMPTY_TRACKER_AFTER_RETURN };
+
+	for (size_t i = 0; i < nitems(hows); i++)
+		CHECK_PANICS(runlock_empty_tracker, (void *)&hows[i],
+		    "tracker does not belong");
+}
+
 /* ------------------------------------------------ refused lock kinds */
 
 static void
@@ -518,6 +589,7 @@ main(void)
 	RUN(test_associated_lock_held_around_function);
 	RUN(test_sharedlock_flag);
 	RUN(test_returnunlocked_flag);
+	RUN(test_rm_empty_tracker_releases_only_the_handed_over_hold);
 	RUN(test_refused_lock_kinds_panic);
 	RUN(test_lock_must_be_held_debug);
 	RUN(test_base_lock_asserted_debug);
