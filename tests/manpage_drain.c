@@ -549,6 +549,13 @@ test_async_drain_pending_and_idle(void)
 	callout_shutdown();
 }
 
+/* Arms b's callout to run in a tick, the way `flags` say. */
+static int
+blocker_arm(struct blocker *b, int flags)
+{
+	return callout_reset_sbt(&b->c, tick_sbt, 0, blocking_fn, b, flags);
+}
+
 /*
  * "When callout_async_drain() returns zero it will arrange for the
  * function drain to be called using the same argument given to the
@@ -556,18 +563,22 @@ test_async_drain_pending_and_idle(void)
  * from the context of the completing callout i.e. softclock or hardclock,
  * just like a callout itself."  DESIGN.md §2: "of a running one, returns 0
  * and calls the drain function once, after the running function returns."
- * Also: a next run scheduled while running is removed.
+ * Also: a next run scheduled while running is removed.  `flags` 0: the
+ * callout runs on a softclock thread; C_DIRECT_EXEC: on the clock thread
+ * ("hardclock"), and the drain function must run there too.
  */
 static void
-test_async_drain_running(void)
+check_async_drain_running(int flags)
 {
 	struct blocker b = { 0 };
 
 	start_real(2, 0);
 	memset(&ad, 0, sizeof(ad));
 	ad.b = &b;
-	blocker_start(&b);
-	CHECK_EQ(callout_reset(&b.c, 1, blocking_fn, &b), 0);	/* next run */
+	callout_init(&b.c, 1);
+	blocker_arm(&b, flags);
+	CHECK(WAIT_FOR(aload(&b.started)));
+	CHECK_EQ(blocker_arm(&b, flags), 0);	/* next run */
 	CHECK_EQ(callout_async_drain(&b.c, async_drain_fn), 0);
 	CHECK(!callout_pending(&b.c));
 	CHECK(!callout_active(&b.c));
@@ -577,13 +588,25 @@ test_async_drain_running(void)
 	CHECK(WAIT_FOR(aload(&ad.calls) == 1));
 	CHECK_EQ(ad.fn_done, 1);
 	CHECK(ad.arg == &b);			/* the callout's argument */
-	CHECK(pthread_equal(ad.thr, b.thr));	/* from the softclock thread */
+	CHECK(pthread_equal(ad.thr, b.thr));	/* the callout's own thread */
 	CHECK(!pthread_equal(ad.thr, pthread_self()));
 	sleep_us(5000);
 	CHECK_EQ(aload(&ad.calls), 1);		/* exactly once */
 	CHECK_EQ(aload(&b.calls), 1);		/* the next run never happened */
 	CHECK_EQ(callout_drain(&b.c), -1);
 	callout_shutdown();
+}
+
+static void
+test_async_drain_running(void)
+{
+	check_async_drain_running(0);
+}
+
+static void
+test_async_drain_running_direct(void)
+{
+	check_async_drain_running(C_DIRECT_EXEC);
 }
 
 /* A blocker that, once let go, reschedules itself. */
@@ -1083,6 +1106,7 @@ main(void)
 	RUN(test_drain_deadlocks_panic);
 	RUN(test_async_drain_pending_and_idle);
 	RUN(test_async_drain_running);
+	RUN(test_async_drain_running_direct);
 	RUN(test_async_drain_beats_self_reschedule);
 	RUN(test_drain_waits_for_drain_function);
 	RUN(test_drain_follows_a_callout_moved_while_it_waits);

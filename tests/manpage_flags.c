@@ -296,6 +296,52 @@ test_real_clock_coalesces_inside_the_window(void)
 	callout_shutdown();
 }
 
+/* x mod m in [0, m). */
+static sbintime_t
+sbt_mod(sbintime_t x, sbintime_t m)
+{
+	return (x % m + m) % m;
+}
+
+/*
+ * C_HARDCLOCK: "Align the timeouts to hardclock() calls if possible."  On
+ * the real clock, 50.5 ticks with a window of 100 ticks end on a tick
+ * boundary inside the window (a callout_reset's deadline, whole ticks,
+ * marks where the boundaries are); with a window of half a tick (and
+ * C_PREL(10), as the default precision is 3 ticks here) it is not possible, and the deadline keeps its half tick.  The callouts are 50
+ * ticks away: they are read back, stopped, and never run.
+ */
+static void
+test_real_clock_hardclock_aligns_inside_the_window(void)
+{
+	const sbintime_t delay = 50 * tick_sbt + tick_sbt / 2;
+	struct callout ref, wide, narrow;
+	struct rec r = { 0 };
+	sbintime_t before, after;
+
+	start_real(1, 0);
+	callout_init(&ref, 1);
+	callout_init(&wide, 1);
+	callout_init(&narrow, 1);
+	callout_reset(&ref, 1000, rec_fn, &r);
+	before = sbinuptime();
+	callout_reset_sbt(&wide, delay, 100 * tick_sbt, rec_fn, &r, C_HARDCLOCK);
+	callout_reset_sbt(&narrow, delay, tick_sbt / 2, rec_fn, &r,
+	    C_HARDCLOCK | C_PREL(10));	/* not the default sbt >> 4 */
+	after = sbinuptime();
+	CHECK_EQ(sbt_mod(wide.c_time - ref.c_time, tick_sbt), 0);
+	CHECK(wide.c_time >= before + delay);
+	CHECK(wide.c_time <= after + tick_sbt + delay + 100 * tick_sbt);
+	CHECK_EQ(sbt_mod(narrow.c_time - ref.c_time, tick_sbt), tick_sbt / 2);
+	CHECK(narrow.c_time >= before + delay);
+	CHECK(narrow.c_time <= after + tick_sbt + delay);
+	callout_stop(&ref);
+	callout_stop(&wide);
+	callout_stop(&narrow);
+	CHECK_EQ(r.n, 0);
+	callout_shutdown();
+}
+
 struct gate_fn {
 	int started, gate;
 	pthread_t thr;
@@ -392,6 +438,7 @@ main(void)
 	RUN(test_precalc);
 	RUN(test_hardclock_aligns_to_ticks);
 	RUN(test_real_clock_coalesces_inside_the_window);
+	RUN(test_real_clock_hardclock_aligns_inside_the_window);
 	RUN(test_direct_exec_not_from_softclock);
 	RUN(test_direct_exec_refuses_a_lock);
 	return CHECK_EXIT();
