@@ -159,7 +159,11 @@ biased_lock_try_owned(struct biased_lock *l, struct cc_bias_rec *me)
 	__atomic_signal_fence(__ATOMIC_SEQ_CST);
 	if (__atomic_load_n(&l->owner, __ATOMIC_RELAXED) == me)
 		return true;
-	__atomic_store_n(&me->held, NULL, __ATOMIC_RELAXED);
+	/* Release, as in biased_lock_release_owned: a revoker that reads
+	 * this NULL must also see this thread's last critical section on l
+	 * (C11 does not carry that through a relaxed store; x86 and ARMv8
+	 * would, and a release store costs nothing more on x86). */
+	__atomic_store_n(&me->held, NULL, __ATOMIC_RELEASE);
 	return false;
 }
 

@@ -319,6 +319,22 @@ t3_rest(struct softc3 *sc)
 	return n;
 }
 
+/*
+ * Under sc_mtx, which it lets go of and takes again first: whether the
+ * softclock has begun processing the arming (no longer pending) or the
+ * function has deactivated it.  Holding sc_mtx throughout would wait for
+ * ever when an earlier invocation waits for sc_mtx: a reset made while
+ * that call ran keeps the callout pending until the call returns.
+ */
+static int
+t3_begun_relocking(struct softc3 *sc)
+{
+	mtx_unlock(&sc->sc_mtx);
+	mtx_lock(&sc->sc_mtx);
+	return !callout_pending(&sc->sc_callout) ||
+	    !callout_active(&sc->sc_callout);
+}
+
 /* Under sc_mtx: the active flag is exactly "effectively enabled". */
 static void
 t3_check_active(struct softc3 *sc)
@@ -426,8 +442,7 @@ test_technique3_random(void)
 		mtx_lock(&sc.sc_mtx);
 		t3_check_active(&sc);
 		if (i % 9 == 0 && sc.enabled)
-			CHECK(WAIT_FOR(!callout_pending(&sc.sc_callout) ||
-			    !callout_active(&sc.sc_callout)));
+			CHECK(WAIT_FOR(t3_begun_relocking(&sc)));
 		if (what == 0) {
 			callout_stop(&sc.sc_callout);
 			stopped += sc.enabled;

@@ -279,6 +279,65 @@ test_stop_shared_lock_race_is_exact(void)
 	callout_shutdown();
 }
 
+struct after_call {
+	struct mtx m;
+	struct callout c;
+	int calls;	/* under m */
+};
+
+static void
+after_call_fn(void *arg)
+{
+	struct after_call *a = arg;
+
+	a->calls++;
+}
+
+/*
+ * A stop under the callout's lock right after its function has returned:
+ * the base has released the lock but may not yet have finished with the
+ * call.  README's choice: 0 while it has not ("currently being serviced
+ * and cannot be stopped"), -1 once it has ("already been serviced"),
+ * never 1 (FreeBSD's answer there), since nothing was pending; and the
+ * function is not called again.  Each round re-arms with no delay, takes
+ * the lock as soon as the function has released it, and stops.
+ */
+static void
+test_stop_under_lock_just_after_the_call(void)
+{
+	struct after_call a;
+	int outcome[3] = { 0 };
+
+	start_real(1, 0);
+	mtx_init(&a.m, "after", NULL, MTX_DEF);
+	callout_init_mtx(&a.c, &a.m, 0);
+	a.calls = 0;
+	for (int i = 0; i < 2000 && check_failures < 10; i++) {
+		int r;
+
+		mtx_lock(&a.m);
+		callout_reset_sbt(&a.c, 0, 0, after_call_fn, &a, 0);
+		mtx_unlock(&a.m);
+		for (;;) {
+			mtx_lock(&a.m);
+			if (a.calls == i + 1)
+				break;
+			mtx_unlock(&a.m);
+		}
+		r = callout_stop(&a.c);
+		mtx_unlock(&a.m);
+		CHECK(r == 0 || r == -1);
+		if (r >= -1 && r <= 1)
+			outcome[r + 1]++;
+		callout_drain(&a.c);
+		CHECK_EQ(a.calls, i + 1);
+	}
+	printf("  after the call: still being serviced %d, serviced %d\n",
+	    outcome[1], outcome[0]);
+	mtx_destroy(&a.m);
+	callout_shutdown();
+}
+
 /*
  * "The callout_stop() and callout_drain() functions always clear both the
  * active and pending flags before returning."
@@ -314,6 +373,7 @@ main(void)
 	RUN(test_stop_under_lock_cancels_waiting_invocation);
 	RUN(test_stop_shared_lock_running_returns_zero);
 	RUN(test_stop_shared_lock_race_is_exact);
+	RUN(test_stop_under_lock_just_after_the_call);
 	RUN(test_stop_clears_active_and_pending);
 	return CHECK_EXIT();
 }
