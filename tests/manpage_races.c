@@ -22,6 +22,25 @@ struct t1 {
 	int bad;	/* m: ran although the consumer had cancelled */
 };
 
+/*
+ * For the random tests' forced races, one look of a wait made holding m:
+ * whether the softclock has taken c (it is no longer pending), or, with
+ * `or_inactive`, c is no longer active.  If not, m is let go of and taken
+ * again before the next look: an earlier call of c may be waiting for m,
+ * and a reset made meanwhile keeps c pending until that call is over (on
+ * the same base the softclock thread itself is the one waiting), so a wait
+ * that held m throughout could wait for ever.
+ */
+static int
+taken_or_idle(struct mtx *m, struct callout *c, int or_inactive)
+{
+	if (!callout_pending(c) || (or_inactive && !callout_active(c)))
+		return 1;
+	mtx_unlock(m);
+	mtx_lock(m);
+	return 0;
+}
+
 static void
 t1_fn(void *arg)
 {
@@ -66,7 +85,7 @@ test_technique1_lock_association(void)
 		mtx_lock(&s.m);
 		if (what == 3 && s.armed && i % 7 == 0) {
 			/* Force the race: the softclock waits for our lock. */
-			CHECK(WAIT_FOR(!callout_pending(&s.c)));
+			CHECK(WAIT_FOR(taken_or_idle(&s.m, &s.c, 0)));
 			waited++;
 		}
 		if (what == 0 && s.armed == 0) {
@@ -251,7 +270,8 @@ test_technique2_return_value(void)
 		sleep_us((long)rng_below(&seed, 1500));
 		mtx_lock(&sc.sc_mtx);
 		if (i % 5 == 0 && (sc.sc_flags & SCFLG_CALLOUT_RUNNING))
-			CHECK(WAIT_FOR(!callout_pending(&sc.sc_callout)));
+			CHECK(WAIT_FOR(taken_or_idle(&sc.sc_mtx, &sc.sc_callout,
+			    0)));
 		int r = t2_stop(&sc);
 		stopped += r == 1;
 		about_to_run += r == 0 && !told;
@@ -317,22 +337,6 @@ t3_rest(struct softc3 *sc)
 	n = sc->rest;
 	mtx_unlock(&sc->sc_mtx);
 	return n;
-}
-
-/*
- * Under sc_mtx, which it lets go of and takes again first: whether the
- * softclock has begun processing the arming (no longer pending) or the
- * function has deactivated it.  Holding sc_mtx throughout would wait for
- * ever when an earlier invocation waits for sc_mtx: a reset made while
- * that call ran keeps the callout pending until the call returns.
- */
-static int
-t3_begun_relocking(struct softc3 *sc)
-{
-	mtx_unlock(&sc->sc_mtx);
-	mtx_lock(&sc->sc_mtx);
-	return !callout_pending(&sc->sc_callout) ||
-	    !callout_active(&sc->sc_callout);
 }
 
 /* Under sc_mtx: the active flag is exactly "effectively enabled". */
@@ -442,7 +446,8 @@ test_technique3_random(void)
 		mtx_lock(&sc.sc_mtx);
 		t3_check_active(&sc);
 		if (i % 9 == 0 && sc.enabled)
-			CHECK(WAIT_FOR(t3_begun_relocking(&sc)));
+			CHECK(WAIT_FOR(taken_or_idle(&sc.sc_mtx, &sc.sc_callout,
+			    1)));
 		if (what == 0) {
 			callout_stop(&sc.sc_callout);
 			stopped += sc.enabled;
