@@ -3,9 +3,10 @@
  * called directly, as the core calls it under the base lock, but with no
  * lock, no core and no callback.  A re-arm is what the core does to a
  * pending callout: the backend's reschedule, or remove, set c_time and
- * insert where it has none.  A tick or an expiry is
- * ops->expire() followed by a walk of the due list, which is the least a
- * consumer of the structure must do with what fired.
+ * insert where it has none.  A tick is ops->expire() followed by a walk
+ * of the due list, which is the least a consumer of the structure must do
+ * with what fired; an expiry of a second is a thousand such ticks, as the
+ * core asks a backend (a tick ahead at a time, softclock.c).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -134,12 +135,27 @@ be_expire(struct be_ctx *x, sbintime_t now)
 	return fired;
 }
 
+/*
+ * A second, in 1000 ticks, each tick's due list walked as it comes.  One
+ * expire() of the whole second would hand back all N callouts in one list,
+ * and its walk would chase pointers through callouts long gone from the
+ * cache, one miss after the other.  That walk, not the structure, was
+ * most of the time: the wheel's expiry at 10^6 cost 181 ns per timer that
+ * way and 19.8 a tick at a time (medians of 3 processes, 7c29bf5), more
+ * than the whole API's 92, which the core feeds a tick at a time.  The
+ * last tick ends at exactly one second (SBT_1MS is rounded down).
+ */
 static uint64_t
 be_run_due(void *ctx)
 {
 	struct be_ctx *x = ctx;
+	sbintime_t start = x->now;
+	uint64_t fired = 0;
 
-	return be_expire(x, x->now + SBT_1S);
+	for (int k = 1; k <= 1000; k++)
+		fired += be_expire(x, start + SBT_1S / 1000 * k +
+		    SBT_1S % 1000 * k / 1000);
+	return fired;
 }
 
 static uint64_t
