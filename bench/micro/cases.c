@@ -17,7 +17,9 @@
  * the headline case.  The others run with the TCP mix only, or with the
  * fixture their definition needs:
  *   - expire: N deadlines spread over one second, the clock moved past all
- *     of them, the expiry run once; time per fired timer.
+ *     of them once (run_due: the API's callout_advance of a second, the
+ *     bare structure's expiry a tick at a time as the core asks it, a
+ *     peer's loop); time per fired timer.
  *   - tick_empty: deadlines 30 to 60 days away, so that no tick of the
  *     measurement can make one due however long it runs (10^9 ticks of
  *     1 ms are 11.6 days).
@@ -380,7 +382,7 @@ const struct micro_case micro_cases[] = {
 	{ "startstop", "1 iter = start 1 timer + stop it, N pending",
 	    { DIST_TCP, END }, FIRED_NONE, false, 4,
 	    startstop_fits, batch_ops, startstop_setup, NULL, startstop_run, teardown },
-	{ "expire", "1 iter = 1 fired timer (N due, expiry run once)",
+	{ "expire", "1 iter = 1 fired timer (N due, the clock moved past them once)",
 	    { DIST_SPREAD, END }, FIRED_ALL, true, 2,
 	    expire_fits, batch_n, expire_setup, expire_prepare, expire_run, teardown },
 	{ "tick_empty", "1 iter = 1 tick (1 ms or one loop pass), nothing due",
