@@ -10,7 +10,8 @@
 #   make fuzz [FUZZ_SECONDS=60]   each libFuzzer target for that long (clang,
 #                       build-fuzz/; new inputs in fuzz-out/, not the repo)
 #   make bench          release build (build-release/), microbenchmarks, load
-#                       sweep, summary table, charts: results/HOST/DATE-GITSHA/
+#                       sweep, the allocator control (build-release-glibc/),
+#                       summary table, charts: results/HOST/DATE-GITSHA/
 #   make bench QUICK=1  the same pipeline at small sizes (under a minute;
 #                       QUICK=0, no or false: the full run)
 #   make plots [RESULTS=results/HOST/RUN]   the charts of a results folder
@@ -69,7 +70,7 @@ install:
 	meson install -C build-release
 
 clean:
-	rm -rf build build-tsan build-asan build-release build-fuzz fuzz-out
+	rm -rf build build-tsan build-asan build-release build-release-glibc build-fuzz fuzz-out
 
 # Concurrency stress under TSan and ASan+UBSan (QUICK=1: under a minute).
 stress:

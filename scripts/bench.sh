@@ -36,6 +36,15 @@
 #   SWEEP_CAPS      backend:max_conns pairs (list:1000: its insert is O(n));
 #                   the precision sweep skips a backend capped below PREC_CONNS
 #   PREC_LIST PREC_CONNS PREC_THREADS PREC_DURATION   the precision sweep
+#   CONTROL         the allocator control (default on): a second release
+#                   build without jemalloc (CONTROL_BUILD, build-release-glibc)
+#                   runs the goal's cases across layouts (goal-glibc.json)
+#                   and, for every backend, the sweep's run at CONTROL_CONNS
+#                   connections, most threads, sync drain
+#                   (loadgen/control-glibc/); off: CONTROL=off.  Skipped
+#                   when the main build has no jemalloc to compare with
+#   CONTROL_CONNS   connections of the control's load runs (full 100000,
+#                   QUICK 1000; a point of the sweep)
 #   RUN_GRACE       seconds a load run may take beyond its duration before
 #                   it is killed (default 120)
 #   LOADGEN         the load generator (default: BUILD/bench/loadgen/calloutlab)
@@ -73,6 +82,8 @@ need_counts PREC_CONNS
 need_counts PREC_THREADS 1024
 need_times PREC_DURATION
 need_counts RUN_GRACE 86400
+need_words CONTROL on off
+need_counts CONTROL_CONNS
 
 BUILD=${BUILD:-$ROOT/build-release}
 RESULTS_ROOT=${RESULTS_ROOT:-$ROOT/results}
@@ -107,6 +118,8 @@ if [ "$MODE" = QUICK ]; then
 	MICRO_EST=15
 	LAYOUTS_EST=10
 	RECORDS_EST=10
+	CONTROL_CONNS=${CONTROL_CONNS:-1000}
+	CONTROL_EST=70
 else
 	REPS=${REPS:-3}
 	MIN_TIME=${MIN_TIME:-0.1}
@@ -122,6 +135,8 @@ else
 	MICRO_EST=300
 	LAYOUTS_EST=60
 	RECORDS_EST=90
+	CONTROL_CONNS=${CONTROL_CONNS:-100000}
+	CONTROL_EST=150
 fi
 # Cases left out of the full run: the list's expiry at 1e4 re-inserts 1e4
 # timers into a sorted list (O(N^2), untimed) before each timed batch.
@@ -133,6 +148,8 @@ BIG_DRAINS=${BIG_DRAINS:-sync}
 SWEEP_CAPS=${SWEEP_CAPS:-list:1000}
 PREC_LIST=${PREC_LIST:-0 1/64 1/32 1/16 1/8}
 PREC_THREADS=${PREC_THREADS:-1}
+CONTROL=${CONTROL:-on}
+CONTROL_BUILD=${CONTROL_BUILD:-$ROOT/build-release-glibc}
 
 now() { date +%s; }
 T0=$(now)
@@ -142,21 +159,25 @@ LOAD_START=$(loadavg)
 # ------------------------------------------------------------ the build
 
 echo "bench: $MODE run, load average $LOAD_START (2 cores: above 2 the numbers are noisy)"
-echo "bench: release build in $BUILD (jemalloc when available)"
-if [ -f "$BUILD/build.ninja" ]; then
+# A release build in $1 with -Djemalloc=$2; what went wrong is in $1.log.
+build_release() {
 	# --reconfigure: the commit compiled into the tools stays current.
-	meson setup --reconfigure "$BUILD" -Dbuildtype=release -Djemalloc=auto \
-	    >"$BUILD.setup.log" 2>&1 || { cat "$BUILD.setup.log" >&2; exit 1; }
-else
-	meson setup "$BUILD" -Dbuildtype=release -Djemalloc=auto \
-	    >"$BUILD.setup.log" 2>&1 || { cat "$BUILD.setup.log" >&2; exit 1; }
-fi
-ninja -C "$BUILD" >"$BUILD.ninja.log" 2>&1 || { tail -n 40 "$BUILD.ninja.log" >&2; exit 1; }
-rm -f "$BUILD.setup.log" "$BUILD.ninja.log"
+	reconf=
+	[ ! -f "$1/build.ninja" ] || reconf=--reconfigure
+	meson setup $reconf "$1" -Dbuildtype=release -Djemalloc="$2" >"$1.log" 2>&1 &&
+	    ninja -C "$1" >>"$1.log" 2>&1 && rm -f "$1.log"
+}
+echo "bench: release build in $BUILD (jemalloc when available)"
+build_release "$BUILD" auto || { tail -n 40 "$BUILD.log" >&2; exit 1; }
 
 LOADGEN=${LOADGEN:-$BUILD/bench/loadgen/calloutlab}
 if [ ! -x "$LOADGEN" ]; then
 	LOADGEN=$(find "$BUILD" -type f -name calloutlab -perm -u+x 2>/dev/null | head -n 1)
+fi
+MAIN_LOADGEN=$LOADGEN
+if [ "$CONTROL" = on ] && ! ldd "$BUILD/bench/micro/micro_bench" 2>/dev/null | grep -q jemalloc; then
+	echo "bench: the release build has no jemalloc: no allocator control to run"
+	CONTROL=off
 fi
 
 # ------------------------------------------------------- the run folder
@@ -207,6 +228,16 @@ PLAN=$DIR/log/plan.txt
 	echo "micro"
 	echo "layouts"
 	[ "$RECORD_BYTES" = 0 ] || echo "layouts-records"
+	if [ "$CONTROL" = on ]; then
+		echo "control-build"
+		echo "control-layouts"
+		ct=$(echo $SWEEP_THREADS | tr ' ' '\n' | sort -n | tail -n 1)
+		for b in $BACKENDS; do
+			cap=$(cap_of "$b")
+			[ -n "$cap" ] && [ "$CONTROL_CONNS" -gt "$cap" ] && continue
+			echo "control-load $b $ct $CONTROL_CONNS sync"
+		done
+	fi
 	for b in $BACKENDS; do
 		cap=$(cap_of "$b")
 		for n in $SWEEP_CONNS; do
@@ -254,9 +285,10 @@ dur_for() {	# conns -> the planned duration of a sweep run
 # cores, as measured), at least its duration, plus a second to start.
 est=$((MICRO_EST + LAYOUTS_EST))
 [ "$RECORD_BYTES" = 0 ] || est=$((est + RECORDS_EST))
+[ "$CONTROL" = off ] || est=$((est + CONTROL_EST))
 while read -r kind a b c d; do
 	case $kind in
-	sweep) dur=$(dur_for "$c") ;;
+	sweep | control-load) dur=$(dur_for "$c") ;;
 	precision) dur=$PREC_DURATION; c=$PREC_CONNS ;;
 	*) continue ;;
 	esac
@@ -314,6 +346,8 @@ write_meta() {	# $1: running | finished
 	    --arg micro_filter "$MICRO_FILTER" --arg micro_skip "$MICRO_SKIP" \
 	    --arg reps "${REPS:-}" --arg min_time "${MIN_TIME:-}" \
 	    --argjson record_bytes "$RECORD_BYTES" \
+	    --arg control "$CONTROL" --arg control_build "${CONTROL_BUILD#"$ROOT"/}" \
+	    --argjson control_conns "$CONTROL_CONNS" \
 	    --arg micro_n "$MICRO_N" --arg bytes_n "${BYTES_N:-}" \
 	    --arg ticks_n "${TICKS_N:-}" --arg ticks "${TICKS:-}" \
 	    --arg sweep_threads "$SWEEP_THREADS" --arg sweep_conns "$SWEEP_CONNS" \
@@ -360,6 +394,9 @@ write_meta() {	# $1: running | finished
 	                           | from_entries)},
 	            precision: {precisions: ($prec_list | words), conns: ($prec_conns | tonumber),
 	                        threads: ($prec_threads | tonumber), duration: $prec_duration}},
+	  control: (if $control == "on" then {allocator: "glibc", build: $control_build,
+	            goal_file: "goal-glibc.json", loadgen: "loadgen/control-glibc",
+	            conns: $control_conns} else null end),
 	  steps: $steps
 	}' >"$DIR/meta.json.tmp"
 	mv "$DIR/meta.json.tmp" "$DIR/meta.json"
@@ -435,9 +472,12 @@ run_micro() {
 # The goal's cases in several processes, each with its own stack layout
 # (bench/micro/layouts.sh): goal.json; with records (RECORD_BYTES), every
 # timer in a connection-sized record: goal-records.json.
-run_layouts() {	# file log record_bytes (empty: dense)
-	file=$1 log=$2 records=$3
-	if [ -z "$records" ]; then
+run_layouts() {	# file log record_bytes (empty: dense) [build: the control's]
+	file=$1 log=$2 records=$3 build=${4:-$BUILD}
+	if [ "$build" != "$BUILD" ]; then
+		step_begin "allocator control: goal across layouts"
+		echo "[$K/$NSTEPS] allocator control: goal cases across process layouts, glibc malloc (about 60 s)"
+	elif [ -z "$records" ]; then
 		step_begin "goal across layouts"
 		echo "[$K/$NSTEPS] goal cases across process layouts (bench/micro/layouts.sh; about $LAYOUTS_EST s)"
 	else
@@ -446,7 +486,8 @@ run_layouts() {	# file log record_bytes (empty: dense)
 	fi
 	set +e
 	(
-		export BUILD
+		BUILD=$build GOAL_FILE=$file
+		export BUILD GOAL_FILE
 		[ -n "${PROCESSES:-}" ] && export PROCESSES
 		if [ -n "$records" ]; then
 			export RECORD_BYTES="$records"
@@ -518,6 +559,29 @@ while read -r kind a b c d <&3; do
 		;;
 	layouts-records)
 		run_layouts goal-records.json layouts-records "$RECORD_BYTES"
+		;;
+	control-build)
+		step_begin "allocator control: build"
+		echo "[$K/$NSTEPS] allocator control: release build without jemalloc in ${CONTROL_BUILD#"$ROOT"/}"
+		if build_release "$CONTROL_BUILD" disabled; then
+			step_end ok ""
+		else
+			tail -n 20 "$CONTROL_BUILD.log" >&2
+			mv "$CONTROL_BUILD.log" "$DIR/log/control-build.log"
+			step_end failed "" "see log/control-build.log"
+		fi
+		;;
+	control-layouts)
+		run_layouts goal-glibc.json layouts-glibc "" "$CONTROL_BUILD"
+		;;
+	control-load)
+		LOADGEN=$CONTROL_BUILD/bench/loadgen/calloutlab
+		DURATION=$(dur_for "$c")
+		run_load "loadgen/control-glibc/$a-t$b-c$c-$d.json" \
+		    "control load $a threads=$b conns=$c drain=$d $DURATION, glibc malloc" \
+		    --backend "$a" --threads "$b" --conns "$c" --drain "$d" \
+		    --duration "$DURATION"
+		LOADGEN=$MAIN_LOADGEN
 		;;
 	sweep)
 		DURATION=$(dur_for "$c")

@@ -7,6 +7,9 @@
 #   bytes per pending timer (bytes.json, backend level) at its largest N;
 #   and the goal's ratios across process layouts (goal.json), when there,
 #   with what 3x the floor leaves a re-arm in instructions (window.json);
+#   and the allocator control, when there: the goal's cases and load runs
+#   again with glibc's malloc (goal-glibc.json, loadgen/control-glibc/)
+#   beside the same with the run's allocator;
 # with, beside re-arm and expire, the ratio to the best peer (the fastest
 # of libev, libevent, libuv, DPDK at the same case and N in the same run).
 #
@@ -25,15 +28,18 @@ DIR=${1:-$(sh "$ROOT/scripts/latest-results.sh")}
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-for f in meta micro bytes goal goal-records window; do
+for f in meta micro bytes goal goal-records goal-glibc window; do
 	json_file "$DIR/$f.json" >"$tmp/$f.json"
 done
 json_runs "$DIR/loadgen/sweep" >"$tmp/sweep.json"
+json_runs "$DIR/loadgen/control-glibc" >"$tmp/control.json"
 
 jq -r -n -L "$(dirname "$0")/../bench/micro" --arg metric "$METRIC" \
     --slurpfile meta "$tmp/meta.json" --slurpfile micro "$tmp/micro.json" \
     --slurpfile bytes "$tmp/bytes.json" --slurpfile sweep "$tmp/sweep.json" \
     --slurpfile goal "$tmp/goal.json" --slurpfile goal_rec "$tmp/goal-records.json" \
+    --slurpfile goal_glibc "$tmp/goal-glibc.json" \
+    --slurpfile control "$tmp/control.json" \
     --slurpfile window "$tmp/window.json" '
 include "micro";
 def sci: if . == null then "?" else
@@ -137,5 +143,24 @@ row([ "best peer",
     "  behind a miss (window.json): a read-compare-store \($w.fit.t0_ns | fmt) ns + \($w.fit.ns_per_instruction | fmt) ns per instruction;",
     "  3x the floor leaves \($wb.allowed | instr) instructions on top of that read, the API re-arm costs as much as",
     "  " + ([$wb.api[] | "\(.instructions | instr) (\(.backend))"] | join(", "))
+    end ),
+( ($goal_glibc[0] // null) as $gc | ($goal[0] // null) as $g
+  | if $gc == null then empty else
+    ($g | if . == null then [] else goal_case_medians($metric) end) as $main
+    | ($gc | goal_case_medians($metric)) as $alt
+    | ($g.context.allocator // "main build") as $an
+    | ($gc.context.allocator // "?") as $cn
+    | def over($a; $b): if $a == null or $b == null or $a == 0 then "n/a" else ($b / $a | fmt) end;
+      def line($name; $a; $b): "    \($name | rpad(34))\($a | fmt | lpad(10))\($b | fmt | lpad(10))\(over($a; $b) | lpad(16))";
+    "",
+    "  allocator control: the goal cases (N = \($gc.context.goal_n | sci), ns, median over \($gc.runs | length) processes; expiry per",
+    "  fired timer) and load runs (ops/s) again with \($cn) \($gc.context.allocator_version // "") beside \($an):",
+    "    \("" | rpad(34))\($an | lpad(10))\($cn | lpad(10))\("\($cn)/\($an)" | lpad(16))",
+    ( $alt[] as $c | line($c.name; (first($main[] | select(.name == $c.name)) // {}).ns; $c.ns) ),
+    ( $control[0][] | select(.ok != false) as $r
+      | (first($sweep[0][] | select(.ok != false and .backend == $r.backend
+            and .threads == $r.threads and .conns == $r.conns
+            and (.drain // "sync") == ($r.drain // "sync"))) // {}) as $m
+      | line("load/\($r.backend), \($r.conns | sci) conns, \($r.threads) thr"; $m.ops_per_sec; $r.ops_per_sec) )
     end )
 '

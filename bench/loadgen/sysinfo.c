@@ -52,7 +52,7 @@ allocator_name(void)
 #if LOADGEN_JEMALLOC
 	return "jemalloc " JEMALLOC_VERSION;
 #else
-	return "libc";
+	return "glibc";
 #endif
 }
 

@@ -19,7 +19,7 @@ void memory_sample(struct memory_sample *m);
 const char *build_commit(void);		/* git describe at configure time */
 const char *build_compiler(void);
 const char *build_type(void);		/* meson buildtype */
-const char *allocator_name(void);	/* "jemalloc 5.3.0-..." or "libc" */
+const char *allocator_name(void);	/* "jemalloc 5.3.0-..." or "glibc" */
 
 struct host {
 	char cpu[128];		/* /proc/cpuinfo model name */

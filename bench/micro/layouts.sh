@@ -29,6 +29,8 @@
 #              this many bytes (micro_bench --record_bytes: a multiple of
 #              64), as timers embedded in connections; writes
 #              OUTDIR/goal-records.json instead (default: dense arrays)
+#   GOAL_FILE  the file written in OUTDIR, a name such as goal-glibc.json
+#              (default goal.json, or goal-records.json with RECORD_BYTES)
 set -eu
 
 . "$(dirname "$0")/context.sh"
@@ -55,14 +57,21 @@ if ! printf '%s\n' "$MIN_TIME" | grep -Eq '^([0-9]+\.?[0-9]*|\.[0-9]+)$' ||
 	exit 2
 fi
 
-GOAL_FILE=goal.json
+OUT_FILE=goal.json
 RECORDS=
 if [ -n "${RECORD_BYTES:-}" ]; then
 	case $RECORD_BYTES in
 	*[!0-9]*) echo "$0: RECORD_BYTES must be a number of bytes, not '$RECORD_BYTES'" >&2; exit 2 ;;
 	esac
-	GOAL_FILE=goal-records.json
+	OUT_FILE=goal-records.json
 	RECORDS=--record_bytes=$RECORD_BYTES
+fi
+if [ -n "${GOAL_FILE:-}" ]; then
+	if ! printf '%s\n' "$GOAL_FILE" | grep -Eq '^[A-Za-z0-9][A-Za-z0-9_-]*\.json$'; then
+		echo "$0: GOAL_FILE must be a file name ending in .json, not '$GOAL_FILE'" >&2
+		exit 2
+	fi
+	OUT_FILE=$GOAL_FILE
 fi
 
 if [ ! -f "$BUILD/build.ninja" ]; then
@@ -117,5 +126,5 @@ jq -n --argjson p "$PROCESSES" --argjson n "$GOAL_N" --arg filter "$FILTER" '
       runs: [range(0; $runs | length) as $i
              | {process: ($i + 1), benchmarks: $runs[$i].benchmarks}] }' \
     $(k=1; while [ $k -le "$PROCESSES" ]; do echo "$OUT/goal.$k.json.tmp"; k=$((k + 1)); done) \
-    >"$OUT/$GOAL_FILE"
-echo "$0: wrote $OUT/$GOAL_FILE ($PROCESSES processes)" >&2
+    >"$OUT/$OUT_FILE"
+echo "$0: wrote $OUT/$OUT_FILE ($PROCESSES processes)" >&2

@@ -107,6 +107,32 @@ run summary "$ROOT/scripts/summary.sh"
 expect "summary: the window's budget" "3x the floor leaves 7 instructions on top of that read" "$tmp/summary.txt"
 expect "summary: the API in instructions" "  90 (wheel)" "$tmp/summary.txt"
 
+# The allocator control (goal-glibc.json, loadgen/control-glibc/): each
+# case's median over its processes beside goal.json's, and the load run
+# beside the sweep's run of the same configuration: goal.json's API
+# re-arms 50 40 90 60 (median 55) against the control's 44 and 66 (55),
+# ratio 1; libev 100 against 120 (1.2); ops/s 1000 against 900 (0.9).
+jq '.context.allocator = "jemalloc" | .context.allocator_version = "5.3.0"' \
+    "$tmp/goal.json" >"$tmp/g2" && mv "$tmp/g2" "$tmp/goal.json"
+cat >"$tmp/goal-glibc.json" <<JSON
+{"context": {"git_commit": "test", "goal_n": 1000000, "processes": 2,
+             "allocator": "glibc", "allocator_version": "2.36"},
+ "runs": [{"process": 1, "benchmarks": $(proc 44 120 5)},
+          {"process": 2, "benchmarks": $(proc 66 120 6)}]}
+JSON
+mkdir -p "$tmp/loadgen/sweep" "$tmp/loadgen/control-glibc"
+load() { printf '{"ok": true, "backend": "wheel", "threads": 2, "conns": 100000, "drain": "sync", "ops_per_sec": %s, "lateness_ns": {"p99": 1000}}' "$1"; }
+load 1000 >"$tmp/loadgen/sweep/wheel-t2-c100000-sync.json"
+load 900 >"$tmp/loadgen/control-glibc/wheel-t2-c100000-sync.json"
+run summary "$ROOT/scripts/summary.sh"
+expect "summary: the control's allocators" "again with glibc 2.36 beside jemalloc:" "$tmp/summary.txt"
+expect "summary: the control's column heads" "jemalloc     glibc  glibc/jemalloc" "$tmp/summary.txt"
+expect "summary: a case's medians and their ratio" "rearm/api/wheel                           55        55               1" "$tmp/summary.txt"
+expect "summary: libev in both builds" "rearm/peer/libev                         100       120             1.2" "$tmp/summary.txt"
+expect "summary: the floor, median of 5 5 4 4 and of 5 6" "rearm/floor/rec64                        4.5       5.5            1.22" "$tmp/summary.txt"
+expect "summary: the load runs side by side" "load/wheel, 1e5 conns, 2 thr            1000       900             0.9" "$tmp/summary.txt"
+rm -r "$tmp/goal-glibc.json" "$tmp/loadgen"
+
 # A process without libev: its ratio is left out, the others stay.
 jq '.runs[2].benchmarks |= map(select(.run_name | startswith("rearm/peer/") | not))' \
     "$tmp/goal.json" >"$tmp/g2" && mv "$tmp/g2" "$tmp/goal.json"

@@ -2,7 +2,8 @@
 # knobs.sh SOURCE_ROOT - the benchmark scripts' bad input:
 #   - scripts/bench.sh and bench/micro/run.sh refuse a bad knob (an
 #     environment variable) with one line naming it, exit 2, before they
-#     build or write anything;
+#     build or write anything; so does bench/micro/layouts.sh a GOAL_FILE
+#     that is not a plain file name ending in .json;
 #   - the scripts that read a results folder (scripts/summary.sh,
 #     plots/extract.sh, bench/micro/report.sh) stop with one line naming a
 #     file that is there but is not JSON, or a load run that is not, and
@@ -38,6 +39,13 @@ bench_rejects PROCESSES=100 "PROCESSES=100:"
 bench_rejects TICKS_N=12345678901 "TICKS_N=12345678901:"
 seventeen="1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17"
 bench_rejects "TICKS_N=$seventeen" "TICKS_N=$seventeen: 17 values, at most 16"
+bench_rejects CONTROL=maybe "CONTROL=maybe: 'maybe' is not one of: on off"
+bench_rejects CONTROL_CONNS=-5 "CONTROL_CONNS=-5:"
+
+for f in goal.txt ../goal.json -x.json; do
+	refused "bench/micro/layouts.sh GOAL_FILE='$f'" "GOAL_FILE must be a file name ending in .json, not '$f'" \
+	    env GOAL_FILE="$f" BUILD="$tmp/nobuild" sh "$ROOT/bench/micro/layouts.sh" "$tmp/out.d" QUICK
+done
 
 run_rejects() {
 	refused "bench/micro/run.sh $1" "$2" \
