@@ -43,8 +43,9 @@
 #                   connections, most threads, sync drain
 #                   (loadgen/control-glibc/); off: CONTROL=off.  Skipped
 #                   when the main build has no jemalloc to compare with
-#   CONTROL_CONNS   connections of the control's load runs (full 100000,
-#                   QUICK 1000; a point of the sweep)
+#   CONTROL_CONNS   connections of the control's load runs (full 1000000,
+#                   where the machine, not the plan, limits the rate; QUICK
+#                   1000; a point of the sweep)
 #   RUN_GRACE       seconds a load run may take beyond its duration before
 #                   it is killed (default 120)
 #   LOADGEN         the load generator (default: BUILD/bench/loadgen/calloutlab)
@@ -135,7 +136,7 @@ else
 	MICRO_EST=300
 	LAYOUTS_EST=60
 	RECORDS_EST=90
-	CONTROL_CONNS=${CONTROL_CONNS:-100000}
+	CONTROL_CONNS=${CONTROL_CONNS:-1000000}
 	CONTROL_EST=150
 fi
 # Cases left out of the full run: the list's expiry at 1e4 re-inserts 1e4
