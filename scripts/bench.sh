@@ -38,11 +38,13 @@
 #   PREC_LIST PREC_CONNS PREC_THREADS PREC_DURATION   the precision sweep
 #   CONTROL         the allocator control (default on): a second release
 #                   build without jemalloc (CONTROL_BUILD, build-release-glibc)
-#                   runs the goal's cases across layouts (goal-glibc.json)
-#                   and, for every backend, the sweep's run at CONTROL_CONNS
-#                   connections, most threads, sync drain
-#                   (loadgen/control-glibc/); off: CONTROL=off.  Skipped
-#                   when the main build has no jemalloc to compare with
+#                   and the main build, in turn, run the goal's cases across
+#                   layouts (goal-jemalloc.json, goal-glibc.json: each glibc
+#                   process right after a jemalloc one) and, for every
+#                   backend, the sweep's run at CONTROL_CONNS connections,
+#                   most threads, sync drain (loadgen/control-jemalloc/ and
+#                   control-glibc/, one right after the other); CONTROL=off:
+#                   none.  Skipped when the main build has no jemalloc
 #   CONTROL_CONNS   connections of the control's load runs (full 1000000,
 #                   where the machine, not the plan, limits the rate; QUICK
 #                   1000; a point of the sweep)
@@ -137,7 +139,7 @@ else
 	LAYOUTS_EST=60
 	RECORDS_EST=90
 	CONTROL_CONNS=${CONTROL_CONNS:-1000000}
-	CONTROL_EST=150
+	CONTROL_EST=200
 fi
 # Cases left out of the full run: the list's expiry at 1e4 re-inserts 1e4
 # timers into a sorted list (O(N^2), untimed) before each timed batch.
@@ -236,7 +238,8 @@ PLAN=$DIR/log/plan.txt
 		for b in $BACKENDS; do
 			cap=$(cap_of "$b")
 			[ -n "$cap" ] && [ "$CONTROL_CONNS" -gt "$cap" ] && continue
-			echo "control-load $b $ct $CONTROL_CONNS sync"
+			echo "control-load-jemalloc $b $ct $CONTROL_CONNS sync"
+			echo "control-load-glibc $b $ct $CONTROL_CONNS sync"
 		done
 	fi
 	for b in $BACKENDS; do
@@ -289,7 +292,7 @@ est=$((MICRO_EST + LAYOUTS_EST))
 [ "$CONTROL" = off ] || est=$((est + CONTROL_EST))
 while read -r kind a b c d; do
 	case $kind in
-	sweep | control-load) dur=$(dur_for "$c") ;;
+	sweep | control-load-*) dur=$(dur_for "$c") ;;
 	precision) dur=$PREC_DURATION; c=$PREC_CONNS ;;
 	*) continue ;;
 	esac
@@ -396,7 +399,8 @@ write_meta() {	# $1: running | finished
 	            precision: {precisions: ($prec_list | words), conns: ($prec_conns | tonumber),
 	                        threads: ($prec_threads | tonumber), duration: $prec_duration}},
 	  control: (if $control == "on" then {allocator: "glibc", build: $control_build,
-	            goal_file: "goal-glibc.json", loadgen: "loadgen/control-glibc",
+	            goal_file: "goal-glibc.json", paired_with: "goal-jemalloc.json",
+	            loadgen: "loadgen/control-glibc", loadgen_paired_with: "loadgen/control-jemalloc",
 	            conns: $control_conns} else null end),
 	  steps: $steps
 	}' >"$DIR/meta.json.tmp"
@@ -473,11 +477,11 @@ run_micro() {
 # The goal's cases in several processes, each with its own stack layout
 # (bench/micro/layouts.sh): goal.json; with records (RECORD_BYTES), every
 # timer in a connection-sized record: goal-records.json.
-run_layouts() {	# file log record_bytes (empty: dense) [build: the control's]
-	file=$1 log=$2 records=$3 build=${4:-$BUILD}
-	if [ "$build" != "$BUILD" ]; then
+run_layouts() {	# file log record_bytes (empty: dense) [alt_file alt_build]
+	file=$1 log=$2 records=$3 alt_file=${4:-} alt_build=${5:-}
+	if [ -n "$alt_build" ]; then
 		step_begin "allocator control: goal across layouts"
-		echo "[$K/$NSTEPS] allocator control: goal cases across process layouts, glibc malloc (about 60 s)"
+		echo "[$K/$NSTEPS] allocator control: goal cases across process layouts, jemalloc and glibc malloc processes in turn (about 120 s)"
 	elif [ -z "$records" ]; then
 		step_begin "goal across layouts"
 		echo "[$K/$NSTEPS] goal cases across process layouts (bench/micro/layouts.sh; about $LAYOUTS_EST s)"
@@ -487,8 +491,12 @@ run_layouts() {	# file log record_bytes (empty: dense) [build: the control's]
 	fi
 	set +e
 	(
-		BUILD=$build GOAL_FILE=$file
+		GOAL_FILE=$file
 		export BUILD GOAL_FILE
+		if [ -n "$alt_build" ]; then
+			ALT_BUILD=$alt_build ALT_FILE=$alt_file
+			export ALT_BUILD ALT_FILE
+		fi
 		[ -n "${PROCESSES:-}" ] && export PROCESSES
 		if [ -n "$records" ]; then
 			export RECORD_BYTES="$records"
@@ -503,7 +511,8 @@ run_layouts() {	# file log record_bytes (empty: dense) [build: the control's]
 	) </dev/null >"$DIR/log/$log.log" 2>"$DIR/log/$log.err"
 	status=$?
 	set -e
-	if [ "$status" = 0 ] && jq -e '(.runs | length) > 0' "$DIR/$file" >/dev/null 2>&1; then
+	if [ "$status" = 0 ] && jq -e '(.runs | length) > 0' "$DIR/$file" >/dev/null 2>&1 &&
+	    { [ -z "$alt_file" ] || jq -e '(.runs | length) > 0' "$DIR/$alt_file" >/dev/null 2>&1; }; then
 		step_end ok "$file"
 	else
 		echo "      failed: see $DIR/log/$log.err" >&2
@@ -573,13 +582,14 @@ while read -r kind a b c d <&3; do
 		fi
 		;;
 	control-layouts)
-		run_layouts goal-glibc.json layouts-glibc "" "$CONTROL_BUILD"
+		run_layouts goal-jemalloc.json layouts-control "" goal-glibc.json "$CONTROL_BUILD"
 		;;
-	control-load)
-		LOADGEN=$CONTROL_BUILD/bench/loadgen/calloutlab
+	control-load-jemalloc | control-load-glibc)
+		alloc=${kind#control-load-}
+		[ "$alloc" = jemalloc ] || LOADGEN=$CONTROL_BUILD/bench/loadgen/calloutlab
 		DURATION=$(dur_for "$c")
-		run_load "loadgen/control-glibc/$a-t$b-c$c-$d.json" \
-		    "control load $a threads=$b conns=$c drain=$d $DURATION, glibc malloc" \
+		run_load "loadgen/control-$alloc/$a-t$b-c$c-$d.json" \
+		    "control load $a threads=$b conns=$c drain=$d $DURATION, $alloc" \
 		    --backend "$a" --threads "$b" --conns "$c" --drain "$d" \
 		    --duration "$DURATION"
 		LOADGEN=$MAIN_LOADGEN

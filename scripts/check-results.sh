@@ -53,18 +53,24 @@ if [ -n "$rb" ]; then
 	    "$GOAL_CASES and .context.record_bytes == \"$rb\"
 	    and all(.runs[]; [.benchmarks[].run_name | select(startswith(\"rearm/floor/rec$rb/\"))] | length > 0)"
 fi
-# The allocator control, when the run planned it (meta.json's control).
+# The allocator control, when the run planned it (meta.json's control):
+# the goal's cases in pairs of processes, jemalloc's and glibc's, and the
+# load runs with each.
 if jq -e '.control != null' "$DIR/meta.json" >/dev/null 2>&1; then
+	json goal-jemalloc.json "has the goal cases in every process, built with jemalloc (the control's pairs)" \
+	    "$GOAL_CASES and (.context.allocator | startswith(\"jemalloc\"))"
 	json goal-glibc.json "has the goal cases in every process, built with glibc's malloc" \
 	    "$GOAL_CASES and .context.allocator == \"glibc\""
-	n=0
-	for f in "$DIR"/loadgen/control-glibc/*.json; do
-		[ -f "$f" ] || continue
-		n=$((n + 1))
-		json "${f#"$DIR"/}" "a control load run with glibc's malloc" '.ops_per_sec != null and .allocator == "glibc"'
+	for a in jemalloc glibc; do
+		n=0
+		for f in "$DIR"/loadgen/control-$a/*.json; do
+			[ -f "$f" ] || continue
+			n=$((n + 1))
+			json "${f#"$DIR"/}" "a control load run with $a" ".ops_per_sec != null and (.allocator | startswith(\"$a\"))"
+		done
+		planned=$(jq --arg a "$a" '[.steps[] | select(.what | startswith("control load ") and endswith(", " + $a))] | length' "$DIR/meta.json")
+		check "loadgen/control-$a: $n JSON files for $planned planned runs" test "$n" -eq "$planned" -a "$n" -gt 0
 	done
-	planned=$(jq '[.steps[] | select(.what | startswith("control load "))] | length' "$DIR/meta.json")
-	check "loadgen/control-glibc: $n JSON files for $planned planned runs" test "$n" -eq "$planned"
 fi
 json bytes.json "has entries and their context" '(.bytes | length) > 0 and (.context.git_commit | length) > 0'
 json ticks.json "has entries and their context" '(.ticks | length) > 0 and (.context.git_commit | length) > 0

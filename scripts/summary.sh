@@ -8,8 +8,9 @@
 #   and the goal's ratios across process layouts (goal.json), when there,
 #   with what 3x the floor leaves a re-arm in instructions (window.json);
 #   and the allocator control, when there: the goal's cases and load runs
-#   again with glibc's malloc (goal-glibc.json, loadgen/control-glibc/)
-#   beside the same with the run's allocator;
+#   with glibc's malloc (goal-glibc.json, loadgen/control-glibc/) beside
+#   the same, run in turn with them, with jemalloc (goal-jemalloc.json,
+#   loadgen/control-jemalloc/);
 # with, beside re-arm and expire, the ratio to the best peer (the fastest
 # of libev, libevent, libuv, DPDK at the same case and N in the same run).
 #
@@ -28,18 +29,21 @@ DIR=${1:-$(sh "$ROOT/scripts/latest-results.sh")}
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-for f in meta micro bytes goal goal-records goal-glibc window; do
+for f in meta micro bytes goal goal-records goal-jemalloc goal-glibc window; do
 	json_file "$DIR/$f.json" >"$tmp/$f.json"
 done
 json_runs "$DIR/loadgen/sweep" >"$tmp/sweep.json"
 json_runs "$DIR/loadgen/control-glibc" >"$tmp/control.json"
+json_runs "$DIR/loadgen/control-jemalloc" >"$tmp/control-main.json"
 
 jq -r -n -L "$(dirname "$0")/../bench/micro" --arg metric "$METRIC" \
     --slurpfile meta "$tmp/meta.json" --slurpfile micro "$tmp/micro.json" \
     --slurpfile bytes "$tmp/bytes.json" --slurpfile sweep "$tmp/sweep.json" \
     --slurpfile goal "$tmp/goal.json" --slurpfile goal_rec "$tmp/goal-records.json" \
     --slurpfile goal_glibc "$tmp/goal-glibc.json" \
+    --slurpfile goal_jemalloc "$tmp/goal-jemalloc.json" \
     --slurpfile control "$tmp/control.json" \
+    --slurpfile control_main "$tmp/control-main.json" \
     --slurpfile window "$tmp/window.json" '
 include "micro";
 def sci: if . == null then "?" else
@@ -144,23 +148,33 @@ row([ "best peer",
     "  3x the floor leaves \($wb.allowed | instr) instructions on top of that read, the API re-arm costs as much as",
     "  " + ([$wb.api[] | "\(.instructions | instr) (\(.backend))"] | join(", "))
     end ),
-( ($goal_glibc[0] // null) as $gc | ($goal[0] // null) as $g
-  | if $gc == null then empty else
-    ($g | if . == null then [] else goal_case_medians($metric) end) as $main
+( ($goal_glibc[0] // null) as $gc | ($goal_jemalloc[0] // null) as $g
+  | if $gc == null or $g == null then empty else
+    ($g | goal_case_medians($metric)) as $main
     | ($gc | goal_case_medians($metric)) as $alt
-    | ($g.context.allocator // "main build") as $an
+    | ($g | goal_case_values($metric)) as $mv
+    | ($gc | goal_case_values($metric)) as $av
+    | ($g.context.allocator // "?") as $an
     | ($gc.context.allocator // "?") as $cn
-    | def over($a; $b): if $a == null or $b == null or $a == 0 then "n/a" else ($b / $a | fmt) end;
-      def line($name; $a; $b): "    \($name | rpad(34))\($a | fmt | lpad(10))\($b | fmt | lpad(10))\(over($a; $b) | lpad(16))";
+    | def pairs($name):
+        [range(0; [($mv | length), ($av | length)] | min) as $k
+         | $mv[$k][$name] as $a | $av[$k][$name] as $b
+         | if $a == null or $b == null or $a == 0 then null else $b / $a end] | spread;
+      def line($name; $a; $b; $r): "    \($name | rpad(34))\($a | fmt | lpad(10))\($b | fmt | lpad(10))  \($r)";
     "",
-    "  allocator control: the goal cases (N = \($gc.context.goal_n | sci), ns, median over \($gc.runs | length) processes; expiry per",
-    "  fired timer) and load runs (ops/s) again with \($cn) \($gc.context.allocator_version // "") beside \($an):",
-    "    \("" | rpad(34))\($an | lpad(10))\($cn | lpad(10))\("\($cn)/\($an)" | lpad(16))",
-    ( $alt[] as $c | line($c.name; (first($main[] | select(.name == $c.name)) // {}).ns; $c.ns) ),
+    "  allocator control: the goal cases at N = \($gc.context.goal_n | sci) (ns; expiry per fired timer) in \($gc.runs | length) pairs of",
+    "  processes, \($an) then \($cn) \($gc.context.allocator_version // ""); medians, and the ratio taken in each pair [range];",
+    "  then the load runs (ops/s), one after the other:",
+    "    \("" | rpad(34))\($an | lpad(10))\($cn | lpad(10))  \($cn)/\($an)",
+    ( $alt[] as $c
+      | line($c.name; (first($main[] | select(.name == $c.name)) // {}).ns; $c.ns;
+             pairs($c.name) | spread_fmt) ),
     ( $control[0][] | select(.ok != false) as $r
-      | (first($sweep[0][] | select(.ok != false and .backend == $r.backend
+      | (first($control_main[0][] | select(.ok != false and .backend == $r.backend
             and .threads == $r.threads and .conns == $r.conns
             and (.drain // "sync") == ($r.drain // "sync"))) // {}) as $m
-      | line("load/\($r.backend), \($r.conns | sci) conns, \($r.threads) thr"; $m.ops_per_sec; $r.ops_per_sec) )
+      | line("load/\($r.backend), \($r.conns | sci) conns, \($r.threads) thr"; $m.ops_per_sec; $r.ops_per_sec;
+             if $m.ops_per_sec == null or $r.ops_per_sec == null or $m.ops_per_sec == 0 then "n/a"
+             else $r.ops_per_sec / $m.ops_per_sec | fmt end) )
     end )
 '

@@ -31,6 +31,12 @@
 #              OUTDIR/goal-records.json instead (default: dense arrays)
 #   GOAL_FILE  the file written in OUTDIR, a name such as goal-glibc.json
 #              (default goal.json, or goal-records.json with RECORD_BYTES)
+#   ALT_BUILD, ALT_FILE  a second build (the allocator control's) whose
+#              micro_bench runs right after each of BUILD's processes, its
+#              processes written to OUTDIR/ALT_FILE: pairs of processes a
+#              few seconds apart, so that the machine's drift, which moves
+#              absolute times by 20% from one minute to the next, falls on
+#              both builds alike
 set -eu
 
 . "$(dirname "$0")/context.sh"
@@ -73,6 +79,14 @@ if [ -n "${GOAL_FILE:-}" ]; then
 	fi
 	OUT_FILE=$GOAL_FILE
 fi
+ALT_BENCH=
+if [ -n "${ALT_BUILD:-}" ]; then
+	if ! printf '%s\n' "${ALT_FILE:-}" | grep -Eq '^[A-Za-z0-9][A-Za-z0-9_-]*\.json$'; then
+		echo "$0: ALT_FILE must be a file name ending in .json, not '${ALT_FILE:-}'" >&2
+		exit 2
+	fi
+	ALT_BENCH=$ALT_BUILD/bench/micro/micro_bench
+fi
 
 if [ ! -f "$BUILD/build.ninja" ]; then
 	meson setup "$BUILD" "$ROOT"
@@ -103,28 +117,44 @@ if [ -z "$cases" ]; then
 	exit 2
 fi
 
+if [ -n "$ALT_BENCH" ]; then
+	ninja -C "$ALT_BUILD" >&2
+	if [ ! -x "$ALT_BENCH" ]; then
+		echo "$0: $ALT_BENCH was not built" >&2
+		exit 1
+	fi
+fi
+
 mkdir -p "$OUT"
-trap 'rm -f "$OUT"/goal.*.json.tmp' EXIT
+trap 'rm -f "$OUT"/goal.*.json.tmp "$OUT"/alt.*.json.tmp' EXIT
+one() {	# BINARY OUT: one process of the goal's cases
+	$PIN "$1" $RECORDS \
+	    --benchmark_filter="$FILTER" \
+	    --benchmark_min_time="$MIN_TIME" \
+	    --benchmark_out="$2" \
+	    --benchmark_out_format=json \
+	    --benchmark_context="$ctx" >&2
+}
 k=1
 while [ $k -le "$PROCESSES" ]; do
 	echo "$0: process $k of $PROCESSES" >&2
-	$PIN "$BENCH" $RECORDS \
-	    --benchmark_filter="$FILTER" \
-	    --benchmark_min_time="$MIN_TIME" \
-	    --benchmark_out="$OUT/goal.$k.json.tmp" \
-	    --benchmark_out_format=json \
-	    --benchmark_context="$ctx" >&2
+	one "$BENCH" "$OUT/goal.$k.json.tmp"
+	[ -z "$ALT_BENCH" ] || one "$ALT_BENCH" "$OUT/alt.$k.json.tmp"
 	k=$((k + 1))
 done
 
 # One file: the first process's context (they share it) and each
 # process's benchmarks.
-# shellcheck disable=SC2046 # the list of files
-jq -n --argjson p "$PROCESSES" --argjson n "$GOAL_N" --arg filter "$FILTER" '
-  [inputs] as $runs
-  | { context: ($runs[0].context + {processes: $p, goal_n: $n, filter: $filter}),
-      runs: [range(0; $runs | length) as $i
-             | {process: ($i + 1), benchmarks: $runs[$i].benchmarks}] }' \
-    $(k=1; while [ $k -le "$PROCESSES" ]; do echo "$OUT/goal.$k.json.tmp"; k=$((k + 1)); done) \
-    >"$OUT/$OUT_FILE"
-echo "$0: wrote $OUT/$OUT_FILE ($PROCESSES processes)" >&2
+merge() {	# PREFIX FILE
+	# shellcheck disable=SC2046 # the list of files
+	jq -n --argjson p "$PROCESSES" --argjson n "$GOAL_N" --arg filter "$FILTER" '
+	  [inputs] as $runs
+	  | { context: ($runs[0].context + {processes: $p, goal_n: $n, filter: $filter}),
+	      runs: [range(0; $runs | length) as $i
+	             | {process: ($i + 1), benchmarks: $runs[$i].benchmarks}] }' \
+	    $(k=1; while [ $k -le "$PROCESSES" ]; do echo "$OUT/$1.$k.json.tmp"; k=$((k + 1)); done) \
+	    >"$OUT/$2"
+	echo "$0: wrote $OUT/$2 ($PROCESSES processes)" >&2
+}
+merge goal "$OUT_FILE"
+[ -z "$ALT_BENCH" ] || merge alt "$ALT_FILE"

@@ -135,3 +135,14 @@ def goal_case_medians($metric):
   | map(. as $k | {name: $k,
                    ns: ([$all[] | select(.name == $k) | .ns] | spread
                         | if . == null then null else .med end)});
+
+# Input goal.json: per process, its cases at the goal's N as one object,
+# "case/level/impl": ns (expiry: per fired timer).  For the allocator
+# control, whose ratios are taken between paired processes.
+def goal_case_values($metric):
+  .context.goal_n as $n
+  | [goal_rows($metric)[]
+     | map(select(.n == $n)
+           | {key: "\(.case)/\(.level)/\(.impl)",
+              value: (if .case == "expire" then .per_fired else .ns end)})
+     | from_entries];

@@ -107,31 +107,36 @@ run summary "$ROOT/scripts/summary.sh"
 expect "summary: the window's budget" "3x the floor leaves 7 instructions on top of that read" "$tmp/summary.txt"
 expect "summary: the API in instructions" "  90 (wheel)" "$tmp/summary.txt"
 
-# The allocator control (goal-glibc.json, loadgen/control-glibc/): each
-# case's median over its processes beside goal.json's, and the load run
-# beside the sweep's run of the same configuration: goal.json's API
-# re-arms 50 40 90 60 (median 55) against the control's 44 and 66 (55),
-# ratio 1; libev 100 against 120 (1.2); ops/s 1000 against 900 (0.9).
-jq '.context.allocator = "jemalloc" | .context.allocator_version = "5.3.0"' \
-    "$tmp/goal.json" >"$tmp/g2" && mv "$tmp/g2" "$tmp/goal.json"
-cat >"$tmp/goal-glibc.json" <<JSON
-{"context": {"git_commit": "test", "goal_n": 1000000, "processes": 2,
-             "allocator": "glibc", "allocator_version": "2.36"},
- "runs": [{"process": 1, "benchmarks": $(proc 44 120 5)},
-          {"process": 2, "benchmarks": $(proc 66 120 6)}]}
-JSON
-mkdir -p "$tmp/loadgen/sweep" "$tmp/loadgen/control-glibc"
-load() { printf '{"ok": true, "backend": "wheel", "threads": 2, "conns": 100000, "drain": "sync", "ops_per_sec": %s, "lateness_ns": {"p99": 1000}}' "$1"; }
-load 1000 >"$tmp/loadgen/sweep/wheel-t2-c100000-sync.json"
-load 900 >"$tmp/loadgen/control-glibc/wheel-t2-c100000-sync.json"
+# The allocator control: goal-jemalloc.json and goal-glibc.json, their
+# processes run in pairs, and the load runs of loadgen/control-jemalloc/
+# and control-glibc/.  Each case's median in both, and the ratio taken in
+# each pair: the API's re-arm 40 and 60 with jemalloc (median 50), 50 and
+# 66 with glibc (58), ratios 1.25 and 1.1 -> 1.18 [1.1, 1.25]; libev 100
+# against 120 twice -> 1.2; the floor 4 and 6 (5) against 5 and 5 (5),
+# ratios 1.25 and 0.83 -> 1.04; ops/s 1000 against 900 -> 0.9.
+ctl() {	# FILE ALLOCATOR (api libev floor)...
+	local f=$1 a=$2 k=1 runs=
+	shift 2
+	while [ $# -ge 3 ]; do
+		runs="$runs${runs:+, }{\"process\": $k, \"benchmarks\": $(proc "$1" "$2" "$3")}"
+		shift 3; k=$((k + 1))
+	done
+	printf '{"context": {"git_commit": "test", "goal_n": 1000000, "allocator": "%s", "allocator_version": "v"}, "runs": [%s]}' "$a" "$runs" >"$tmp/$f"
+}
+ctl goal-jemalloc.json jemalloc 40 100 4 60 100 6
+ctl goal-glibc.json glibc 50 120 5 66 120 5
+mkdir -p "$tmp/loadgen/control-jemalloc" "$tmp/loadgen/control-glibc"
+load() { printf '{"ok": true, "backend": "wheel", "threads": 2, "conns": 1000000, "drain": "sync", "ops_per_sec": %s, "lateness_ns": {"p99": 1000}}' "$1"; }
+load 1000 >"$tmp/loadgen/control-jemalloc/wheel-t2-c1000000-sync.json"
+load 900 >"$tmp/loadgen/control-glibc/wheel-t2-c1000000-sync.json"
 run summary "$ROOT/scripts/summary.sh"
-expect "summary: the control's allocators" "again with glibc 2.36 beside jemalloc:" "$tmp/summary.txt"
-expect "summary: the control's column heads" "jemalloc     glibc  glibc/jemalloc" "$tmp/summary.txt"
-expect "summary: a case's medians and their ratio" "rearm/api/wheel                           55        55               1" "$tmp/summary.txt"
-expect "summary: libev in both builds" "rearm/peer/libev                         100       120             1.2" "$tmp/summary.txt"
-expect "summary: the floor, median of 5 5 4 4 and of 5 6" "rearm/floor/rec64                        4.5       5.5            1.22" "$tmp/summary.txt"
-expect "summary: the load runs side by side" "load/wheel, 1e5 conns, 2 thr            1000       900             0.9" "$tmp/summary.txt"
-rm -r "$tmp/goal-glibc.json" "$tmp/loadgen"
+expect "summary: the control's builds" "in 2 pairs of" "$tmp/summary.txt"
+expect "summary: the control's order" "processes, jemalloc then glibc v;" "$tmp/summary.txt"
+expect "summary: a case's medians and its paired ratio" "rearm/api/wheel                           50        58  1.18 [1.1, 1.25]" "$tmp/summary.txt"
+expect "summary: libev in both builds" "rearm/peer/libev                         100       120  1.2 [1.2, 1.2]" "$tmp/summary.txt"
+expect "summary: the floor" "rearm/floor/rec64                          5         5  1.04 [0.83, 1.25]" "$tmp/summary.txt"
+expect "summary: the load runs side by side" "load/wheel, 1e6 conns, 2 thr            1000       900  0.9" "$tmp/summary.txt"
+rm -r "$tmp/goal-glibc.json" "$tmp/goal-jemalloc.json" "$tmp/loadgen"
 
 # A process without libev: its ratio is left out, the others stay.
 jq '.runs[2].benchmarks |= map(select(.run_name | startswith("rearm/peer/") | not))' \
