@@ -4,7 +4,7 @@
 # table and the charts, into a new folder results/HOST/DATE-GITSHA/.
 # `make bench` installs the Debian packages first (install-deps.sh bench).
 #
-#   full   about 10 minutes on 2 cores: micro N = 1e2 .. 1e6 (list to 1e4),
+#   full   about 15 minutes on 2 cores: micro N = 1e2 .. 1e6 (list to 1e4),
 #          every backend x 1, 2 threads x 1e3 .. 1e6 connections x sync,
 #          async drain, then a precision sweep 0 .. 1/8
 #   QUICK  the same pipeline at small sizes, under a minute: a smoke run
