@@ -177,7 +177,6 @@ LOADGEN=${LOADGEN:-$BUILD/bench/loadgen/calloutlab}
 if [ ! -x "$LOADGEN" ]; then
 	LOADGEN=$(find "$BUILD" -type f -name calloutlab -perm -u+x 2>/dev/null | head -n 1)
 fi
-MAIN_LOADGEN=$LOADGEN
 if [ "$CONTROL" = on ] && ! ldd "$BUILD/bench/micro/micro_bench" 2>/dev/null | grep -q jemalloc; then
 	echo "bench: the release build has no jemalloc: no allocator control to run"
 	CONTROL=off
@@ -522,16 +521,16 @@ run_layouts() {	# file log record_bytes (empty: dense) [alt_file alt_build]
 }
 
 # One run of the load generator; keeps its JSON if it parses.
-run_load() {	# file what args...
-	file=$1 what=$2
-	shift 2
+run_load() {	# loadgen file what args...
+	bin=$1 file=$2 what=$3
+	shift 3
 	step_begin "$what"
 	printf '[%d/%d] %s ... ' "$K" "$NSTEPS" "$what"
 	mkdir -p "$(dirname "$DIR/$file")"
 	log=$DIR/log/$(echo "$file" | tr '/' '_' | sed 's/\.json$//').err
 	set +e
 	timeout -k 5 "$(( $(secs "$DURATION") + RUN_GRACE ))" \
-	    "$LOADGEN" run "$@" --json >"$DIR/$file.tmp" 2>"$log" </dev/null
+	    "$bin" run "$@" --json >"$DIR/$file.tmp" 2>"$log" </dev/null
 	rc=$?
 	set -e
 	if [ $rc -eq 0 ] && jq -e 'type == "object"' "$DIR/$file.tmp" >/dev/null 2>&1; then
@@ -586,24 +585,24 @@ while read -r kind a b c d <&3; do
 		;;
 	control-load-jemalloc | control-load-glibc)
 		alloc=${kind#control-load-}
-		[ "$alloc" = jemalloc ] || LOADGEN=$CONTROL_BUILD/bench/loadgen/calloutlab
+		bin=$LOADGEN
+		[ "$alloc" = jemalloc ] || bin=$CONTROL_BUILD/bench/loadgen/calloutlab
 		DURATION=$(dur_for "$c")
-		run_load "loadgen/control-$alloc/$a-t$b-c$c-$d.json" \
+		run_load "$bin" "loadgen/control-$alloc/$a-t$b-c$c-$d.json" \
 		    "control load $a threads=$b conns=$c drain=$d $DURATION, $alloc" \
 		    --backend "$a" --threads "$b" --conns "$c" --drain "$d" \
 		    --duration "$DURATION"
-		LOADGEN=$MAIN_LOADGEN
 		;;
 	sweep)
 		DURATION=$(dur_for "$c")
-		run_load "loadgen/sweep/$a-t$b-c$c-$d.json" \
+		run_load "$LOADGEN" "loadgen/sweep/$a-t$b-c$c-$d.json" \
 		    "load $a threads=$b conns=$c drain=$d $DURATION" \
 		    --backend "$a" --threads "$b" --conns "$c" --drain "$d" \
 		    --duration "$DURATION"
 		;;
 	precision)
 		DURATION=$PREC_DURATION
-		run_load "loadgen/precision/$a-p$(echo "$b" | tr '/' '_').json" \
+		run_load "$LOADGEN" "loadgen/precision/$a-p$(echo "$b" | tr '/' '_').json" \
 		    "precision $a precision=$b conns=$PREC_CONNS threads=$PREC_THREADS $PREC_DURATION" \
 		    --backend "$a" --threads "$PREC_THREADS" --conns "$PREC_CONNS" \
 		    --drain sync --precision "$b" --duration "$PREC_DURATION"

@@ -72,19 +72,19 @@ if [ -n "${RECORD_BYTES:-}" ]; then
 	OUT_FILE=goal-records.json
 	RECORDS=--record_bytes=$RECORD_BYTES
 fi
-if [ -n "${GOAL_FILE:-}" ]; then
-	if ! printf '%s\n' "$GOAL_FILE" | grep -Eq '^[A-Za-z0-9][A-Za-z0-9_-]*\.json$'; then
-		echo "$0: GOAL_FILE must be a file name ending in .json, not '$GOAL_FILE'" >&2
+need_file_name() {	# NAME VALUE: a plain file name in OUTDIR, or exit 2
+	if ! printf '%s\n' "$2" | grep -Eq '^[A-Za-z0-9][A-Za-z0-9_-]*\.json$'; then
+		echo "$0: $1 must be a file name ending in .json, not '$2'" >&2
 		exit 2
 	fi
+}
+if [ -n "${GOAL_FILE:-}" ]; then
+	need_file_name GOAL_FILE "$GOAL_FILE"
 	OUT_FILE=$GOAL_FILE
 fi
 ALT_BENCH=
 if [ -n "${ALT_BUILD:-}" ]; then
-	if ! printf '%s\n' "${ALT_FILE:-}" | grep -Eq '^[A-Za-z0-9][A-Za-z0-9_-]*\.json$'; then
-		echo "$0: ALT_FILE must be a file name ending in .json, not '${ALT_FILE:-}'" >&2
-		exit 2
-	fi
+	need_file_name ALT_FILE "${ALT_FILE:-}"
 	ALT_BENCH=$ALT_BUILD/bench/micro/micro_bench
 fi
 

@@ -122,20 +122,6 @@ def window_budget($w; $metric; $backends):
       api: [goal_backends($metric; $backends)[] as $b | med("api"; $b) as $ns
             | {backend: $b, ns: $ns, instructions: instructions($ns)}] };
 
-# Input goal.json: every case's median over the processes at the goal's N,
-# in ns (expiry: per fired timer), as [{name: "case/level/impl", ns}] in
-# the order first seen.  For the allocator control, which compares these
-# between two builds.
-def goal_case_medians($metric):
-  .context.goal_n as $n
-  | [goal_rows($metric)[][] | select(.n == $n)
-     | {name: "\(.case)/\(.level)/\(.impl)",
-        ns: (if .case == "expire" then .per_fired else .ns end)}] as $all
-  | ([$all[].name] | reduce .[] as $k ([]; if index([$k]) then . else . + [$k] end))
-  | map(. as $k | {name: $k,
-                   ns: ([$all[] | select(.name == $k) | .ns] | spread
-                        | if . == null then null else .med end)});
-
 # Input goal.json: per process, its cases at the goal's N as one object,
 # "case/level/impl": ns (expiry: per fired timer).  For the allocator
 # control, whose ratios are taken between paired processes.
@@ -146,3 +132,13 @@ def goal_case_values($metric):
            | {key: "\(.case)/\(.level)/\(.impl)",
               value: (if .case == "expire" then .per_fired else .ns end)})
      | from_entries];
+
+# Input goal.json: every case's median over the processes at the goal's N,
+# in ns (expiry: per fired timer), as [{name: "case/level/impl", ns}] in
+# the order first seen.  For the allocator control, which compares these
+# between two builds.
+def goal_case_medians($metric):
+  goal_case_values($metric) as $per
+  | [$per[] | keys_unsorted[]] | reduce .[] as $k ([]; if index([$k]) then . else . + [$k] end)
+  | map(. as $k | {name: $k,
+                   ns: ([$per[][$k]] | spread | if . == null then null else .med end)});
