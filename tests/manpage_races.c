@@ -261,6 +261,15 @@ test_technique2_return_value(void)
 	for (int i = 0, told = 0; i < 500; i++) {
 		mtx_lock(&sc.sc_mtx);
 		if (!(sc.sc_flags & SCFLG_CALLOUT_RUNNING)) {
+			/* The page's premise, "the callout was set and the
+			 * function has not yet executed", needs the last call
+			 * over, not only past its body: re-armed while the base
+			 * still services that call, a stop unschedules the next
+			 * run and returns 0 too (the page's own rule), and the
+			 * function is never called.  No call can be waiting for
+			 * sc_mtx here (the flag is clear), so the drain cannot
+			 * block on it. */
+			callout_drain(&sc.sc_callout);
 			sc.sc_flags |= SCFLG_CALLOUT_RUNNING;
 			callout_reset_on(&sc.sc_callout, 1, t2_fn, &sc, i % 2);
 			arms++;
