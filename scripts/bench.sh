@@ -42,12 +42,17 @@
 #                   layouts (goal-jemalloc.json, goal-glibc.json: each glibc
 #                   process right after a jemalloc one) and, for every
 #                   backend, the sweep's run at CONTROL_CONNS connections,
-#                   most threads, sync drain (loadgen/control-jemalloc/ and
-#                   control-glibc/, one right after the other); CONTROL=off:
-#                   none.  Skipped when the main build has no jemalloc
+#                   most threads, sync drain, CONTROL_PAIRS times with each
+#                   build (loadgen/control-jemalloc/ and control-glibc/,
+#                   B-tT-cN-D-pK.json: each glibc run right after its
+#                   jemalloc one); CONTROL=off: none.  Skipped when the
+#                   main build has no jemalloc
 #   CONTROL_CONNS   connections of the control's load runs (full 1000000,
 #                   where the machine, not the plan, limits the rate; QUICK
 #                   1000; a point of the sweep)
+#   CONTROL_PAIRS   pairs of control load runs per backend (full 5, QUICK 2,
+#                   at most 99): a single run moves by 15%, as much as the
+#                   allocators might differ
 #   RUN_GRACE       seconds a load run may take beyond its duration before
 #                   it is killed (default 120)
 #   LOADGEN         the load generator (default: BUILD/bench/loadgen/calloutlab)
@@ -64,29 +69,30 @@ esac
 # Every knob checked before anything is built or written.
 PROG=bench
 . "$ROOT/scripts/check_env.sh"
-need_counts REPS 1000
+need_count REPS 1000
 need_seconds MIN_TIME
 need_counts MICRO_N
 need_counts BYTES_N 1000000000 16
 [ "${TICKS_N:-}" = none ] || need_counts TICKS_N 1000000000 16
-need_counts TICKS
-need_counts WINDOW_N
-need_counts PROCESSES 99
+need_count TICKS
+need_count WINDOW_N
+need_count PROCESSES 99
 need_words SWEEP_BACKENDS list wheel hierarchical heap heap4
 need_counts SWEEP_THREADS 1024
 need_counts SWEEP_CONNS
 need_words SWEEP_DRAINS sync async
 need_times SWEEP_DURATION
-need_counts BIG_CONNS
+need_count BIG_CONNS
 need_words BIG_DRAINS sync async
 need_caps SWEEP_CAPS
 need_precisions PREC_LIST
-need_counts PREC_CONNS
-need_counts PREC_THREADS 1024
+need_count PREC_CONNS
+need_count PREC_THREADS 1024
 need_times PREC_DURATION
-need_counts RUN_GRACE 86400
+need_count RUN_GRACE 86400
 need_words CONTROL on off
-need_counts CONTROL_CONNS
+need_count CONTROL_CONNS
+need_count CONTROL_PAIRS 99
 
 BUILD=${BUILD:-$ROOT/build-release}
 RESULTS_ROOT=${RESULTS_ROOT:-$ROOT/results}
@@ -122,6 +128,7 @@ if [ "$MODE" = QUICK ]; then
 	LAYOUTS_EST=10
 	RECORDS_EST=10
 	CONTROL_CONNS=${CONTROL_CONNS:-1000}
+	CONTROL_PAIRS=${CONTROL_PAIRS:-2}
 	CONTROL_EST=70
 else
 	REPS=${REPS:-3}
@@ -139,6 +146,7 @@ else
 	LAYOUTS_EST=60
 	RECORDS_EST=90
 	CONTROL_CONNS=${CONTROL_CONNS:-1000000}
+	CONTROL_PAIRS=${CONTROL_PAIRS:-5}
 	CONTROL_EST=200
 fi
 # Cases left out of the full run: the list's expiry at 1e4 re-inserts 1e4
@@ -234,11 +242,15 @@ PLAN=$DIR/log/plan.txt
 		echo "control-build"
 		echo "control-layouts"
 		ct=$(echo $SWEEP_THREADS | tr ' ' '\n' | sort -n | tail -n 1)
-		for b in $BACKENDS; do
-			cap=$(cap_of "$b")
-			[ -n "$cap" ] && [ "$CONTROL_CONNS" -gt "$cap" ] && continue
-			echo "control-load-jemalloc $b $ct $CONTROL_CONNS sync"
-			echo "control-load-glibc $b $ct $CONTROL_CONNS sync"
+		# Pair k of every backend before pair k + 1 of any: a drift of
+		# the machine then spreads over the backends' pairs alike.
+		for k in $(seq "$CONTROL_PAIRS"); do
+			for b in $BACKENDS; do
+				cap=$(cap_of "$b")
+				[ -n "$cap" ] && [ "$CONTROL_CONNS" -gt "$cap" ] && continue
+				echo "control-load-jemalloc $b $ct $CONTROL_CONNS sync $k"
+				echo "control-load-glibc $b $ct $CONTROL_CONNS sync $k"
+			done
 		done
 	fi
 	for b in $BACKENDS; do
@@ -289,7 +301,7 @@ dur_for() {	# conns -> the planned duration of a sweep run
 est=$((MICRO_EST + LAYOUTS_EST))
 [ "$RECORD_BYTES" = 0 ] || est=$((est + RECORDS_EST))
 [ "$CONTROL" = off ] || est=$((est + CONTROL_EST))
-while read -r kind a b c d; do
+while read -r kind a b c d e; do
 	case $kind in
 	sweep | control-load-*) dur=$(dur_for "$c") ;;
 	precision) dur=$PREC_DURATION; c=$PREC_CONNS ;;
@@ -350,7 +362,7 @@ write_meta() {	# $1: running | finished
 	    --arg reps "${REPS:-}" --arg min_time "${MIN_TIME:-}" \
 	    --argjson record_bytes "$RECORD_BYTES" \
 	    --arg control "$CONTROL" --arg control_build "${CONTROL_BUILD#"$ROOT"/}" \
-	    --argjson control_conns "$CONTROL_CONNS" \
+	    --argjson control_conns "$CONTROL_CONNS" --argjson control_pairs "$CONTROL_PAIRS" \
 	    --arg micro_n "$MICRO_N" --arg bytes_n "${BYTES_N:-}" \
 	    --arg ticks_n "${TICKS_N:-}" --arg ticks "${TICKS:-}" \
 	    --arg sweep_threads "$SWEEP_THREADS" --arg sweep_conns "$SWEEP_CONNS" \
@@ -400,7 +412,7 @@ write_meta() {	# $1: running | finished
 	  control: (if $control == "on" then {allocator: "glibc", build: $control_build,
 	            goal_file: "goal-glibc.json", paired_with: "goal-jemalloc.json",
 	            loadgen: "loadgen/control-glibc", loadgen_paired_with: "loadgen/control-jemalloc",
-	            conns: $control_conns} else null end),
+	            conns: $control_conns, pairs: $control_pairs} else null end),
 	  steps: $steps
 	}' >"$DIR/meta.json.tmp"
 	mv "$DIR/meta.json.tmp" "$DIR/meta.json"
@@ -558,7 +570,7 @@ run_load() {	# loadgen file what args...
 }
 
 exec 3<"$PLAN"
-while read -r kind a b c d <&3; do
+while read -r kind a b c d e <&3; do
 	case $kind in
 	micro)
 		run_micro
@@ -588,8 +600,8 @@ while read -r kind a b c d <&3; do
 		bin=$LOADGEN
 		[ "$alloc" = jemalloc ] || bin=$CONTROL_BUILD/bench/loadgen/calloutlab
 		DURATION=$(dur_for "$c")
-		run_load "$bin" "loadgen/control-$alloc/$a-t$b-c$c-$d.json" \
-		    "control load $a threads=$b conns=$c drain=$d $DURATION, $alloc" \
+		run_load "$bin" "loadgen/control-$alloc/$a-t$b-c$c-$d-p$e.json" \
+		    "control load $a threads=$b conns=$c drain=$d $DURATION, pair $e, $alloc" \
 		    --backend "$a" --threads "$b" --conns "$c" --drain "$d" \
 		    --duration "$DURATION"
 		;;

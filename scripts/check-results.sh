@@ -71,6 +71,10 @@ if jq -e '.control != null' "$DIR/meta.json" >/dev/null 2>&1; then
 		planned=$(jq --arg a "$a" '[.steps[] | select(.what | startswith("control load ") and endswith(", " + $a))] | length' "$DIR/meta.json")
 		check "loadgen/control-$a: $n JSON files for $planned planned runs" test "$n" -eq "$planned" -a "$n" -gt 0
 	done
+	# Each glibc run has its jemalloc run, the file of the same name.
+	unpaired=$(cd "$DIR/loadgen" && for f in control-glibc/*.json; do
+		[ -f "$f" ] && [ ! -f "control-jemalloc/${f#control-glibc/}" ] && echo "$f"; done || true)
+	check "loadgen/control-glibc: every run paired with a jemalloc run${unpaired:+ (not: $(echo $unpaired))}" test -z "$unpaired"
 fi
 json bytes.json "has entries and their context" '(.bytes | length) > 0 and (.context.git_commit | length) > 0'
 json ticks.json "has entries and their context" '(.ticks | length) > 0 and (.context.git_commit | length) > 0

@@ -4,10 +4,11 @@
 # (scripts/bench.sh, bench/micro/run.sh).  Each takes the variable's NAME;
 # an unset or empty variable is left alone (the script's default applies).
 #
+#   need_count NAME [MAX]    one whole number from 1 to MAX (default 10^9)
 #   need_counts NAME [MAX [HOW_MANY]]
 #                            whole numbers from 1 to MAX (default 10^9),
-#                            separated by spaces (one, for a single count),
-#                            at most HOW_MANY of them (default: any number)
+#                            separated by spaces, at most HOW_MANY of them
+#                            (default: any number)
 #   need_seconds NAME        Google Benchmark's plain number of seconds:
 #                            decimal, above 0, at most 3600
 #   need_times NAME          TIME (a whole number of s or ms) or CONNS:TIME
@@ -51,6 +52,13 @@ need_counts() {
 	done
 	[ -z "${3:-}" ] || [ "$n" -le "$3" ] ||
 		env_bad "$1" "$v" "$n values, at most $3"
+}
+
+need_count() {
+	v=$(env_value "$1")
+	[ -n "$v" ] || return 0
+	env_is_count "$v" "${2:-1000000000}" ||
+		env_bad "$1" "$v" "not one whole number from 1 to ${2:-1000000000}"
 }
 
 need_seconds() {

@@ -9,7 +9,9 @@
 #                    reading it as absent would print n/a, or "not
 #                    measured", where a measurement was lost
 #   json_runs DIR    every DIR/*.json (load generator runs) as one array,
-#                    [] when there is none; each checked as json_file does
+#                    [] when there is none; each checked as json_file does,
+#                    and given its file's name as run_file (what pairs the
+#                    allocator control's runs)
 #   metric_check     METRIC (default wall) must be wall or cpu
 #
 # Call json_file and json_runs directly (`json_file F >OUT`), not in $(...)
@@ -35,7 +37,7 @@ json_runs() {
 	for f in "$@"; do
 		json_file "$f" >/dev/null
 	done
-	jq -s . "$@"
+	jq -n '[inputs | . + {run_file: (input_filename | sub(".*/"; ""))}]' "$@"
 }
 
 metric_check() {

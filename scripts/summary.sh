@@ -10,7 +10,7 @@
 #   and the allocator control, when there: the goal's cases and load runs
 #   with glibc's malloc (goal-glibc.json, loadgen/control-glibc/) beside
 #   the same, run in turn with them, with jemalloc (goal-jemalloc.json,
-#   loadgen/control-jemalloc/);
+#   loadgen/control-jemalloc/): medians, and the ratio taken in each pair;
 # with, beside re-arm and expire, the ratio to the best peer (the fastest
 # of libev, libevent, libuv, DPDK at the same case and N in the same run).
 #
@@ -150,31 +150,17 @@ row([ "best peer",
     end ),
 ( ($goal_glibc[0] // null) as $gc | ($goal_jemalloc[0] // null) as $g
   | if $gc == null or $g == null then empty else
-    ($g | goal_case_medians($metric)) as $main
-    | ($gc | goal_case_medians($metric)) as $alt
-    | ($g | goal_case_values($metric)) as $mv
-    | ($gc | goal_case_values($metric)) as $av
+    ($g | control_cases($gc; $metric)) as $cases
+    | control_loads($control_main[0]; $control[0]) as $loads
     | ($g.context.allocator // "?") as $an
     | ($gc.context.allocator // "?") as $cn
-    | def pairs($name):
-        [range(0; [($mv | length), ($av | length)] | min) as $k
-         | $mv[$k][$name] as $a | $av[$k][$name] as $b
-         | if $a == null or $b == null or $a == 0 then null else $b / $a end] | spread;
-      def line($name; $a; $b; $r): "    \($name | rpad(34))\($a | fmt | lpad(10))\($b | fmt | lpad(10))  \($r)";
+    | def line($name; $a; $b; $r): "    \($name | rpad(34))\($a | fmt | lpad(10))\($b | fmt | lpad(10))  \($r | spread_fmt)";
     "",
     "  allocator control: the goal cases at N = \($gc.context.goal_n | sci) (ns; expiry per fired timer) in \($gc.runs | length) pairs of",
     "  processes, \($an) then \($cn) \($gc.context.allocator_version // ""); medians, and the ratio taken in each pair [range];",
-    "  then the load runs (ops/s), one after the other:",
+    "  then the load runs (ops/s), \([$control[0][] | select(.ok != false)] | group_by(.backend) | map(length) | max // 0) with each build, each \($cn) run right after its \($an) one:",
     "    \("" | rpad(34))\($an | lpad(10))\($cn | lpad(10))  \($cn)/\($an)",
-    ( $alt[] as $c
-      | line($c.name; (first($main[] | select(.name == $c.name)) // {}).ns; $c.ns;
-             pairs($c.name) | spread_fmt) ),
-    ( $control[0][] | select(.ok != false) as $r
-      | (first($control_main[0][] | select(.ok != false and .backend == $r.backend
-            and .threads == $r.threads and .conns == $r.conns
-            and (.drain // "sync") == ($r.drain // "sync"))) // {}) as $m
-      | line("load/\($r.backend), \($r.conns | sci) conns, \($r.threads) thr"; $m.ops_per_sec; $r.ops_per_sec;
-             if $m.ops_per_sec == null or $r.ops_per_sec == null or $m.ops_per_sec == 0 then "n/a"
-             else $r.ops_per_sec / $m.ops_per_sec | fmt end) )
+    ( $cases[] | line(.name; .main; .alt; .ratio) ),
+    ( $loads[] | line("load/\(.backend), \(.conns | sci) conns, \(.threads) thr"; .main; .alt; .ratio) )
     end )
 '

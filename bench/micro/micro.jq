@@ -142,3 +142,42 @@ def goal_case_medians($metric):
   | [$per[] | keys_unsorted[]] | reduce .[] as $k ([]; if index([$k]) then . else . + [$k] end)
   | map(. as $k | {name: $k,
                    ns: ([$per[][$k]] | spread | if . == null then null else .med end)});
+
+# The allocator control's goal cases: input goal-jemalloc.json, $alt the
+# goal-glibc.json whose run K ran right after run K of the input.  Per case
+# (in the input's order): both medians and the spread of alt / main taken
+# in each pair, [{name, main, alt, ratio}].
+def control_cases($alt; $metric):
+  goal_case_medians($metric) as $main_meds
+  | ($alt | goal_case_medians($metric)) as $alt_meds
+  | goal_case_values($metric) as $mv
+  | ($alt | goal_case_values($metric)) as $av
+  | [$main_meds[] as $c
+     | {name: $c.name, main: $c.ns,
+        alt: (first($alt_meds[] | select(.name == $c.name)) // {}).ns,
+        ratio: [range(0; [($mv | length), ($av | length)] | min) as $k
+                | $mv[$k][$c.name] as $a | $av[$k][$c.name] as $b
+                | if $a == null or $b == null or $a == 0 then null else $b / $a end]
+               | spread}];
+
+# The allocator control's load runs: $main and $alt the runs of
+# loadgen/control-jemalloc/ and control-glibc/ (scripts/results_json.sh's
+# json_runs: each with its run_file); a run's pair is the other build's
+# run of the same file name.  Per configuration (backend, threads, conns,
+# drain) of $alt: both medians of ops/s and the spread of alt / main taken
+# in each pair, [{backend, threads, conns, drain, main, alt, ratio, pairs}]
+# (pairs: how many ratios).  Runs that report ok=false are left out.
+def control_loads($main; $alt):
+  def config: [.backend, .threads, .conns, (.drain // "sync")];
+  def med: spread | if . == null then null else .med end;
+  [$main[] | select(.ok != false)] as $m_all
+  | [$alt[] | select(.ok != false)] | group_by(config)
+  | map(. as $runs | ($runs[0] | config) as $k
+        | [$m_all[] | select(config == $k)] as $m
+        | {backend: $k[0], threads: $k[1], conns: $k[2], drain: $k[3],
+           main: ([$m[].ops_per_sec] | med), alt: ([$runs[].ops_per_sec] | med),
+           ratio: [$runs[] | .run_file as $f | .ops_per_sec as $b
+                   | (first($m[] | select(.run_file == $f)) // {}).ops_per_sec as $a
+                   | if $a == null or $b == null or $a == 0 then null else $b / $a end]
+                  | map(select(. != null))}
+        | .pairs = (.ratio | length) | .ratio |= spread);

@@ -38,12 +38,12 @@ set -eu
 micro_args "$0" "$@"
 PROG=$0
 . "$ROOT/scripts/check_env.sh"
-need_counts REPS 1000
+need_count REPS 1000
 need_seconds MIN_TIME
 need_counts BYTES_N 1000000000 16
 [ "${TICKS_N:-}" = none ] || need_counts TICKS_N 1000000000 16
-need_counts TICKS
-need_counts TICKS_BUSY_MAX
+need_count TICKS
+need_count TICKS_BUSY_MAX
 
 if [ ! -f "$BUILD/build.ninja" ]; then
 	meson setup "$BUILD" "$ROOT"

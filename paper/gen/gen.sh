@@ -45,13 +45,14 @@ PROG=paper
 missing=""
 # A file that is not JSON stops the paper (json_file); one that is missing
 # is named, and the paper says "not measured" where it would use it.
-# goal.json, goal-records.json and window.json are newer than some results
-# folders: their absence is not noted (the sentences they feed are left
-# out).
-for f in meta micro bytes ticks goal goal-records window; do
+# goal.json, goal-records.json, window.json and the allocator control's
+# files are newer than some results folders, and the control can be left
+# out (CONTROL=off): their absence is not noted (the sentences they feed
+# are left out).
+for f in meta micro bytes ticks goal goal-records window goal-jemalloc goal-glibc; do
 	if [ ! -e "$RES/$f.json" ]; then
 		case $f in
-		goal|goal-records|window) ;;
+		goal|goal-records|window|goal-jemalloc|goal-glibc) ;;
 		*) missing="$missing $f.json"
 		   echo "paper: $RES/$f.json is missing: the paper says \"not measured\" where it is used" >&2 ;;
 		esac
@@ -60,6 +61,8 @@ for f in meta micro bytes ticks goal goal-records window; do
 done
 json_runs "$RES/loadgen/sweep" >"$tmp/sweep.json"
 json_runs "$RES/loadgen/precision" >"$tmp/precision.json"
+json_runs "$RES/loadgen/control-jemalloc" >"$tmp/control-jemalloc.json"
+json_runs "$RES/loadgen/control-glibc" >"$tmp/control-glibc.json"
 for d in sweep precision; do
 	if [ "$(jq length "$tmp/$d.json")" = 0 ]; then
 		missing="$missing loadgen/$d/"
@@ -71,9 +74,14 @@ jq -n --slurpfile meta "$tmp/meta.json" --slurpfile micro "$tmp/micro.json" \
     --slurpfile sweep "$tmp/sweep.json" --slurpfile precision "$tmp/precision.json" \
     --slurpfile goal "$tmp/goal.json" --slurpfile goalrec "$tmp/goal-records.json" \
     --slurpfile window "$tmp/window.json" \
+    --slurpfile goaljem "$tmp/goal-jemalloc.json" --slurpfile goalglibc "$tmp/goal-glibc.json" \
+    --slurpfile controljem "$tmp/control-jemalloc.json" \
+    --slurpfile controlglibc "$tmp/control-glibc.json" \
     '{meta: $meta[0], micro: $micro[0], bytes: $bytes[0], ticks: $ticks[0],
       sweep: $sweep[0], precision: $precision[0], goal: $goal[0],
-      goalrec: $goalrec[0], window: $window[0]}' >"$tmp/in.json"
+      goalrec: $goalrec[0], window: $window[0], goaljem: $goaljem[0],
+      goalglibc: $goalglibc[0], controljem: $controljem[0],
+      controlglibc: $controlglibc[0]}' >"$tmp/in.json"
 
 q() {	# q JQ-EXPRESSION: evaluated on the input, raw output
 	jq -r -L "$HERE" -L "$ROOT/bench/micro" -f /dev/stdin "$tmp/in.json" <<EOF

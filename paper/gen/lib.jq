@@ -1,7 +1,9 @@
 # lib.jq - reading a results folder for the paper: the micro rows, number
 # formatting for LaTeX, and the comparisons every claim of the paper rests
 # on.  Input of every entry point (see gen.sh): one object
-#   {meta, micro, bytes, ticks, sweep: [runs], precision: [runs]}
+#   {meta, micro, bytes, ticks, sweep: [runs], precision: [runs], goal,
+#    goalrec, window, goaljem, goalglibc, controljem: [runs],
+#    controlglibc: [runs]}
 # where a missing file is null (a missing loadgen folder: []).
 
 # ---------------------------------------------------------------- LaTeX

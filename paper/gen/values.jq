@@ -262,6 +262,46 @@ def goalrec_values:
       end
     end;
 
+# The allocator control (goal-jemalloc.json, goal-glibc.json and the load
+# runs of loadgen/control-*/): glibc's time over jemalloc's on the goal's
+# cases, and glibc's operations a second over jemalloc's in the load runs,
+# each the median of the ratios taken in each pair; whether their ranges
+# contain 1.  Empty when the run has no control (older runs, CONTROL=off).
+def control_values:
+  (.goaljem // null) as $g | (.goalglibc // null) as $gc
+  | if $g == null or $gc == null then {"control.sentence": ""} else
+    ($g | micro::control_cases($gc; "wall") | map(select(.ratio != null))) as $cases
+    | (micro::control_loads(.controljem // []; .controlglibc // [])
+       | map(select(.ratio != null))) as $loads
+    | def span: if .lo == .hi then .med | sig else "\(.med | sig) (\(.lo | sig) to \(.hi | sig))" end;
+      def has_one: .ratio.lo <= 1 and .ratio.hi >= 1;
+      def range_of($xs): ($xs | map(.ratio.med)) as $m
+        | if ($m | length) == 0 then null
+          elif ($m | min) == ($m | max) then ($m[0] | sig)
+          else "\($m | min | sig) to \($m | max | sig)" end;
+      ([$cases[] | select(.name | startswith("rearm/api/"))]) as $rearm
+    | ([$cases[] | select(.name | startswith("expire/api/"))]) as $expire
+    | (first($cases[] | select(.name | startswith("rearm/floor/"))) // null) as $floor
+    | ([$cases[] | select(has_one)] | length) as $k
+    | ([$loads[] | select(has_one)] | length) as $kl
+    | ([$loads[].pairs] | min // 0) as $lp
+    | ($g.context.allocator_version // "" | split("-")[0]) as $jv
+    | ("Every figure above is with jemalloc\(if $jv == "" then "" else " " + ($jv | esc) end). "
+       + "A second build with glibc's malloc (\($gc.context.allocator_version // "" | esc)) ran the goal's cases in \($gc.runs | length) pairs of processes, each right after a jemalloc process. "
+       + "glibc's time over jemalloc's, the median of the ratios taken in each pair, was \(range_of($rearm) // "not measured") for the backends' re-arms through the API and \(range_of($expire) // "not measured") for their expiry"
+       + (if $floor then ", and \($floor.ratio | span) for the floor, which allocates nothing" else "" end)
+       + "; the range of the ratios contains 1 in \($k | numword) of the \($cases | length | numword) cases"
+       + (if $k == ($cases | length) then ": on these cases the run cannot tell the two allocators apart (no timed loop allocates; the allocator decides only where the timers lie)" else "" end)
+       + ".") as $micro_part
+    | (if ($loads | length) == 0 then "" else
+       " The load generator, which allocates a connection and its timers for every lifecycle, ran each backend at \($loads[0].conns | nfmt) connections in \(if $lp == 1 then "one pair of runs" else "\($lp | numword) pairs of runs" end), each glibc run right after a jemalloc one: "
+       + "glibc's operations a second over jemalloc's were " + ([$loads[] | "\(.ratio | span) for \(.backend | tt)"] | join(", ")) + "; "
+       + (if $lp < 2 then "a single pair is no result either way"
+          else "the range contains 1 for \($kl | numword) of the \($loads | length | numword) backends" end)
+       + "." end) as $load_part
+    | {"control.sentence": (if ($cases | length) == 0 then "" else $micro_part + $load_part end)}
+    end;
+
 # window.json (micro_window) with goal.json: how many instructions behind
 # its miss 3x the floor leaves a re-arm, and how many the fastest re-arm
 # through the API costs (micro::window_budget); empty when the run lacks
@@ -467,5 +507,5 @@ def paper_values:
       "cross.expire.verdict": cross_verdict($rows; "expire"; "spread1s") }
   + floor_values($rows)
   + tail_values + coalesce_values + peer_values($rows) + goal_values + goalrec_values
-  + window_values
+  + window_values + control_values
   + bytes_values + load_values + guide_values($rows) + list_values($rows);

@@ -113,7 +113,11 @@ expect "summary: the API in instructions" "  90 (wheel)" "$tmp/summary.txt"
 # each pair: the API's re-arm 40 and 60 with jemalloc (median 50), 50 and
 # 66 with glibc (58), ratios 1.25 and 1.1 -> 1.18 [1.1, 1.25]; libev 100
 # against 120 twice -> 1.2; the floor 4 and 6 (5) against 5 and 5 (5),
-# ratios 1.25 and 0.83 -> 1.04; ops/s 1000 against 900 -> 0.9.
+# ratios 1.25 and 0.83 -> 1.04.  The load runs pair by file name: the
+# wheel's ops/s 1000 and 1200 (median 1100) against 900 and 1320 (1110),
+# ratios 0.9 and 1.1 -> 1 [0.9, 1.1]; the heap's second jemalloc run
+# missing, so its second glibc run counts in the median (1050) and in no
+# ratio (1.1 from the first pair alone).
 ctl() {	# FILE ALLOCATOR (api libev floor)...
 	local f=$1 a=$2 k=1 runs=
 	shift 2
@@ -126,16 +130,26 @@ ctl() {	# FILE ALLOCATOR (api libev floor)...
 ctl goal-jemalloc.json jemalloc 40 100 4 60 100 6
 ctl goal-glibc.json glibc 50 120 5 66 120 5
 mkdir -p "$tmp/loadgen/control-jemalloc" "$tmp/loadgen/control-glibc"
-load() { printf '{"ok": true, "backend": "wheel", "threads": 2, "conns": 1000000, "drain": "sync", "ops_per_sec": %s, "lateness_ns": {"p99": 1000}}' "$1"; }
-load 1000 >"$tmp/loadgen/control-jemalloc/wheel-t2-c1000000-sync.json"
-load 900 >"$tmp/loadgen/control-glibc/wheel-t2-c1000000-sync.json"
+load() {	# BACKEND OPS/S ALLOCATOR PAIR
+	printf '{"ok": true, "backend": "%s", "threads": 2, "conns": 1000000, "drain": "sync", "ops_per_sec": %s, "lateness_ns": {"p99": 1000}}' \
+	    "$1" "$2" >"$tmp/loadgen/control-$3/$1-t2-c1000000-sync-p$4.json"
+}
+load wheel 1000 jemalloc 1
+load wheel 900 glibc 1
+load wheel 1200 jemalloc 2
+load wheel 1320 glibc 2
+load heap 1000 jemalloc 1
+load heap 1100 glibc 1
+load heap 1000 glibc 2
 run summary "$ROOT/scripts/summary.sh"
 expect "summary: the control's builds" "in 2 pairs of" "$tmp/summary.txt"
 expect "summary: the control's order" "processes, jemalloc then glibc v;" "$tmp/summary.txt"
 expect "summary: a case's medians and its paired ratio" "rearm/api/wheel                           50        58  1.18 [1.1, 1.25]" "$tmp/summary.txt"
 expect "summary: libev in both builds" "rearm/peer/libev                         100       120  1.2 [1.2, 1.2]" "$tmp/summary.txt"
 expect "summary: the floor" "rearm/floor/rec64                          5         5  1.04 [0.83, 1.25]" "$tmp/summary.txt"
-expect "summary: the load runs side by side" "load/wheel, 1e6 conns, 2 thr            1000       900  0.9" "$tmp/summary.txt"
+expect "summary: the load runs per build" "then the load runs (ops/s), 2 with each build, each glibc run right after its jemalloc one:" "$tmp/summary.txt"
+expect "summary: the load runs paired" "load/wheel, 1e6 conns, 2 thr            1100      1110  1 [0.9, 1.1]" "$tmp/summary.txt"
+expect "summary: a run without its pair" "load/heap, 1e6 conns, 2 thr             1000      1050  1.1 [1.1, 1.1]" "$tmp/summary.txt"
 rm -r "$tmp/goal-glibc.json" "$tmp/goal-jemalloc.json" "$tmp/loadgen"
 
 # A process without libev: its ratio is left out, the others stay.

@@ -23,7 +23,8 @@ bench_rejects() {	# NAME=VALUE, words the message must contain
 	refused "scripts/bench.sh $1" "$2" \
 	    env "$1" BUILD="$tmp/nobuild" RESULTS_ROOT="$tmp/res" sh "$ROOT/scripts/bench.sh" QUICK
 }
-bench_rejects REPS=abc "REPS=abc: 'abc' is not a whole number"
+bench_rejects REPS=abc "REPS=abc: not one whole number from 1 to 1000"
+bench_rejects "REPS=3 4" "REPS=3 4: not one whole number"
 bench_rejects REPS=0 "REPS=0:"
 bench_rejects MIN_TIME=1e400 "MIN_TIME=1e400: not a plain decimal number"
 bench_rejects MIN_TIME=0 "MIN_TIME=0: not above 0"
@@ -41,6 +42,10 @@ seventeen="1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17"
 bench_rejects "TICKS_N=$seventeen" "TICKS_N=$seventeen: 17 values, at most 16"
 bench_rejects CONTROL=maybe "CONTROL=maybe: 'maybe' is not one of: on off"
 bench_rejects CONTROL_CONNS=-5 "CONTROL_CONNS=-5:"
+bench_rejects "CONTROL_CONNS=1000 10000" "CONTROL_CONNS=1000 10000: not one whole number"
+bench_rejects CONTROL_PAIRS=0 "CONTROL_PAIRS=0: not one whole number from 1 to 99"
+bench_rejects CONTROL_PAIRS=100 "CONTROL_PAIRS=100:"
+bench_rejects "PREC_CONNS=1000 2000" "PREC_CONNS=1000 2000: not one whole number"
 
 refused "bench/micro/layouts.sh ALT_FILE='x'" "ALT_FILE must be a file name ending in .json, not 'x'" \
     env ALT_BUILD="$tmp/nobuild2" ALT_FILE=x BUILD="$tmp/nobuild" sh "$ROOT/bench/micro/layouts.sh" "$tmp/out.d" QUICK
@@ -54,6 +59,7 @@ run_rejects() {
 	    env "$1" BUILD="$tmp/nobuild" sh "$ROOT/bench/micro/run.sh" "$tmp/out.d" QUICK
 }
 run_rejects REPS=-1 "REPS=-1:"
+run_rejects "TICKS=500 600" "TICKS=500 600: not one whole number"
 run_rejects MIN_TIME=abc "MIN_TIME=abc: not a plain decimal number"
 run_rejects "BYTES_N=100 x" "BYTES_N=100 x: 'x'"
 run_rejects "BYTES_N=$seventeen" "BYTES_N=$seventeen: 17 values, at most 16"

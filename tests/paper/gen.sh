@@ -104,6 +104,32 @@ jq -n '{context: {}, n: 1000000, steps: 1, reps: 1, record_bytes: 64,
   loops: [{loop: "read", nops: 0, ns: {median: 10, min: 10, max: 10}}],
   fit: {loop: "read", t0_ns: 10, ns_per_instruction: 0.5, r2: 0.99}}' >"$res/window.json"
 
+# The allocator control, two pairs of processes: the wheel's re-arm 60 and
+# 70 ns with jemalloc, 66 and 63 with glibc (ratios 1.1 and 0.9: median 1,
+# the range contains 1); the floor 10 and 10 against 12 and 13 (1.2 and
+# 1.3: it does not); the wheel's expiry 100 against 150 twice (1.5).  The
+# load runs in two pairs: the wheel 1000 and 2000 ops/s against 1100 and
+# 1800 (1.1 and 0.9), the heap 1000 twice against 500 twice (0.5).
+mkdir -p "$res/loadgen/control-jemalloc" "$res/loadgen/control-glibc"
+ctl_goal() {	# ALLOCATOR VERSION (API FLOOR EXPIRE)x2
+	jq -n --arg a "$1" --arg v "$2" --argjson p "[[$3, $4, $5], [$6, $7, $8]]" '
+def r($name; $ns): {run_name: "\($name)/1000000/manual_time", run_type: "iteration",
+  real_time: $ns, time_unit: "ns"};
+{context: {goal_n: 1000000, allocator: $a, allocator_version: $v},
+ runs: [range(0; 2) as $k | {process: ($k + 1), benchmarks: [r("rearm/api/wheel/rto"; $p[$k][0]),
+   r("rearm/floor/rec64/rto"; $p[$k][1]), r("expire/api/wheel/spread1s"; $p[$k][2]) + {fired: 1}]}]}'
+}
+ctl_goal jemalloc 5.3.0-0-gabc 60 10 100 70 10 100 >"$res/goal-jemalloc.json"
+ctl_goal glibc 2.36 66 12 150 63 13 150 >"$res/goal-glibc.json"
+ctl_load() {	# BACKEND ALLOCATOR PAIR OPS/S
+	jq -n --arg b "$1" --argjson o "$4" '{backend: $b, conns: 1000000, threads: 2, drain: "sync",
+	    ok: true, ops_per_sec: $o, lateness_ns: {p99: 1000}}' >"$res/loadgen/control-$2/$1-t2-c1000000-sync-p$3.json"
+}
+ctl_load wheel jemalloc 1 1000; ctl_load wheel glibc 1 1100
+ctl_load wheel jemalloc 2 2000; ctl_load wheel glibc 2 1800
+ctl_load heap jemalloc 1 1000; ctl_load heap glibc 1 500
+ctl_load heap jemalloc 2 1000; ctl_load heap glibc 2 500
+
 out=$tmp/gen
 if sh "$root/paper/gen/gen.sh" "$res" "$out" 2>"$tmp/err"; then
 	ok "gen.sh on a complete synthetic folder"
@@ -132,6 +158,7 @@ expect prec.verdict "holds" "coalescing: fewer wake-ups, more lateness"
 expect prec.savedmin "80*" "coalescing saved 80% of wake-ups"
 expect peer.goal "does not hold" "60 ns against libev's 100 ns is above half"
 expect goalrec.sentence "With every timer in a 1024-byte record,*\\texttt{wheel}'s, was 0.35 times libev's (0.3 to 0.4) and 3.5 times the floor (3 to 4), over 2 processes." "the goal in connection-sized records"
+expect control.sentence "Every figure above is with jemalloc 5.3.0. A second build with glibc's malloc (2.36) ran the goal's cases in 2 pairs of processes*was 1 for the backends' re-arms through the API and 1.5 for their expiry, and 1.25 (1.2 to 1.3) for the floor*contains 1 in one of the three cases.*at \$10^{6}\$ connections in two pairs of runs*were 0.5 for *texttt{heap}, 1 (0.9 to 1.1) for *texttt{wheel}; the range contains 1 for one of the two backends." "the allocator control: cases and load runs paired"
 expect window.sentence "*costs 10*ns, and each instruction a re-arm runs behind that miss 0.5*ns more*r^2 = 0.99*so 3 times the floor, 30*ns, leaves about 40 instructions on top of that read*wheel}'s re-arm through the API costs as much as 110 would on that line." "the floor goal in instructions behind a miss"
 expect peer.floorgoal 'does not hold (6.5*times*)' "the wheel's 65 ns median is 6.5 times the floor's 10"
 expect goal.abstract "One of the project's three performance goals is met at*re-arms in 0.65 times libev's time*expires in 0.25 times*6.5 times the floor*which, we show, no re-arm*" "goals met: expiry only"
@@ -182,9 +209,9 @@ expect goal.abstract "One of the project's three performance goals is met at*tex
 out=$full_out
 cp "$tmp/goal.json.saved" "$res/goal.json"
 
-# The same folder without ticks.json, the load runs and goal-records.json
-# (absent from older folders: not noted).
-rm -f "$res/ticks.json" "$res/goal-records.json"
+# The same folder without ticks.json, the load runs, goal-records.json and
+# the allocator control (absent from older folders: not noted).
+rm -f "$res/ticks.json" "$res/goal-records.json" "$res/goal-jemalloc.json" "$res/goal-glibc.json"
 rm -rf "$res/loadgen"
 if sh "$root/paper/gen/gen.sh" "$res" "$out" 2>"$tmp/err2"; then
 	ok "gen.sh on an incomplete folder"
@@ -196,6 +223,9 @@ for m in ticks.json loadgen/sweep/ loadgen/precision/ bytes.json; do
 done
 grep -q goal-records.json "$tmp/err2" && fail "names goal-records.json, which older folders lack" ||
 	ok "an absent goal-records.json is not noted"
+grep -q 'goal-jemalloc.json\|goal-glibc.json\|control-' "$tmp/err2" && fail "names the allocator control, which a run may leave out" ||
+	ok "an absent allocator control is not noted"
+expect control.sentence "" "no allocator control, no sentence"
 [ -z "$(val tail.verdict)" ] && ok "no tail verdict without ticks.json" || fail "a tail verdict without ticks.json"
 grep -q 'not measured' "$out/tab-tail.tex" && ok "tab-tail.tex says not measured" || fail "tab-tail.tex: $(cat "$out/tab-tail.tex")"
 grep -q 'ticks.json' "$out/inputs.tex" && ok "inputs.tex lists ticks.json" || fail "inputs.tex: $(cat "$out/inputs.tex")"
