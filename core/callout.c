@@ -821,9 +821,13 @@ callout_drain(struct callout *c)
 			/* "MUST NOT be called while holding any locks on which
 			 * the callout might block, or deadlock will result": a
 			 * call cancelled or not, the base takes the lock before
-			 * it lets go of c, and this thread holds it for writing. */
+			 * it lets go of c, and this thread holds it for writing,
+			 * or for reading where the base takes it for writing
+			 * (readers share: a CALLOUT_SHAREDLOCK call gets it). */
 			if (c->c_lock != NULL && exec_state(e) != CE_RUNNING &&
-			    callout__lock_xowned(c->c_lock))
+			    (callout__lock_xowned(c->c_lock) ||
+			    (!(ci_get(c) & CALLOUT_SHAREDLOCK) &&
+			    callout__lock_owned(c->c_lock))))
 				callout__panic("callout_drain: callout %p waits for its "
 				    "lock \"%s\", which this thread holds: drain "
 				    "after unlocking it", (void *)c,

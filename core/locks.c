@@ -3,10 +3,10 @@
  * pthreads, Giant, and the lock classes the core uses to take the lock a
  * callout is associated with.
  *
- * Each lock records its writer (and counts its readers) so that
- * mtx_owned(), mtx_assert() and the core's "associated lock is held"
- * assertions can answer.  The owner fields are atomics: other threads read
- * them to answer "is it mine?".
+ * Each lock records its writer, and each thread the locks it holds for
+ * reading, so that mtx_owned(), mtx_assert() and the core's "associated
+ * lock is held by this thread" assertions can answer.  The owner fields
+ * are atomics: other threads read them to answer "is it mine?".
  */
 #include <string.h>
 
@@ -172,6 +172,47 @@ struct rwl {
 	const char *name;
 };
 
+/*
+ * The read holds of this thread: which lock (its reader count's address)
+ * and how deep.  Readers are many threads, so a count in the lock cannot
+ * say whether this one is among them; the table can, for the lock
+ * assertions and for a drain that would wait on a lock this thread
+ * read-holds.  FreeBSD knows this only with WITNESS.  A thread holds few
+ * read locks at once; more than READ_HOLDS_MAX distinct ones panics.
+ */
+#define READ_HOLDS_MAX 16
+
+static __thread struct read_hold {
+	const int *lock;
+	int depth;
+} read_holds[READ_HOLDS_MAX];
+static __thread int nread_holds;
+
+static struct read_hold *
+read_hold_find(struct rwl x)
+{
+	for (int i = 0; i < nread_holds; i++)
+		if (read_holds[i].lock == x.readers)
+			return &read_holds[i];
+	return NULL;
+}
+
+static void
+read_hold_add(struct rwl x)
+{
+	struct read_hold *h = read_hold_find(x);
+
+	__atomic_add_fetch(x.readers, 1, __ATOMIC_RELAXED);
+	if (h != NULL) {
+		h->depth++;
+		return;
+	}
+	if (nread_holds == READ_HOLDS_MAX)
+		callout__panic("rlock: lock \"%s\": this thread already holds %d "
+		    "locks for reading", x.name, READ_HOLDS_MAX);
+	read_holds[nread_holds++] = (struct read_hold){ x.readers, 1 };
+}
+
 static void
 rwl_init(struct rwl x)
 {
@@ -180,11 +221,22 @@ rwl_init(struct rwl x)
 	__atomic_store_n(x.readers, 0, __ATOMIC_RELAXED);
 }
 
+/* FreeBSD asserts that a lock is unlocked when it is destroyed. */
+static void
+rwl_destroy(struct rwl x)
+{
+	if (owner_get(x.owner) != 0)
+		callout__panic("destroy: lock \"%s\" is write-locked", x.name);
+	if (__atomic_load_n(x.readers, __ATOMIC_RELAXED) != 0)
+		callout__panic("destroy: lock \"%s\" is read-locked", x.name);
+	pthread_rwlock_destroy(x.l);
+}
+
 static void
 rwl_rlock(struct rwl x)
 {
 	pthread_rwlock_rdlock(x.l);
-	__atomic_add_fetch(x.readers, 1, __ATOMIC_RELAXED);
+	read_hold_add(x);
 }
 
 static int
@@ -192,15 +244,21 @@ rwl_try_rlock(struct rwl x)
 {
 	if (pthread_rwlock_tryrdlock(x.l) != 0)
 		return 0;
-	__atomic_add_fetch(x.readers, 1, __ATOMIC_RELAXED);
+	read_hold_add(x);
 	return 1;
 }
 
 static void
 rwl_runlock(struct rwl x)
 {
-	if (__atomic_sub_fetch(x.readers, 1, __ATOMIC_RELAXED) < 0)
-		callout__panic("runlock: lock \"%s\" is not read-locked", x.name);
+	struct read_hold *h = read_hold_find(x);
+
+	if (h == NULL)
+		callout__panic("runlock: lock \"%s\" is not read-locked by this "
+		    "thread", x.name);
+	if (--h->depth == 0)
+		*h = read_holds[--nread_holds];
+	__atomic_sub_fetch(x.readers, 1, __ATOMIC_RELAXED);
 	pthread_rwlock_unlock(x.l);
 }
 
@@ -223,12 +281,11 @@ rwl_wunlock(struct rwl x)
 	pthread_rwlock_unlock(x.l);
 }
 
-/* Held by this thread for writing, or read-held by someone: a reader
- * cannot be told apart, which is as much as FreeBSD's rw_assert knows. */
+/* Held by this thread, for writing or for reading. */
 static bool
 rwl_owned(struct rwl x)
 {
-	return owner_is_me(x.owner) || __atomic_load_n(x.readers, __ATOMIC_RELAXED) > 0;
+	return owner_is_me(x.owner) || read_hold_find(x) != NULL;
 }
 
 static struct rwl
@@ -286,7 +343,7 @@ rw_init_flags(struct rwlock *rw, const char *name, int opts)
 }
 
 void rw_init(struct rwlock *rw, const char *name) { rw_init_flags(rw, name, 0); }
-void rw_destroy(struct rwlock *rw) { pthread_rwlock_destroy(&rw->rw_l); }
+void rw_destroy(struct rwlock *rw) { rwl_destroy(rw_x(rw)); }
 void rw_rlock(struct rwlock *rw) { rwl_rlock(rw_x(rw)); }
 void rw_runlock(struct rwlock *rw) { rwl_runlock(rw_x(rw)); }
 int  rw_try_rlock(struct rwlock *rw) { return rwl_try_rlock(rw_x(rw)); }
@@ -335,7 +392,7 @@ rm_init_flags(struct rmlock *rm, const char *name, int opts)
 }
 
 void rm_init(struct rmlock *rm, const char *name) { rm_init_flags(rm, name, 0); }
-void rm_destroy(struct rmlock *rm) { pthread_rwlock_destroy(&rm->rm_l); }
+void rm_destroy(struct rmlock *rm) { rwl_destroy(rm_x(rm)); }
 
 /*
  * The rmlock whose read hold callout__run took on this thread for a

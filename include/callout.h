@@ -109,7 +109,9 @@ void mtx_assert(struct mtx *m, int what);	/* aborts when the check fails */
  * legacy timeout(9) functions run with it held. */
 extern struct mtx Giant;
 
-/* rwlock(9) */
+/* rwlock(9).  Each thread records the rwlocks and rmlocks it holds for
+ * reading, at most 16 different ones at once, so that "held" can mean held
+ * by the calling thread. */
 #define RW_RECURSE	0x00000004	/* accepted and ignored: no recursion */
 
 struct rwlock {

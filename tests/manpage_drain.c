@@ -437,31 +437,58 @@ waits_for_its_lock(struct callout *c)
 	return n;
 }
 
-/* In a child, on the real clock: the base waits for the callout's mutex,
- * which this thread holds; then drain, with it (arg == NULL) or after
- * unlocking it.  SIGALRM ends a drain that hangs. */
+/* How drain_holding_its_lock's thread holds the callout's lock. */
+enum held_as { HELD_MTX, HELD_RW_WRITE, HELD_RW_READ };
+
+struct held_drain {
+	enum held_as as;
+	int unlock_first;	/* the control: drain after letting go */
+};
+
+static const char *const held_as_name[] = { "mutex", "rwlock for writing",
+	"rwlock for reading" };
+
+/* In a child, on the real clock: the base waits for the callout's lock,
+ * which this thread holds (a mutex, or an rwlock the callout takes for
+ * writing); then drain, with it held or after unlocking it.  SIGALRM ends
+ * a drain that hangs. */
 static void
 drain_holding_its_lock(void *arg)
 {
+	const struct held_drain *h = arg;
 	static struct mtx m;
+	static struct rwlock rw;
 	struct callout c;
 	int n = 0;
 
 	alarm(10);
 	start_real(1, 0);
-	mtx_init(&m, "held m", NULL, MTX_DEF);
-	callout_init_mtx(&c, &m, 0);
-	mtx_lock(&m);
+	if (h->as == HELD_MTX) {
+		mtx_init(&m, "held lock", NULL, MTX_DEF);
+		callout_init_mtx(&c, &m, 0);
+		mtx_lock(&m);
+	} else {
+		rw_init(&rw, "held lock");
+		callout_init_rw(&c, &rw, 0);
+		if (h->as == HELD_RW_READ)
+			rw_rlock(&rw);	/* the base's write lock waits too */
+		else
+			rw_wlock(&rw);
+	}
 	callout_reset(&c, 1, count_fn, &n);
 	if (!WAIT_FOR(waits_for_its_lock(&c)))
 		_exit(3);
-	if (arg == NULL) {
+	if (!h->unlock_first) {
 		callout_drain(&c);
 		_exit(4);	/* not reached: the drain panics */
 	}
 	/* Unlocked, the base may take the lock and run the call before the
 	 * drain cancels it: either is right, and the drain returns. */
-	mtx_unlock(&m);
+	switch (h->as) {
+	case HELD_MTX: mtx_unlock(&m); break;
+	case HELD_RW_WRITE: rw_wunlock(&rw); break;
+	case HELD_RW_READ: rw_runlock(&rw); break;
+	}
 	switch (callout_drain(&c)) {
 	case 1:
 		if (n != 0)
@@ -476,14 +503,42 @@ drain_holding_its_lock(void *arg)
 	}
 }
 
+/* In a child, on the real clock: a CALLOUT_SHAREDLOCK callout on an
+ * rwlock this thread holds for reading.  Readers share, so the base takes
+ * its read hold and runs the function: a drain is no deadlock, and must
+ * not be refused as one.  It returns -1 once the function has run. */
+static void
+drain_holding_shared_read_lock(void *arg)
+{
+	static struct rwlock rw;
+	struct callout c;
+	int n = 0;
+
+	(void)arg;
+	alarm(10);
+	start_real(1, 0);
+	rw_init(&rw, "read lock");
+	callout_init_rw(&c, &rw, CALLOUT_SHAREDLOCK);
+	rw_rlock(&rw);
+	callout_reset(&c, 1, count_fn, &n);
+	if (!WAIT_FOR(aload(&n) == 1))
+		_exit(3);
+	if (callout_drain(&c) != -1)
+		_exit(4);
+	rw_runlock(&rw);
+}
+
 /*
  * "This function MUST NOT be called while holding any locks on which the
  * callout might block, or deadlock will result."  The two such deadlocks
  * the core can see are panics that name them instead of hangs: a drain
  * from the callout's own function, and a drain while the base waits for
- * the callout's lock and this thread holds it.  Unlocked first, the same
- * drain returns: 1, having cancelled the waiting call, or -1 after the
- * base, quicker, ran it.
+ * the callout's lock and this thread holds it: a mutex, an rwlock for
+ * writing, or an rwlock for reading that the base takes for writing (the
+ * locks record which thread holds them for reading).  Unlocked first, the
+ * same drain returns: 1, having cancelled the waiting call, or -1 after
+ * the base, quicker, ran it.  A read hold of a CALLOUT_SHAREDLOCK
+ * callout's lock blocks nobody, and its drain returns.
  */
 static void
 test_drain_deadlocks_panic(void)
@@ -491,9 +546,18 @@ test_drain_deadlocks_panic(void)
 	start_manual(1, 0);
 	CHECK_PANICS(drain_from_own_function, NULL, "drained from its own function");
 	callout_shutdown();
-	CHECK_PANICS(drain_holding_its_lock, NULL,
-	    "waits for its lock \"held m\", which this thread holds");
-	CHECK_NO_PANIC(drain_holding_its_lock, "unlock first");
+	for (int as = HELD_MTX; as <= HELD_RW_READ; as++) {
+		struct held_drain h = { (enum held_as)as, 0 };
+		int before = check_failures;
+
+		CHECK_PANICS(drain_holding_its_lock, &h,
+		    "waits for its lock \"held lock\", which this thread holds");
+		h.unlock_first = 1;
+		CHECK_NO_PANIC(drain_holding_its_lock, &h);
+		if (check_failures != before)
+			fprintf(stderr, "  the lock: %s\n", held_as_name[as]);
+	}
+	CHECK_NO_PANIC(drain_holding_shared_read_lock, NULL);
 }
 
 /* --------------------------------------------------- callout_async_drain */

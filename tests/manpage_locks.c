@@ -431,6 +431,148 @@ test_lock_must_be_held_debug(void)
 #endif
 }
 
+/*
+ * Read holds are a thread's own.  "That lock must be held" means held by
+ * the caller: another thread's read hold does not count (it did, when the
+ * locks only counted their readers), the caller's own does.  A thread
+ * cannot release another's read hold, and a lock is not destroyed while
+ * held (FreeBSD asserts both).  A thread records up to 16 read holds.
+ */
+enum { HOLD_READER_THREAD, HOLD_MINE, RUNLOCK_OTHERS, DESTROY_READ_HELD,
+	DESTROY_WRITE_HELD, HOLD_16, HOLD_17 };
+
+struct reader {
+	pthread_t t;
+	struct rmlock *rm;	/* the lock: an rmlock, or else */
+	struct rwlock *rw;	/* an rwlock */
+	int holding;		/* atomic */
+};
+
+static void *
+reader_main(void *arg)
+{
+	struct reader *r = arg;
+	struct rm_priotracker tr;
+
+	if (r->rm != NULL)
+		rm_rlock(r->rm, &tr);
+	else
+		rw_rlock(r->rw);
+	astore(&r->holding, 1);
+	for (;;)
+		pause();	/* the child exits around it */
+	return NULL;
+}
+
+struct read_case {
+	int how;
+	int rm;		/* an rmlock, else an rwlock */
+};
+
+static void
+read_held(void *arg)
+{
+	const struct read_case *k = arg;
+	static struct rwlock rw;
+	static struct rmlock rm;
+	struct rm_priotracker tr;
+	struct reader r = { 0 };
+	struct callout c;
+
+	start_manual(1, 0);
+	if (k->rm) {
+		rm_init(&rm, "read lock");
+		callout_init_rm(&c, &rm, 0);
+		r.rm = &rm;
+	} else {
+		rw_init(&rw, "read lock");
+		callout_init_rw(&c, &rw, 0);
+		r.rw = &rw;
+	}
+	switch (k->how) {
+	case HOLD_MINE:
+		if (k->rm)
+			rm_rlock(&rm, &tr);
+		else
+			rw_rlock(&rw);
+		callout_reset(&c, 5, nop_fn, NULL);
+		callout_stop(&c);
+		return;
+	case HOLD_16:
+	case HOLD_17: {
+		/* A thread records 16 read holds at once; a 17th lock is
+		 * refused, a second hold of one of them is not. */
+		static struct rwlock many[17];
+
+		for (int i = 0; i < (k->how == HOLD_16 ? 16 : 17); i++) {
+			rw_init(&many[i], "many");
+			rw_rlock(&many[i]);
+		}
+		rw_rlock(&many[0]);
+		rw_runlock(&many[0]);
+		return;
+	}
+	case DESTROY_WRITE_HELD:
+		if (k->rm) {
+			rm_wlock(&rm);
+			rm_destroy(&rm);
+		} else {
+			rw_wlock(&rw);
+			rw_destroy(&rw);
+		}
+		return;
+	}
+	pthread_create(&r.t, NULL, reader_main, &r);
+	while (!aload(&r.holding))
+		sched_yield();
+	switch (k->how) {
+	case HOLD_READER_THREAD:
+		callout_reset(&c, 5, nop_fn, NULL);
+		break;
+	case RUNLOCK_OTHERS:
+		if (k->rm) {
+			tr.rmp_lock = &rm;	/* a tracker in order: the hold is not */
+			rm_runlock(&rm, &tr);
+		} else {
+			rw_runlock(&rw);
+		}
+		break;
+	default:
+		if (k->rm)
+			rm_destroy(&rm);
+		else
+			rw_destroy(&rw);
+		break;
+	}
+}
+
+static void
+test_read_holds_are_per_thread(void)
+{
+	for (int rm = 0; rm <= 1; rm++) {
+		int before = check_failures;
+		struct read_case k = { HOLD_READER_THREAD, rm };
+
+#if CALLOUT_INVARIANTS
+		CHECK_PANICS(read_held, &k, "\"read lock\" is not held");
+#endif
+		k.how = HOLD_MINE;
+		CHECK_NO_PANIC(read_held, &k);
+		k.how = RUNLOCK_OTHERS;
+		CHECK_PANICS(read_held, &k,
+		    "lock \"read lock\" is not read-locked by this thread");
+		k.how = DESTROY_READ_HELD;
+		CHECK_PANICS(read_held, &k, "lock \"read lock\" is read-locked");
+		k.how = DESTROY_WRITE_HELD;
+		CHECK_PANICS(read_held, &k, "lock \"read lock\" is write-locked");
+		if (check_failures != before)
+			fprintf(stderr, "  the lock: %s\n", rm ? "rmlock" : "rwlock");
+	}
+	CHECK_NO_PANIC(read_held, (&(struct read_case){ HOLD_16, 0 }));
+	CHECK_PANICS(read_held, (&(struct read_case){ HOLD_17, 0 }),
+	    "rlock: lock \"many\": this thread already holds 16 locks for reading");
+}
+
 #if CALLOUT_INVARIANTS
 /* In a child: queue an empty batch on base 0, with its lock (arg != NULL)
  * or without. */
@@ -592,6 +734,7 @@ main(void)
 	RUN(test_rm_empty_tracker_releases_only_the_handed_over_hold);
 	RUN(test_refused_lock_kinds_panic);
 	RUN(test_lock_must_be_held_debug);
+	RUN(test_read_holds_are_per_thread);
 	RUN(test_base_lock_asserted_debug);
 	RUN(test_giant_callout_may_be_used_without_giant);
 	RUN(test_mutex_assert_trylock_owned);
