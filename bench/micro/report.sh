@@ -124,14 +124,14 @@ $micro_in[0] as $m
     (if $rb == "dense" then empty else
      "Every timer, and every floor deadline, in a \($rb)-byte record (as a timer in a connection)"
      end),
-    "  " + ("backend" | rpad(14)) + ("rearm api/libev" | lpad(26))
-    + ("rearm api/floor" | lpad(26)) + ("expire api/libev" | lpad(26)),
-    "  " + ("target" | rpad(14)) + ("<= 0.5" | lpad(26)) + ("<= 3" | lpad(26))
-    + ("<= 0.5" | lpad(26)),
+    "  " + ("backend" | rpad(14)) + ("rearm api/libev" | lpad(25) | " " + .)
+    + ("rearm api/floor" | lpad(25) | " " + .) + ("expire api/libev" | lpad(25) | " " + .),
+    "  " + ("target" | rpad(14)) + ("<= 0.5" | lpad(25) | " " + .) + ("<= 3" | lpad(25) | " " + .)
+    + ("<= 0.5" | lpad(25) | " " + .),
     ( $gb[] as $b
       | ($g | goal_ratios($metric; $b)) as $r
-      | "  " + ($b | rpad(14)) + (show($r.rearm_libev; 0.5) | lpad(26))
-        + (show($r.rearm_floor; 3) | lpad(26)) + (show($r.expire_libev; 0.5) | lpad(26)) ),
+      | "  " + ($b | rpad(14)) + (show($r.rearm_libev; 0.5) | lpad(25) | " " + .)
+        + (show($r.rearm_floor; 3) | lpad(25) | " " + .) + (show($r.expire_libev; 0.5) | lpad(25) | " " + .) ),
     "  ns, median [lowest, highest] over the processes:",
     ( ([$gb[] | ["rearm", "api", ., "rto"]] + [["rearm", "peer", "libev", "rto"],
         ["rearm", "floor", floor_name($per[0] // []), "rto"]]
