@@ -351,7 +351,7 @@ void callout__lock_release(struct lock_object *lo, bool shared);
 void callout__lock_hand_over(struct lock_object *lo, bool shared);
 void callout__lock_hand_over_end(void);
 bool callout__lock_owned(struct lock_object *lo);
-/* Held by this thread for writing (exact, unlike the readers' count). */
+/* Held by this thread for writing (callout__lock_owned: in either mode). */
 bool callout__lock_xowned(struct lock_object *lo);
 bool callout__lock_is_spin(const struct lock_object *lo);
 extern const struct lock_class callout__lock_class_mtx;
