@@ -4,10 +4,13 @@
 set -eu
 
 pkgs_build="meson ninja-build gcc g++ pkg-config jq"
-pkgs_test="$pkgs_build libbenchmark-dev libjemalloc-dev"
+# The tests run the peer libraries' adapters too (their reference checks
+# and micro_bytes), so they install the peers the benchmarks compare with.
+pkgs_peers="libev-dev libevent-dev libuv1-dev libdpdk-dev"
+pkgs_test="$pkgs_build libbenchmark-dev libjemalloc-dev $pkgs_peers"
 # Charts: gnuplot's cairo terminals need a font; jq extracts their data.
 pkgs_plots="jq gnuplot-nox fonts-dejavu-core"
-pkgs_bench="$pkgs_test $pkgs_plots libev-dev libevent-dev libuv1-dev libdpdk-dev"
+pkgs_bench="$pkgs_test $pkgs_plots"
 # libFuzzer: clang 14 and its runtime libraries (libclang_rt.fuzzer).
 pkgs_fuzz="$pkgs_build clang-14 clang libclang-rt-14-dev"
 # The paper: pdflatex and the fonts it uses, rsvg-convert for the charts'

@@ -1,6 +1,8 @@
 #!/bin/bash
 # bytes.sh - micro_bytes (bench/micro/bytes.c) on N = 100 and 1000: its
-# JSON parses, every backend and peer is there at each N, and every
+# JSON parses, every backend is there at each N and so are exactly the
+# peers this build found (none when the peer libraries are not installed:
+# `make test` installs only what the tests need), and every
 # bytes_per_timer is a number; --help prints the usage; a bad N, an N whose
 # timers would not fit in half of the memory, no N or more than 16 is one
 # line on stderr naming it, exit 2, nothing on stdout (refused.sh).
@@ -8,20 +10,26 @@
 # JSON) with exit 0, -5 wrapped to near 2^64 (twelve "out of memory"
 # lines), and N past the 16th were dropped unread.
 #
-# usage: bytes.sh MICRO_BYTES
+# usage: bytes.sh MICRO_BYTES 'PEER ...'   (the peers built, from meson)
 set -u
 BYTES=$1
+PEERS=$2
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fail=0
 
 if "$BYTES" 100 1000 >"$tmp/b.json" 2>"$tmp/err" &&
-    jq -e '(.bytes | length) > 0
-        and ([.bytes[].level] | unique) == ["backend", "peer"]
-        and ([.bytes[].n] | unique) == [100, 1000]
+    jq -e --arg peers "$PEERS" '
+        ($peers | split(" ") | map(select(. != "")) | sort) as $built
+        | (.bytes | length) > 0
+        and ([.bytes[] | select(.level == "backend") | .n] | unique) == [100, 1000]
+        and ([.bytes[] | select(.level == "peer") | .name] | unique) == $built
+        and all(.bytes[]; .level == "backend" or .level == "peer")
+        and all(.bytes[] | select(.level == "peer"); .n == 100 or .n == 1000)
+        and ([.bytes[] | select(.level == "peer")] | length) == 2 * ($built | length)
         and all(.bytes[]; (.bytes_per_timer | type) == "number")' \
         "$tmp/b.json" >/dev/null; then
-	echo "ok   micro_bytes 100 1000: $(jq '.bytes | length' "$tmp/b.json") entries"
+	echo "ok   micro_bytes 100 1000: $(jq '.bytes | length' "$tmp/b.json") entries, peers: ${PEERS:-none}"
 else
 	echo "FAIL micro_bytes 100 1000:"; head -n 5 "$tmp/err" "$tmp/b.json"; fail=1
 fi
