@@ -129,12 +129,19 @@ struct callout_cpu {
  * rt_startup_lock and read-only in between; `started` and `manual` are
  * atomics because the API reads them without that lock.
  */
+/* callout_runtime.fast: off, or on with a backend that keeps in place (the
+ * core re-arms without calling it), or on with one it calls to re-arm. */
+#define CC_FAST_OFF	0
+#define CC_FAST_KEEPS	1
+#define CC_FAST_CALLS	2
+
 struct callout_runtime {
 	int started;			/* atomic */
 	int manual;			/* atomic */
-	int fast;			/* atomic: started, on the manual clock,
-					 * with a backend that keeps in place:
-					 * the re-arm path that calls nothing
+	int fast;			/* atomic: CC_FAST_*: started, on the
+					 * manual clock, with a backend that
+					 * reschedules: the re-arm path that
+					 * calls nothing before the backend
 					 * (cc_reset_fast, callout.c) */
 	sbintime_t manual_now;		/* atomic: the manual clock */
 	sbintime_t epoch;		/* sbinuptime() at startup: tick 0 */

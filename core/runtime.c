@@ -209,8 +209,9 @@ startup_locked(const struct callout_config *cfg)
 		return error;
 	}
 	__atomic_store_n(&rt->started, 1, __ATOMIC_RELEASE);
-	__atomic_store_n(&rt->fast, cfg->manual_clock != 0 && ops->keeps,
-	    __ATOMIC_RELEASE);
+	__atomic_store_n(&rt->fast, !cfg->manual_clock ||
+	    ops->reschedule == NULL ? CC_FAST_OFF :
+	    ops->keeps ? CC_FAST_KEEPS : CC_FAST_CALLS, __ATOMIC_RELEASE);
 	return 0;
 }
 
@@ -306,7 +307,7 @@ callout_shutdown(void)
 		pthread_mutex_unlock(&startup_lock);
 		return;
 	}
-	__atomic_store_n(&rt->fast, 0, __ATOMIC_RELAXED);
+	__atomic_store_n(&rt->fast, CC_FAST_OFF, __ATOMIC_RELAXED);
 	if (!__atomic_load_n(&rt->manual, __ATOMIC_RELAXED))
 		stop_threads(rt->ncpus);
 	for (int i = 0; i < rt->ncpus; i++) {

@@ -28,6 +28,8 @@
  *   unlocked       a callout tied to a mutex, re-armed or rescheduled
  *                  without it, once the bias is earned: the path's own
  *                  assertion panics (debug builds)
+ *   mode           the path's kind for each backend: in place, calling
+ *                  the backend, or off (runtime.fast)
  * Where the bias is off (ThreadSanitizer, no membarrier) the same cases
  * run on the locked path and must give the same results; where it is on,
  * the test checks that a bias was granted, so that the path was reached.
@@ -406,6 +408,46 @@ test_unlocked_panics(void)
 #endif
 }
 
+/*
+ * The path serves every backend that reschedules: runtime.fast is
+ * CC_FAST_KEEPS where the backend keeps in place (the core re-arms without
+ * calling it), CC_FAST_CALLS where the core calls it (the hierarchical
+ * wheel, whose list links leave no room for a keep), and off without a
+ * reschedule (the list), on the real clock and after shutdown.
+ */
+static void
+test_fast_mode(void)
+{
+	static const struct {
+		const char *backend;
+		int fast;
+	} want[] = {
+		{ "list", CC_FAST_OFF },
+		{ "wheel", CC_FAST_KEEPS },
+		{ "hierarchical", CC_FAST_CALLS },
+		{ "heap", CC_FAST_KEEPS },
+		{ "heap4", CC_FAST_KEEPS },
+	};
+	const size_t n = sizeof(want) / sizeof(want[0]);
+	struct callout_config real = { .ncpus = 1 };
+	const char *name;
+	size_t i;
+
+	start_manual(1, 0);
+	name = callout_backend_current();
+	for (i = 0; i < n; i++)
+		if (strcmp(want[i].backend, name) == 0)
+			break;
+	CHECK(i < n);	/* a new backend: add its mode here */
+	if (i < n)
+		CHECK_EQ(callout__rt.fast, want[i].fast);
+	callout_shutdown();
+	CHECK_EQ(callout__rt.fast, CC_FAST_OFF);
+	CHECK_EQ(callout_startup(&real), 0);
+	CHECK_EQ(callout__rt.fast, CC_FAST_OFF);
+	callout_shutdown();
+}
+
 int
 main(void)
 {
@@ -418,5 +460,6 @@ main(void)
 	RUN(test_new_argument_and_active);
 	RUN(test_far_and_negative);
 	RUN(test_unlocked_panics);
+	RUN(test_fast_mode);
 	return CHECK_EXIT();
 }
