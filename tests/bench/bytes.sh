@@ -1,8 +1,8 @@
 #!/bin/bash
 # bytes.sh - micro_bytes (bench/micro/bytes.c) on N = 100 and 1000: its
 # JSON parses, every backend is there at each N and so are exactly the
-# peers this build found (none when the peer libraries are not installed:
-# `make test` installs only what the tests need), and every
+# peers this build found (none in a build without the peer libraries),
+# and every
 # bytes_per_timer is a number; --help prints the usage; a bad N, an N whose
 # timers would not fit in half of the memory, no N or more than 16 is one
 # line on stderr naming it, exit 2, nothing on stdout (refused.sh).
@@ -23,10 +23,9 @@ if "$BYTES" 100 1000 >"$tmp/b.json" 2>"$tmp/err" &&
         ($peers | split(" ") | map(select(. != "")) | sort) as $built
         | (.bytes | length) > 0
         and ([.bytes[] | select(.level == "backend") | .n] | unique) == [100, 1000]
-        and ([.bytes[] | select(.level == "peer") | .name] | unique) == $built
+        and ([.bytes[] | select(.level == "peer") | [.name, .n]] | sort)
+            == ([$built[] | [., 100], [., 1000]] | sort)
         and all(.bytes[]; .level == "backend" or .level == "peer")
-        and all(.bytes[] | select(.level == "peer"); .n == 100 or .n == 1000)
-        and ([.bytes[] | select(.level == "peer")] | length) == 2 * ($built | length)
         and all(.bytes[]; (.bytes_per_timer | type) == "number")' \
         "$tmp/b.json" >/dev/null; then
 	echo "ok   micro_bytes 100 1000: $(jq '.bytes | length' "$tmp/b.json") entries, peers: ${PEERS:-none}"
