@@ -682,7 +682,7 @@ hier_check_chain(const struct hier *h, const struct hier_slot *s, int level,
 	const struct callout *c;
 
 	LIST_FOREACH(c, s, c_links.le) {
-		unsigned l, dd;
+		unsigned l = 0, dd = 0;	/* unset by hier_place when !in */
 		bool in = hier_place(h, c->c_time, &l, &dd);
 
 		if (c->c_links.le.le_prev != prev)

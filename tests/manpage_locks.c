@@ -360,6 +360,13 @@ test_refused_lock_kinds_panic(void)
 
 /* ---------------------------------- "that lock must be held" (debug) */
 
+static void
+nop_fn(void *arg)
+{
+	(void)arg;
+}
+
+#if CALLOUT_INVARIANTS
 enum { OP_STOP, OP_RESET, OP_SCHEDULE, OP_ASYNC_DRAIN, OP_RESET_SBT_ON, OP_N };
 static const char *const op_name[OP_N] = {
 	"callout_stop", "callout_reset", "callout_schedule",
@@ -371,12 +378,6 @@ struct unlocked_call {
 	const struct lock_kind *kind;
 	int hold;	/* take the lock first (the control) */
 };
-
-static void
-nop_fn(void *arg)
-{
-	(void)arg;
-}
 
 static void
 call_without_lock(void *arg)
@@ -412,7 +413,6 @@ call_without_lock(void *arg)
 static void
 test_lock_must_be_held_debug(void)
 {
-#if CALLOUT_INVARIANTS
 	for (int op = 0; op < OP_N; op++) {
 		for (size_t i = 0; i < nitems(exclusive_kinds); i++) {
 			struct unlocked_call u = { op, exclusive_kinds[i], 0 };
@@ -426,10 +426,14 @@ test_lock_must_be_held_debug(void)
 				    op_name[op], u.kind->name);
 		}
 	}
-#else
-	printf("  (not a debug build: CALLOUT_INVARIANTS is off, nothing to check)\n");
-#endif
 }
+#else
+static void
+test_lock_must_be_held_debug(void)
+{
+	printf("  (not a debug build: CALLOUT_INVARIANTS is off, nothing to check)\n");
+}
+#endif
 
 /*
  * Read holds are a thread's own.  "That lock must be held" means held by
