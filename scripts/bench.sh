@@ -39,14 +39,14 @@
 #   CONTROL         the allocator control (default on): a second release
 #                   build without jemalloc (CONTROL_BUILD, build-release-glibc)
 #                   and the main build, in turn, run the goal's cases across
-#                   layouts (goal-jemalloc.json, goal-glibc.json: each glibc
-#                   process right after a jemalloc one) and, for every
-#                   backend, the sweep's run at CONTROL_CONNS connections,
-#                   most threads, sync drain, CONTROL_PAIRS times with each
-#                   build (loadgen/control-jemalloc/ and control-glibc/,
-#                   B-tT-cN-D-pK.json: each glibc run right after its
-#                   jemalloc one); CONTROL=off: none.  Skipped when the
-#                   main build has no jemalloc
+#                   layouts (goal-jemalloc.json, goal-glibc.json: pairs of
+#                   processes) and, for every backend, the sweep's run at
+#                   CONTROL_CONNS connections, most threads, sync drain,
+#                   CONTROL_PAIRS times with each build (loadgen/
+#                   control-jemalloc/ and control-glibc/, B-tT-cN-D-pK.json:
+#                   pair K); in odd pairs jemalloc runs first, in even ones
+#                   glibc (meta.json control.pair_order); CONTROL=off:
+#                   none.  Skipped when the main build has no jemalloc
 #   CONTROL_CONNS   connections of the control's load runs (full 1000000,
 #                   where the machine, not the plan, limits the rate; QUICK
 #                   1000; a point of the sweep)
@@ -248,8 +248,16 @@ PLAN=$DIR/log/plan.txt
 			for b in $BACKENDS; do
 				cap=$(cap_of "$b")
 				[ -n "$cap" ] && [ "$CONTROL_CONNS" -gt "$cap" ] && continue
-				echo "control-load-jemalloc $b $ct $CONTROL_CONNS sync $k"
-				echo "control-load-glibc $b $ct $CONTROL_CONNS sync $k"
+				# Each build first in every other pair: an edge
+				# the first (or second) run of a pair has falls on
+				# both builds alike.
+				if [ $((k % 2)) -eq 1 ]; then
+					echo "control-load-jemalloc $b $ct $CONTROL_CONNS sync $k"
+					echo "control-load-glibc $b $ct $CONTROL_CONNS sync $k"
+				else
+					echo "control-load-glibc $b $ct $CONTROL_CONNS sync $k"
+					echo "control-load-jemalloc $b $ct $CONTROL_CONNS sync $k"
+				fi
 			done
 		done
 	fi
@@ -412,7 +420,8 @@ write_meta() {	# $1: running | finished
 	  control: (if $control == "on" then {allocator: "glibc", build: $control_build,
 	            goal_file: "goal-glibc.json", paired_with: "goal-jemalloc.json",
 	            loadgen: "loadgen/control-glibc", loadgen_paired_with: "loadgen/control-jemalloc",
-	            conns: $control_conns, pairs: $control_pairs} else null end),
+	            conns: $control_conns, pairs: $control_pairs,
+	            pair_order: "alternating"} else null end),
 	  steps: $steps
 	}' >"$DIR/meta.json.tmp"
 	mv "$DIR/meta.json.tmp" "$DIR/meta.json"
@@ -492,7 +501,7 @@ run_layouts() {	# file log record_bytes (empty: dense) [alt_file alt_build]
 	file=$1 log=$2 records=$3 alt_file=${4:-} alt_build=${5:-}
 	if [ -n "$alt_build" ]; then
 		step_begin "allocator control: goal across layouts"
-		echo "[$K/$NSTEPS] allocator control: goal cases across process layouts, jemalloc and glibc malloc processes in turn (about 120 s)"
+		echo "[$K/$NSTEPS] allocator control: goal cases across process layouts, jemalloc and glibc malloc processes in pairs, each build first in every other pair (about 120 s)"
 	elif [ -z "$records" ]; then
 		step_begin "goal across layouts"
 		echo "[$K/$NSTEPS] goal cases across process layouts (bench/micro/layouts.sh; about $LAYOUTS_EST s)"

@@ -9,7 +9,7 @@
 #   with what 3x the floor leaves a re-arm in instructions (window.json);
 #   and the allocator control, when there: the goal's cases and load runs
 #   with glibc's malloc (goal-glibc.json, loadgen/control-glibc/) beside
-#   the same, run in turn with them, with jemalloc (goal-jemalloc.json,
+#   the same, run in pairs with them, with jemalloc (goal-jemalloc.json,
 #   loadgen/control-jemalloc/): medians, and the ratio taken in each pair;
 # with, beside re-arm and expire, the ratio to the best peer (the fastest
 # of libev, libevent, libuv, DPDK at the same case and N in the same run).
@@ -154,11 +154,14 @@ row([ "best peer",
     | control_loads($control_main[0]; $control[0]) as $loads
     | ($g.context.allocator // "?") as $an
     | ($gc.context.allocator // "?") as $cn
+    # Runs before the order alternated ran jemalloc first in every pair.
+    | ($gc.context.pair_order == "alternating") as $alt_order
+    | ($m.control.pair_order == "alternating") as $alt_load_order
     | def line($name; $a; $b; $r): "    \($name | rpad(34))\($a | fmt | lpad(10))\($b | fmt | lpad(10))  \($r | spread_fmt)";
     "",
     "  allocator control: the goal cases at N = \($gc.context.goal_n | sci) (ns; expiry per fired timer) in \($gc.runs | length) pairs of",
-    "  processes, \($an) then \($cn) \($gc.context.allocator_version // ""); medians, and the ratio taken in each pair [range];",
-    "  then the load runs (ops/s), \([$control[0][] | select(.ok != false)] | group_by(.backend) | map(length) | max // 0) with each build, each \($cn) run right after its \($an) one:",
+    "  processes, \(if $alt_order then "\($an) and \($cn)" else "\($an) then \($cn)" end) \($gc.context.allocator_version // "")\(if $alt_order then " (each first in every other pair)" else "" end); medians, and the ratio taken in each pair [range];",
+    "  then the load runs (ops/s), \([$control[0][] | select(.ok != false)] | group_by(.backend) | map(length) | max // 0) with each build, \(if $alt_load_order then "in pairs, each build first in every other pair:" else "each \($cn) run right after its \($an) one:" end)",
     "    \("" | rpad(34))\($an | lpad(10))\($cn | lpad(10))  \($cn)/\($an)",
     ( $cases[] | line(.name; .main; .alt; .ratio) ),
     ( $loads[] | line("load/\(.backend), \(.conns | sci) conns, \(.threads) thr"; .main; .alt; .ratio) )

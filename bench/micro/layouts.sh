@@ -32,11 +32,14 @@
 #   GOAL_FILE  the file written in OUTDIR, a name such as goal-glibc.json
 #              (default goal.json, or goal-records.json with RECORD_BYTES)
 #   ALT_BUILD, ALT_FILE  a second build (the allocator control's) whose
-#              micro_bench runs right after each of BUILD's processes, its
+#              micro_bench runs next to each of BUILD's processes, its
 #              processes written to OUTDIR/ALT_FILE: pairs of processes a
 #              few seconds apart, so that the machine's drift, which moves
 #              absolute times by 20% from one minute to the next, falls on
-#              both builds alike
+#              both builds alike; BUILD runs first in odd pairs and second
+#              in even ones, so that whatever favours the first (or the
+#              second) process of a pair does not favour one build
+#              (context: pair_order=alternating)
 set -eu
 
 . "$(dirname "$0")/context.sh"
@@ -99,6 +102,7 @@ if [ ! -x "$BENCH" ]; then
 fi
 
 ctx=$(micro_context "$ROOT" "$BUILD" "$MODE" 1 "$MIN_TIME")
+[ -z "$ALT_BENCH" ] || ctx="$ctx,pair_order=alternating"
 FILTER="^(rearm/(api/[^/]+|peer/libev|floor/[^/]+)/rto|expire/(api/[^/]+|peer/libev)/spread1s)/$GOAL_N/"
 
 PIN=
@@ -138,8 +142,13 @@ one() {	# BINARY OUT: one process of the goal's cases
 k=1
 while [ $k -le "$PROCESSES" ]; do
 	echo "$0: process $k of $PROCESSES" >&2
-	one "$BENCH" "$OUT/goal.$k.json.tmp"
-	[ -z "$ALT_BENCH" ] || one "$ALT_BENCH" "$OUT/alt.$k.json.tmp"
+	if [ -n "$ALT_BENCH" ] && [ $((k % 2)) -eq 0 ]; then
+		one "$ALT_BENCH" "$OUT/alt.$k.json.tmp"
+		one "$BENCH" "$OUT/goal.$k.json.tmp"
+	else
+		one "$BENCH" "$OUT/goal.$k.json.tmp"
+		[ -z "$ALT_BENCH" ] || one "$ALT_BENCH" "$OUT/alt.$k.json.tmp"
+	fi
 	k=$((k + 1))
 done
 

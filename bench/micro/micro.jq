@@ -144,7 +144,7 @@ def goal_case_medians($metric):
                    ns: ([$per[][$k]] | spread | if . == null then null else .med end)});
 
 # The allocator control's goal cases: input goal-jemalloc.json, $alt the
-# goal-glibc.json whose run K ran right after run K of the input.  Per case
+# goal-glibc.json whose run K ran next to run K of the input (its pair).  Per case
 # (in the input's order): both medians and the spread of alt / main taken
 # in each pair, [{name, main, alt, ratio}].
 def control_cases($alt; $metric):

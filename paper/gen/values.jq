@@ -286,15 +286,20 @@ def control_values:
     | ([$loads[] | select(has_one)] | length) as $kl
     | ([$loads[].pairs] | min // 0) as $lp
     | ($g.context.allocator_version // "" | split("-")[0]) as $jv
+    # Runs before the order alternated ran jemalloc first in every pair.
+    | (if $gc.context.pair_order == "alternating"
+       then "each build first in every other pair" else "each right after a jemalloc process" end) as $order
+    | (if .meta.control.pair_order == "alternating"
+       then "each build first in every other pair" else "each glibc run right after a jemalloc one" end) as $load_order
     | ("Every figure above is with jemalloc\(if $jv == "" then "" else " " + ($jv | esc) end). "
-       + "A second build with glibc's malloc (\($gc.context.allocator_version // "" | esc)) ran the goal's cases in \($gc.runs | length) pairs of processes, each right after a jemalloc process. "
+       + "A second build with glibc's malloc (\($gc.context.allocator_version // "" | esc)) ran the goal's cases in \($gc.runs | length) pairs of processes, \($order). "
        + "glibc's time over jemalloc's, the median of the ratios taken in each pair, was \(range_of($rearm) // "not measured") for the backends' re-arms through the API and \(range_of($expire) // "not measured") for their expiry"
        + (if $floor then ", and \($floor.ratio | span) for the floor, which allocates nothing" else "" end)
        + "; the range of the ratios contains 1 in \($k | numword) of the \($cases | length | numword) cases"
        + (if $k == ($cases | length) then ": on these cases the run cannot tell the two allocators apart (no timed loop allocates; the allocator decides only where the timers lie)" else "" end)
        + ".") as $micro_part
     | (if ($loads | length) == 0 then "" else
-       " The load generator, which allocates a connection and its timers for every lifecycle, ran each backend at \($loads[0].conns | nfmt) connections in \(if $lp == 1 then "one pair of runs" else "\($lp | numword) pairs of runs" end), each glibc run right after a jemalloc one: "
+       " The load generator, which allocates a connection and its timers for every lifecycle, ran each backend at \($loads[0].conns | nfmt) connections in \(if $lp == 1 then "one pair of runs" else "\($lp | numword) pairs of runs" end), \($load_order): "
        + "glibc's operations a second over jemalloc's were " + ([$loads[] | "\(.ratio | span) for \(.backend | tt)"] | join(", ")) + "; "
        + (if $lp < 2 then "a single pair is no result either way"
           else "the range contains 1 for \($kl | numword) of the \($loads | length | numword) backends" end)

@@ -150,6 +150,16 @@ expect "summary: the floor" "rearm/floor/rec64                          5       
 expect "summary: the load runs per build" "then the load runs (ops/s), 2 with each build, each glibc run right after its jemalloc one:" "$tmp/summary.txt"
 expect "summary: the load runs paired" "load/wheel, 1e6 conns, 2 thr            1100      1110  1 [0.9, 1.1]" "$tmp/summary.txt"
 expect "summary: a run without its pair" "load/heap, 1e6 conns, 2 thr             1000      1050  1.1 [1.1, 1.1]" "$tmp/summary.txt"
+# A run whose pairs alternate which build goes first says so (the goal's
+# processes in their context, the load runs in meta.json); the numbers
+# are paired the same way.
+jq '.context.pair_order = "alternating"' "$tmp/goal-glibc.json" >"$tmp/g2" && mv "$tmp/g2" "$tmp/goal-glibc.json"
+echo '{"control": {"pair_order": "alternating"}}' >"$tmp/meta.json"
+run summary-alt "$ROOT/scripts/summary.sh"
+expect "summary: the alternating order" "processes, jemalloc and glibc v (each first in every other pair);" "$tmp/summary-alt.txt"
+expect "summary: the load runs, alternating" "then the load runs (ops/s), 2 with each build, in pairs, each build first in every other pair:" "$tmp/summary-alt.txt"
+expect "summary: alternating, paired as before" "rearm/api/wheel                           50        58  1.18 [1.1, 1.25]" "$tmp/summary-alt.txt"
+rm "$tmp/meta.json"
 rm -r "$tmp/goal-glibc.json" "$tmp/goal-jemalloc.json" "$tmp/loadgen"
 
 # A process without libev: its ratio is left out, the others stay.
