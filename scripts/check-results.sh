@@ -75,6 +75,20 @@ if jq -e '.control != null' "$DIR/meta.json" >/dev/null 2>&1; then
 	unpaired=$(cd "$DIR/loadgen" && for f in control-glibc/*.json; do
 		[ -f "$f" ] && [ ! -f "control-jemalloc/${f#control-glibc/}" ] && echo "$f"; done || true)
 	check "loadgen/control-glibc: every run paired with a jemalloc run${unpaired:+ (not: $(echo $unpaired))}" test -z "$unpaired"
+	# Runs that say their pairs alternate (all since c727b8d): by the
+	# steps' order, jemalloc ran first in odd pairs, glibc in even ones.
+	if jq -e '.control.pair_order == "alternating"' "$DIR/meta.json" >/dev/null 2>&1; then
+		json meta.json "the control's load pairs alternate which build runs first" '
+		    [.steps[] | select(.what | startswith("control load "))
+		     | {k, name: (.file | split("/") | last),
+		        glibc: (.what | endswith(", glibc")),
+		        pair: (.file | capture("-p(?<p>[0-9]+)[.]json$").p | tonumber)}]
+		    | group_by(.name) | length > 0 and all(.[]; length == 2
+		        and ((map(select(.glibc | not))[0].k < map(select(.glibc))[0].k)
+		             == (.[0].pair % 2 == 1)))'
+		json goal-glibc.json "the control's goal processes say their pairs alternate" \
+		    '.context.pair_order == "alternating"'
+	fi
 fi
 json bytes.json "has entries and their context" '(.bytes | length) > 0 and (.context.git_commit | length) > 0'
 json ticks.json "has entries and their context" '(.ticks | length) > 0 and (.context.git_commit | length) > 0
