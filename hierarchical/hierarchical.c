@@ -290,6 +290,19 @@ hier_place(const struct hier *h, sbintime_t when, unsigned *l, unsigned *d)
 	return true;
 }
 
+/*
+ * The first tick of slot (l, d), l a tick level: the clock's digits above
+ * l, then d, then zeros.  A callout in the slot is due at or after it.
+ */
+static inline uint64_t
+slot_start_tick(const struct hier *h, unsigned l, unsigned d)
+{
+	unsigned s = (l - HIER_FRACS) * HIER_BITS, above = s + HIER_BITS;
+	uint64_t low = above < 64 ? (1ULL << above) - 1 : ~0ULL;
+
+	return (h->clk & ~low) | (uint64_t)d << s;
+}
+
 /* Bit d of a per-level row of slot bits (min_ok, kept). */
 static inline void
 slotbit_set(uint64_t *row, unsigned d)
@@ -518,6 +531,16 @@ hier_remove(void *be, struct callout *c)
 		slotbit_clear(h->min_ok[l], d);	/* c held it; a twin next keeps it */
 }
 
+/* The re-arms that move c: out of line, so that hier_reschedule's kept
+ * re-arm saves no registers for them. */
+static __attribute__((noinline)) void
+hier_relink(struct hier *h, struct callout *c, sbintime_t when)
+{
+	hier_remove(h, c);
+	c->c_time = when;
+	hier_insert(h, c);
+}
+
 /*
  * Re-arm c to `when` where it is, when it can stay: in a slot of tick
  * level 1 or above, c is found in time for any deadline at or after the
@@ -538,12 +561,13 @@ hier_reschedule(void *be, struct callout *c, sbintime_t when)
 {
 	struct hier *h = be;
 	unsigned l = c->c_slot / HIER_SLOTS, d = c->c_slot % HIER_SLOTS;
-	unsigned pl, pd;
-	bool in;
+	uint64_t t = tick_of(when), start;
 
+	/* At or after the slot's start is where hier_place would put it:
+	 * this slot, a later one of its level, or a level above (or the
+	 * overflow list); a compare of ticks, not a placement. */
 	if (c->c_slot != HIER_OVF_SLOT && l > HIER_FRACS &&
-	    (!(in = hier_place(h, when, &pl, &pd)) || pl > l ||
-	    (pl == l && pd >= d))) {
+	    t >= (start = slot_start_tick(h, l, d))) {
 		/* Both minima are lower bounds: one at or above when
 		 * becomes when, exact; one c held may no longer be. */
 		if (when <= h->min) {
@@ -559,13 +583,11 @@ hier_reschedule(void *be, struct callout *c, sbintime_t when)
 			slotbit_clear(h->min_ok[l], d);
 		}
 		c->c_time = when;
-		if (!in || pl != l || pd != d)
-			slotbit_set(h->kept[l], d);
+		if ((t - start) >> ((l - HIER_FRACS) * HIER_BITS) != 0)
+			slotbit_set(h->kept[l], d);	/* past the slot's end */
 		return;
 	}
-	hier_remove(h, c);
-	c->c_time = when;
-	hier_insert(h, c);
+	hier_relink(h, c, when);
 }
 
 /*
