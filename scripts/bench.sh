@@ -248,9 +248,9 @@ PLAN=$DIR/log/plan.txt
 			for b in $BACKENDS; do
 				cap=$(cap_of "$b")
 				[ -n "$cap" ] && [ "$CONTROL_CONNS" -gt "$cap" ] && continue
-				# Each build first in every other pair: an edge
-				# the first (or second) run of a pair has falls on
-				# both builds alike.
+				# The build that runs first alternates from pair
+				# to pair, so that any advantage of running first
+				# (or second) falls on both builds alike.
 				if [ $((k % 2)) -eq 1 ]; then
 					echo "control-load-jemalloc $b $ct $CONTROL_CONNS sync $k"
 					echo "control-load-glibc $b $ct $CONTROL_CONNS sync $k"
