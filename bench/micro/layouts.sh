@@ -88,6 +88,10 @@ fi
 ALT_BENCH=
 if [ -n "${ALT_BUILD:-}" ]; then
 	need_file_name ALT_FILE "${ALT_FILE:-}"
+	if [ ! -f "$ALT_BUILD/build.ninja" ]; then
+		echo "$0: ALT_BUILD='$ALT_BUILD' is not a configured Meson build (no build.ninja)" >&2
+		exit 2
+	fi
 	ALT_BENCH=$ALT_BUILD/bench/micro/micro_bench
 fi
 

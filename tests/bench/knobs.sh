@@ -3,7 +3,8 @@
 #   - scripts/bench.sh and bench/micro/run.sh refuse a bad knob (an
 #     environment variable) with one line naming it, exit 2, before they
 #     build or write anything; so does bench/micro/layouts.sh a GOAL_FILE
-#     or ALT_FILE that is not a plain file name ending in .json;
+#     or ALT_FILE that is not a plain file name ending in .json, or an
+#     ALT_BUILD that is not a configured build;
 #   - the scripts that read a results folder (scripts/summary.sh,
 #     plots/extract.sh, bench/micro/report.sh) stop with one line naming a
 #     file that is there but is not JSON, or a load run that is not, and
@@ -49,6 +50,8 @@ bench_rejects "PREC_CONNS=1000 2000" "PREC_CONNS=1000 2000: not one whole number
 
 refused "bench/micro/layouts.sh ALT_FILE='x'" "ALT_FILE must be a file name ending in .json, not 'x'" \
     env ALT_BUILD="$tmp/nobuild2" ALT_FILE=x BUILD="$tmp/nobuild" sh "$ROOT/bench/micro/layouts.sh" "$tmp/out.d" QUICK
+refused "bench/micro/layouts.sh ALT_BUILD with no build" "ALT_BUILD='$tmp/nobuild2' is not a configured Meson build (no build.ninja)" \
+    env ALT_BUILD="$tmp/nobuild2" ALT_FILE=alt.json BUILD="$tmp/nobuild" sh "$ROOT/bench/micro/layouts.sh" "$tmp/out.d" QUICK
 for f in goal.txt ../goal.json -x.json; do
 	refused "bench/micro/layouts.sh GOAL_FILE='$f'" "GOAL_FILE must be a file name ending in .json, not '$f'" \
 	    env GOAL_FILE="$f" BUILD="$tmp/nobuild" sh "$ROOT/bench/micro/layouts.sh" "$tmp/out.d" QUICK
